@@ -1,0 +1,5 @@
+//! EKS Lab: a deterministic simulation of an Amazon EKS cluster (`sim`), the scenario files
+//! that describe labs (`scenario`), the JSON report (`report`), and the browser UI (`ui`,
+//! wasm32 only).
+
+pub mod sim;

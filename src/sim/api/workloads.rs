@@ -1,0 +1,122 @@
+//! Workload controllers' objects: Namespace, Deployment, ReplicaSet, DaemonSet, Job.
+
+use super::meta::{IntOrPercent, LabelSelector, ObjectMeta};
+use super::pod::PodTemplateSpec;
+use crate::sim::clock::SimTime;
+
+/// A namespace.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Namespace {
+    pub meta: ObjectMeta,
+}
+
+/// `spec.strategy`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeploymentStrategy {
+    /// Defaults: `maxSurge: 25%`, `maxUnavailable: 25%`.
+    RollingUpdate { max_surge: IntOrPercent, max_unavailable: IntOrPercent },
+    Recreate,
+}
+
+impl Default for DeploymentStrategy {
+    fn default() -> Self {
+        DeploymentStrategy::RollingUpdate {
+            max_surge: IntOrPercent::Percent(25),
+            max_unavailable: IntOrPercent::Percent(25),
+        }
+    }
+}
+
+/// Deployment `spec`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeploymentSpec {
+    pub replicas: u64,
+    pub selector: LabelSelector,
+    pub template: PodTemplateSpec,
+    pub strategy: DeploymentStrategy,
+    pub min_ready_seconds: u64,
+    pub paused: bool,
+}
+
+/// Deployment `status`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DeploymentStatus {
+    pub replicas: u64,
+    pub updated_replicas: u64,
+    pub ready_replicas: u64,
+    pub available_replicas: u64,
+    pub unavailable_replicas: u64,
+    pub observed_generation: u64,
+}
+
+/// A Deployment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Deployment {
+    pub meta: ObjectMeta,
+    pub spec: DeploymentSpec,
+    pub status: DeploymentStatus,
+}
+
+/// A ReplicaSet, owned by a Deployment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReplicaSet {
+    pub meta: ObjectMeta,
+    pub replicas: u64,
+    pub selector: LabelSelector,
+    pub template: PodTemplateSpec,
+    /// The `pod-template-hash` label value.
+    pub template_hash: String,
+    /// `deployment.kubernetes.io/revision`.
+    pub revision: u64,
+    pub status_replicas: u64,
+    pub status_ready: u64,
+    pub status_available: u64,
+}
+
+/// A DaemonSet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DaemonSet {
+    pub meta: ObjectMeta,
+    pub selector: LabelSelector,
+    pub template: PodTemplateSpec,
+    pub desired_number_scheduled: u64,
+    pub current_number_scheduled: u64,
+    pub number_ready: u64,
+}
+
+/// Job `spec`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JobSpec {
+    pub completions: u64,
+    pub parallelism: u64,
+    pub backoff_limit: u64,
+    pub template: PodTemplateSpec,
+    pub ttl_seconds_after_finished: Option<u64>,
+    /// How long each pod's container runs before exiting 0 (from `sleep N` in the command or
+    /// the `lab.ekslab.io/run-duration` annotation; default 60 s).
+    pub run_for_ms: u64,
+}
+
+/// Job `status`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct JobStatus {
+    pub active: u64,
+    pub succeeded: u64,
+    pub failed: u64,
+    pub start_time: Option<SimTime>,
+    pub completion_time: Option<SimTime>,
+}
+
+/// A Job.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Job {
+    pub meta: ObjectMeta,
+    pub spec: JobSpec,
+    pub status: JobStatus,
+}
+
+impl Job {
+    pub fn is_complete(&self) -> bool {
+        self.status.completion_time.is_some()
+    }
+}

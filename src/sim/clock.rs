@@ -1,0 +1,278 @@
+//! Simulated time: integer milliseconds since the start of a lab, and the calendar it maps to.
+//!
+//! The simulation never reads the wall clock. `SimTime` is a plain `u64` of milliseconds since
+//! `SimTime::EPOCH`; the scenario's start date turns it into a UTC calendar date, which decides
+//! Kubernetes version support status (eks-facts §5).
+
+use std::fmt;
+
+/// The fixed simulation step: one second of simulated time.
+pub const TICK: SimDuration = SimDuration::from_secs(1);
+
+/// A point in simulated time, in milliseconds since the lab started.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct SimTime(pub u64);
+
+/// A span of simulated time in milliseconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct SimDuration(pub u64);
+
+impl SimTime {
+    pub const EPOCH: SimTime = SimTime(0);
+
+    pub const fn from_secs(s: u64) -> Self {
+        SimTime(s * 1000)
+    }
+    pub const fn from_mins(m: u64) -> Self {
+        SimTime(m * 60_000)
+    }
+    pub const fn as_millis(self) -> u64 {
+        self.0
+    }
+    pub const fn as_secs(self) -> u64 {
+        self.0 / 1000
+    }
+    #[must_use]
+    pub const fn saturating_sub(self, earlier: SimTime) -> SimDuration {
+        SimDuration(self.0.saturating_sub(earlier.0))
+    }
+}
+
+impl std::ops::Add<SimDuration> for SimTime {
+    type Output = SimTime;
+    fn add(self, d: SimDuration) -> SimTime {
+        SimTime(self.0.saturating_add(d.0))
+    }
+}
+
+impl std::ops::AddAssign<SimDuration> for SimTime {
+    fn add_assign(&mut self, d: SimDuration) {
+        self.0 = self.0.saturating_add(d.0);
+    }
+}
+
+impl SimDuration {
+    pub const ZERO: SimDuration = SimDuration(0);
+    pub const fn from_millis(ms: u64) -> Self {
+        SimDuration(ms)
+    }
+    pub const fn from_secs(s: u64) -> Self {
+        SimDuration(s * 1000)
+    }
+    pub const fn from_mins(m: u64) -> Self {
+        SimDuration(m * 60_000)
+    }
+    pub const fn from_hours(h: u64) -> Self {
+        SimDuration(h * 3_600_000)
+    }
+    pub const fn as_millis(self) -> u64 {
+        self.0
+    }
+    pub const fn as_secs(self) -> u64 {
+        self.0 / 1000
+    }
+
+    /// Parses durations the way kubectl and eksctl flags write them: `90s`, `15m`, `2h`,
+    /// `1h30m`, `3d`, `500ms`. A bare number means seconds.
+    pub fn parse(text: &str) -> Result<SimDuration, String> {
+        let t = text.trim();
+        if t.is_empty() {
+            return Err("empty duration".to_string());
+        }
+        if let Ok(secs) = t.parse::<u64>() {
+            return Ok(SimDuration::from_secs(secs));
+        }
+        let mut total: u64 = 0;
+        let mut rest = t;
+        while !rest.is_empty() {
+            let digits = rest.chars().take_while(char::is_ascii_digit).count();
+            if digits == 0 {
+                return Err(format!(
+                    "invalid duration {t:?}: expected a number followed by ms, s, m, h or d"
+                ));
+            }
+            let value: u64 = rest[..digits]
+                .parse()
+                .map_err(|_| format!("invalid duration {t:?}: number too large"))?;
+            rest = &rest[digits..];
+            let unit_len = rest.chars().take_while(char::is_ascii_alphabetic).count();
+            let unit = &rest[..unit_len];
+            rest = &rest[unit_len..];
+            let ms_per = match unit {
+                "ms" => 1,
+                "s" => 1000,
+                "m" => 60_000,
+                "h" => 3_600_000,
+                "d" => 86_400_000,
+                _ => {
+                    return Err(format!(
+                        "invalid duration {t:?}: unknown unit {unit:?} (use ms, s, m, h or d)"
+                    ));
+                }
+            };
+            total = value
+                .checked_mul(ms_per)
+                .and_then(|v| total.checked_add(v))
+                .ok_or_else(|| format!("invalid duration {t:?}: too long"))?;
+        }
+        Ok(SimDuration(total))
+    }
+}
+
+impl std::ops::Add for SimDuration {
+    type Output = SimDuration;
+    fn add(self, o: SimDuration) -> SimDuration {
+        SimDuration(self.0.saturating_add(o.0))
+    }
+}
+
+/// Elapsed time as a learner reads it: `2d 04:13:05`, or `04:13:05` under a day.
+impl fmt::Display for SimTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let secs = self.as_secs();
+        let (d, h, m, s) = (secs / 86_400, secs / 3600 % 24, secs / 60 % 60, secs % 60);
+        if d > 0 {
+            write!(f, "{d}d {h:02}:{m:02}:{s:02}")
+        } else {
+            write!(f, "{h:02}:{m:02}:{s:02}")
+        }
+    }
+}
+
+/// Short human form used in event ages and reports: `45s`, `12m`, `3h5m`, `2d4h`
+/// (kubectl's `duration.HumanDuration` style).
+impl fmt::Display for SimDuration {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let s = self.as_secs();
+        if s < 120 {
+            write!(f, "{s}s")
+        } else if s < 600 {
+            let (m, r) = (s / 60, s % 60);
+            if r == 0 { write!(f, "{m}m") } else { write!(f, "{m}m{r}s") }
+        } else if s < 3 * 3600 {
+            let (h, m) = (s / 3600, s / 60 % 60);
+            if h == 0 {
+                write!(f, "{m}m")
+            } else if m == 0 {
+                write!(f, "{h}h")
+            } else {
+                write!(f, "{h}h{m}m")
+            }
+        } else if s < 8 * 3600 {
+            let (h, m) = (s / 3600, s / 60 % 60);
+            if m == 0 { write!(f, "{h}h") } else { write!(f, "{h}h{m}m") }
+        } else if s < 48 * 3600 {
+            write!(f, "{}h", s / 3600)
+        } else if s < 8 * 86_400 {
+            let (d, h) = (s / 86_400, s / 3600 % 24);
+            if h == 0 { write!(f, "{d}d") } else { write!(f, "{d}d{h}h") }
+        } else {
+            write!(f, "{}d", s / 86_400)
+        }
+    }
+}
+
+/// A UTC calendar date, kept as days since 1970-01-01 so comparisons are integer comparisons.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date(pub i64);
+
+impl Date {
+    /// Days since the Unix epoch for a proleptic Gregorian date (Howard Hinnant's algorithm).
+    pub const fn from_ymd(y: i64, m: u32, d: u32) -> Date {
+        let y = if m <= 2 { y - 1 } else { y };
+        let era = if y >= 0 { y } else { y - 399 } / 400;
+        let yoe = y - era * 400;
+        let mp = (m as i64 + 9) % 12;
+        let doy = (153 * mp + 2) / 5 + d as i64 - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        Date(era * 146_097 + doe - 719_468)
+    }
+
+    pub const fn ymd(self) -> (i64, u32, u32) {
+        let z = self.0 + 719_468;
+        let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let y = yoe + era * 400;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+        let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+        (if m <= 2 { y + 1 } else { y }, m, d)
+    }
+
+    /// Parses `YYYY-MM-DD`.
+    pub fn parse(text: &str) -> Result<Date, String> {
+        let err = || format!("invalid date {text:?}: expected YYYY-MM-DD");
+        let mut parts = text.trim().splitn(3, '-');
+        let y: i64 = parts.next().and_then(|p| p.parse().ok()).ok_or_else(err)?;
+        let m: u32 = parts.next().and_then(|p| p.parse().ok()).ok_or_else(err)?;
+        let d: u32 = parts.next().and_then(|p| p.parse().ok()).ok_or_else(err)?;
+        if !(1..=12).contains(&m) || !(1..=31).contains(&d) || !(1970..=2200).contains(&y) {
+            return Err(err());
+        }
+        let date = Date::from_ymd(y, m, d);
+        if date.ymd() != (y, m, d) {
+            return Err(format!("invalid date {text:?}: no such day"));
+        }
+        Ok(date)
+    }
+
+    #[must_use]
+    pub const fn add_days(self, days: i64) -> Date {
+        Date(self.0 + days)
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (y, m, d) = self.ymd();
+        write!(f, "{y:04}-{m:02}-{d:02}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_kubectl_style_durations() {
+        assert_eq!(SimDuration::parse("90s"), Ok(SimDuration::from_secs(90)));
+        assert_eq!(SimDuration::parse("1h30m"), Ok(SimDuration::from_mins(90)));
+        assert_eq!(SimDuration::parse("24h"), Ok(SimDuration::from_hours(24)));
+        assert_eq!(SimDuration::parse("2d"), Ok(SimDuration::from_hours(48)));
+        assert_eq!(SimDuration::parse("250ms"), Ok(SimDuration::from_millis(250)));
+        assert_eq!(SimDuration::parse("30"), Ok(SimDuration::from_secs(30)));
+        assert!(SimDuration::parse("5x").unwrap_err().contains("unknown unit"));
+        assert!(SimDuration::parse("h").is_err());
+        assert!(SimDuration::parse("").is_err());
+        assert!(SimDuration::parse("99999999999999999999d").is_err());
+    }
+
+    #[test]
+    fn elapsed_time_reads_like_a_stopwatch() {
+        assert_eq!(SimTime::from_secs(3725).to_string(), "01:02:05");
+        assert_eq!(SimTime::from_secs(2 * 86_400 + 4 * 3600 + 13 * 60 + 5).to_string(), "2d 04:13:05");
+    }
+
+    #[test]
+    fn durations_read_like_kubectl_ages() {
+        assert_eq!(SimDuration::from_secs(45).to_string(), "45s");
+        assert_eq!(SimDuration::from_secs(150).to_string(), "2m30s");
+        assert_eq!(SimDuration::from_mins(12).to_string(), "12m");
+        assert_eq!(SimDuration::from_mins(185).to_string(), "3h5m");
+        assert_eq!(SimDuration::from_hours(30).to_string(), "30h");
+        assert_eq!(SimDuration::from_hours(52).to_string(), "2d4h");
+    }
+
+    #[test]
+    fn calendar_round_trips() {
+        for (y, m, d) in [(1970, 1, 1), (2024, 2, 29), (2026, 11, 25), (2027, 12, 31)] {
+            assert_eq!(Date::from_ymd(y, m, d).ymd(), (y, m, d));
+        }
+        assert_eq!(Date::from_ymd(1970, 1, 1), Date(0));
+        assert_eq!(Date::parse("2026-11-26").unwrap().to_string(), "2026-11-26");
+        assert!(Date::parse("2026-02-30").is_err());
+        assert!(Date::parse("yesterday").is_err());
+    }
+}

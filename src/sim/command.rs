@@ -1,0 +1,87 @@
+//! User intents, named after the real API operations and kubectl verbs. The UI, the timeline
+//! and the console all submit `Command`s; they are applied at the next step boundary.
+
+use super::Simulation;
+use super::api::{Kind, ObjectKey};
+use super::clock::SimTime;
+use super::controllers;
+use super::quantity::Resources;
+use super::spec::{FargateProfileSpec, Manifest, NodegroupSpec};
+
+/// Options of `kubectl drain`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct DrainOptions {
+    pub ignore_daemonsets: bool,
+    pub delete_emptydir_data: bool,
+    pub force: bool,
+    /// Bypass PDBs by deleting instead of evicting (`--disable-eviction`).
+    pub disable_eviction: bool,
+}
+
+/// Something a user asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    /// `kubectl apply -f`.
+    Apply(Manifest),
+    /// `kubectl delete <kind> <name>`.
+    Delete { kind: Kind, key: ObjectKey },
+    /// `kubectl scale deployment <name> --replicas=N`.
+    ScaleDeployment { key: ObjectKey, replicas: u64 },
+    /// `kubectl set resources deployment <name> --requests=... --limits=...`.
+    SetResources { key: ObjectKey, container: Option<String>, requests: Option<Resources>, limits: Option<Resources> },
+    /// `kubectl set image deployment/<name> <container>=<image>`.
+    SetImage { key: ObjectKey, container: String, image: String },
+    /// `kubectl rollout restart deployment <name>`.
+    RolloutRestart { key: ObjectKey },
+    /// `kubectl cordon` / `kubectl uncordon`.
+    Cordon { node: String, unschedulable: bool },
+    /// `kubectl drain`.
+    Drain { node: String, options: DrainOptions },
+    /// `eksctl scale nodegroup --nodes=N [--nodes-min] [--nodes-max]`.
+    ScaleNodegroup { name: String, desired: Option<u64>, min: Option<u64>, max: Option<u64> },
+    /// `eksctl create nodegroup`.
+    CreateNodegroup(NodegroupSpec),
+    /// `eksctl delete nodegroup`.
+    DeleteNodegroup { name: String },
+    /// `eksctl create fargateprofile`.
+    CreateFargateProfile(FargateProfileSpec),
+    /// `eksctl delete fargateprofile`.
+    DeleteFargateProfile { name: String },
+    /// `eksctl utils update-cluster-logging --enable-types=... --disable-types=...`.
+    UpdateClusterLogging { enable: Vec<super::eks::LogType>, disable: Vec<super::eks::LogType> },
+    /// `eksctl utils update-cluster-vpc-config --public-access --private-access`.
+    UpdateEndpointAccess { public: bool, private: bool },
+}
+
+/// What happened to a command: the line kubectl or eksctl would print, or an error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommandOutcome {
+    pub at: SimTime,
+    pub text: String,
+    pub result: Result<String, String>,
+}
+
+/// Applies a command now. Errors are messages shaped like kubectl's and eksctl's.
+pub(crate) fn apply(sim: &mut Simulation, cmd: &Command) -> Result<String, String> {
+    match cmd {
+        Command::Apply(m) => controllers::api_server::apply(sim, m.clone()),
+        Command::Delete { kind, key } => controllers::api_server::delete(sim, *kind, key),
+        Command::ScaleDeployment { key, replicas } => controllers::deployment::scale(sim, key, *replicas),
+        Command::SetResources { key, container, requests, limits } => {
+            controllers::deployment::set_resources(sim, key, container.as_deref(), *requests, *limits)
+        }
+        Command::SetImage { key, container, image } => controllers::deployment::set_image(sim, key, container, image),
+        Command::RolloutRestart { key } => controllers::deployment::rollout_restart(sim, key),
+        Command::Cordon { node, unschedulable } => controllers::node_drain::cordon(sim, node, *unschedulable),
+        Command::Drain { node, options } => controllers::node_drain::drain(sim, node, *options),
+        Command::ScaleNodegroup { name, desired, min, max } => {
+            controllers::auto_scaling_group::scale(sim, name, *desired, *min, *max)
+        }
+        Command::CreateNodegroup(spec) => controllers::eks::create_nodegroup(sim, spec),
+        Command::DeleteNodegroup { name } => controllers::eks::delete_nodegroup(sim, name),
+        Command::CreateFargateProfile(spec) => controllers::eks::create_fargate_profile(sim, spec),
+        Command::DeleteFargateProfile { name } => controllers::eks::delete_fargate_profile(sim, name),
+        Command::UpdateClusterLogging { enable, disable } => controllers::eks::update_logging(sim, enable, disable),
+        Command::UpdateEndpointAccess { public, private } => controllers::eks::update_endpoint_access(sim, *public, *private),
+    }
+}

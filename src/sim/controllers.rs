@@ -1,0 +1,87 @@
+//! Controllers, named after the real components, run in a fixed order every step.
+//!
+//! Order: EKS (cluster, node group status) → auto scaling groups → deployment → replicaset →
+//! daemonset → job → disruption (PDB status) → fargate-scheduler → default-scheduler →
+//! kubelet → node drains. Change-driven controllers run only when the state's revision moved
+//! (or every 30 s as an informer resync would); the rest keep their own queues.
+
+pub mod api_server;
+pub mod auto_scaling_group;
+pub mod daemonset;
+pub mod deployment;
+pub mod disruption;
+pub mod eks;
+pub mod fargate;
+pub mod job;
+pub mod kubelet;
+pub mod node_drain;
+pub mod replicaset;
+pub mod scheduler;
+pub mod vpc_cni;
+
+use super::clock::{SimDuration, SimTime};
+use super::{Simulation, Timer};
+
+/// Resync period for change-driven controllers.
+const RESYNC: SimDuration = SimDuration::from_secs(30);
+
+/// Controllers' private bookkeeping.
+#[derive(Debug, Clone, Default)]
+pub struct ControllerState {
+    last_revision: Option<u64>,
+    last_resync: SimTime,
+    /// Bumped whenever schedulable capacity may have grown (node added, ready, uncordoned;
+    /// pod removed or finished), so unschedulable pods get another attempt.
+    pub capacity_revision: u64,
+    pub scheduler: scheduler::SchedulerState,
+    pub kubelet: kubelet::KubeletState,
+    pub fargate: fargate::FargateState,
+    pub drains: Vec<node_drain::DrainOp>,
+    pub asg: auto_scaling_group::AsgState,
+    pub daemonset_fargate_warned: std::collections::BTreeSet<super::api::ObjectKey>,
+    /// `eksctl create cluster` has finished (the scenario's manifests are applied then).
+    pub cluster_ready: bool,
+}
+
+/// One pass of every controller, in order.
+pub(crate) fn run(sim: &mut Simulation) {
+    let now = sim.now();
+    let rev = sim.state.revision;
+    let resync = now.saturating_sub(sim.controllers.last_resync) >= RESYNC;
+    if sim.controllers.last_revision != Some(rev) || resync {
+        sim.controllers.last_revision = Some(rev);
+        if resync {
+            sim.controllers.last_resync = now;
+        }
+        eks::reconcile(sim);
+        auto_scaling_group::reconcile(sim);
+        deployment::reconcile(sim);
+        replicaset::reconcile(sim);
+        daemonset::reconcile(sim);
+        job::reconcile(sim);
+        disruption::reconcile(sim);
+    }
+    fargate::reconcile(sim);
+    scheduler::reconcile(sim);
+    kubelet::reconcile(sim);
+    node_drain::reconcile(sim);
+}
+
+/// Dispatches a due timer to its controller.
+pub(crate) fn fire(sim: &mut Simulation, timer: Timer) {
+    match timer {
+        Timer::ClusterActive => eks::activate(sim),
+        Timer::FargateProfileActive(name) => eks::fargate_profile_active(sim, &name),
+        Timer::FargateProfileDeleted(name) => eks::fargate_profile_deleted(sim, &name),
+        Timer::InstanceRunning(id) => auto_scaling_group::instance_running(sim, &id),
+        Timer::NodeRegistered(id) => kubelet::register_node(sim, &id),
+        Timer::NodeReady(node) => kubelet::node_ready(sim, &node),
+        Timer::InstanceTerminated(id) => auto_scaling_group::instance_terminated(sim, &id),
+        Timer::PodImagePulled { key, uid } => kubelet::image_pulled(sim, &key, uid),
+        Timer::PodContainerStarted { key, uid } => kubelet::container_started(sim, &key, uid),
+        Timer::PodContainerExited { key, uid } => kubelet::container_exited(sim, &key, uid),
+        Timer::PodTerminated { key, uid } => api_server::remove_pod_if(sim, &key, uid),
+        Timer::FargateCapacityReady { key, uid } => fargate::capacity_ready(sim, &key, uid),
+        Timer::JobTtlExpired(key) => job::ttl_expired(sim, &key),
+    }
+}

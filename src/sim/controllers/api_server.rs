@@ -1,0 +1,370 @@
+//! The API server's side of things: apply and delete objects, admission (including the Fargate
+//! mutating webhook), graceful pod deletion and the eviction subresource with PDB checks.
+
+use crate::sim::api::{Kind, ObjectKey, ObjectMeta, ObjectRef, Pod, PodConditionType, PodPhase};
+use crate::sim::billing::CostComponent;
+use crate::sim::catalog::prices;
+use crate::sim::event::{EventType, reason};
+use crate::sim::spec::Manifest;
+use crate::sim::{Simulation, Timer};
+
+/// `kubectl apply`: creates or updates an object; the message is kubectl's.
+pub(crate) fn apply(sim: &mut Simulation, m: Manifest) -> Result<String, String> {
+    if !sim.state.cluster.is_active() {
+        return Err(format!(
+            "Unable to connect to the server: cluster \"{}\" is not ACTIVE yet (status {})",
+            sim.state.cluster.name,
+            sim.state.cluster.status.as_str()
+        ));
+    }
+    let ns = m.namespace().to_string();
+    if !ns.is_empty() && !sim.state.namespaces.contains_key(&ns) {
+        return Err(format!("Error from server (NotFound): namespaces \"{ns}\" not found"));
+    }
+    let now = sim.now();
+    match m {
+        Manifest::Namespace(mut n) => {
+            if sim.state.namespaces.contains_key(&n.meta.name) {
+                return Ok(format!("namespace/{} unchanged", n.meta.name));
+            }
+            let name = n.meta.name.clone();
+            n.meta.creation_timestamp = now;
+            n.meta.uid = sim.uid();
+            sim.state.namespaces.insert(name.clone(), n);
+            sim.state.touch();
+            Ok(format!("namespace/{name} created"))
+        }
+        Manifest::Deployment(mut d) => {
+            let key = d.meta.key();
+            if !d.spec.selector.matches(&d.spec.template.labels) {
+                return Err(format!(
+                    "The Deployment \"{}\" is invalid: spec.template.metadata.labels: Invalid value: `selector` does not match template `labels`",
+                    key.name
+                ));
+            }
+            if let Some(existing) = sim.state.deployments.get_mut(&key) {
+                if existing.spec == d.spec {
+                    return Ok(format!("deployment.apps/{} unchanged", key.name));
+                }
+                existing.spec = d.spec;
+                existing.meta.generation += 1;
+                sim.state.touch();
+                return Ok(format!("deployment.apps/{} configured", key.name));
+            }
+            init_meta(sim, &mut d.meta);
+            sim.state.deployments.insert(key.clone(), d);
+            sim.state.touch();
+            Ok(format!("deployment.apps/{} created", key.name))
+        }
+        Manifest::DaemonSet(mut d) => {
+            let key = d.meta.key();
+            if let Some(existing) = sim.state.daemonsets.get_mut(&key) {
+                if existing.template == d.template {
+                    return Ok(format!("daemonset.apps/{} unchanged", key.name));
+                }
+                existing.template = d.template;
+                existing.meta.generation += 1;
+                sim.state.touch();
+                return Ok(format!("daemonset.apps/{} configured", key.name));
+            }
+            init_meta(sim, &mut d.meta);
+            sim.state.daemonsets.insert(key.clone(), d);
+            sim.state.touch();
+            Ok(format!("daemonset.apps/{} created", key.name))
+        }
+        Manifest::Job(mut j) => {
+            let key = j.meta.key();
+            if let Some(existing) = sim.state.jobs.get(&key) {
+                if existing.spec == j.spec {
+                    return Ok(format!("job.batch/{} unchanged", key.name));
+                }
+                return Err(format!(
+                    "The Job \"{}\" is invalid: spec.template: Invalid value: field is immutable",
+                    key.name
+                ));
+            }
+            init_meta(sim, &mut j.meta);
+            j.status.start_time = Some(now);
+            sim.state.jobs.insert(key.clone(), j);
+            sim.state.touch();
+            Ok(format!("job.batch/{} created", key.name))
+        }
+        Manifest::PodDisruptionBudget(mut p) => {
+            let key = p.meta.key();
+            if let Some(existing) = sim.state.pdbs.get_mut(&key) {
+                if existing.spec == p.spec {
+                    return Ok(format!("poddisruptionbudget.policy/{} unchanged", key.name));
+                }
+                existing.spec = p.spec;
+                sim.state.touch();
+                return Ok(format!("poddisruptionbudget.policy/{} configured", key.name));
+            }
+            init_meta(sim, &mut p.meta);
+            sim.state.pdbs.insert(key.clone(), p);
+            sim.state.touch();
+            Ok(format!("poddisruptionbudget.policy/{} created", key.name))
+        }
+        Manifest::Pod(p) => {
+            let key = p.meta.key();
+            if sim.state.pods.contains_key(&key) {
+                return Ok(format!("pod/{} unchanged", key.name));
+            }
+            create_pod(sim, p);
+            Ok(format!("pod/{} created", key.name))
+        }
+    }
+}
+
+fn init_meta(sim: &mut Simulation, meta: &mut ObjectMeta) {
+    meta.uid = sim.uid();
+    meta.creation_timestamp = sim.now();
+    meta.generation = 1;
+}
+
+/// Admits and stores a new pod: Fargate webhook first, then the scheduler queue.
+pub(crate) fn create_pod(sim: &mut Simulation, mut pod: Pod) -> ObjectKey {
+    init_meta(sim, &mut pod.meta);
+    if pod.spec.scheduler_name.is_empty() {
+        pod.spec.scheduler_name = super::scheduler::DEFAULT_SCHEDULER.to_string();
+    }
+    super::fargate::admit(sim, &mut pod);
+    let key = pod.meta.key();
+    let uid = pod.meta.uid;
+    let scheduler_name = pod.spec.scheduler_name.clone();
+    let preassigned = pod.spec.node_name.is_some();
+    sim.state.pods.insert(key.clone(), pod);
+    sim.state.touch();
+    if preassigned {
+        super::kubelet::enqueue(sim, &key);
+    } else if scheduler_name == super::fargate::FARGATE_SCHEDULER {
+        super::fargate::enqueue(sim, &key);
+    } else {
+        super::scheduler::enqueue(sim, &key, uid);
+    }
+    key
+}
+
+/// Starts graceful deletion: unbound pods go at once; bound ones get `Killing` and leave
+/// after their containers stop (bounded by the grace period).
+pub(crate) fn delete_pod(sim: &mut Simulation, key: &ObjectKey) {
+    let now = sim.now();
+    let Some(pod) = sim.state.pods.get_mut(key) else { return };
+    if pod.is_terminating() {
+        return;
+    }
+    pod.meta.deletion_timestamp = Some(now);
+    let uid = pod.meta.uid;
+    let bound_running = pod.spec.node_name.is_some() && pod.status.phase == PodPhase::Running;
+    let containers: Vec<String> = pod.spec.containers.iter().map(|c| c.name.clone()).collect();
+    let grace = pod.spec.termination_grace_period_secs;
+    sim.state.touch();
+    if bound_running {
+        for c in containers {
+            sim.record(EventType::Normal, reason::KILLING, pod_ref(key), format!("Stopping container {c}"), "kubelet");
+        }
+        // Most containers exit within a few seconds of SIGTERM; never beyond the grace period.
+        let stop = sim.rng.kubelet.between(1000, 4000).min(grace.max(1) * 1000);
+        sim.after(crate::sim::clock::SimDuration(stop), Timer::PodTerminated { key: key.clone(), uid });
+    } else {
+        remove_pod(sim, key);
+    }
+}
+
+/// Removes a pod if it is still the one a timer was set for.
+pub(crate) fn remove_pod_if(sim: &mut Simulation, key: &ObjectKey, uid: u64) {
+    if sim.state.pods.get(key).is_some_and(|p| p.meta.uid == uid) {
+        remove_pod(sim, key);
+    }
+}
+
+/// Final removal from the store: frees the pod IP and, on Fargate, the pod's own node and
+/// its billing (one-minute minimum, eks-facts §1.2).
+pub(crate) fn remove_pod(sim: &mut Simulation, key: &ObjectKey) {
+    let Some(pod) = sim.state.pods.remove(key) else { return };
+    sim.state.touch();
+    sim.controllers.capacity_revision += 1;
+    super::scheduler::forget(sim, key);
+    super::kubelet::forget(sim, key);
+    super::fargate::forget(sim, key);
+    if let (Some(ip), Some(node)) = (&pod.status.pod_ip, &pod.spec.node_name) {
+        if !pod.spec.host_network {
+            super::vpc_cni::release_pod_ip(sim, node, ip);
+        }
+    }
+    if let (Some(size), Some(start)) = (pod.lab.fargate_size, pod.lab.billing_start) {
+        let billed = sim.now().saturating_sub(start).as_secs();
+        if billed < prices::FARGATE_MINIMUM_BILLED_SECS {
+            let rate = prices::fargate_rate(size.cpu.0, size.memory_mib);
+            sim.billing.charge(CostComponent::Fargate, rate, prices::FARGATE_MINIMUM_BILLED_SECS - billed);
+        }
+    }
+    if pod.spec.scheduler_name == super::fargate::FARGATE_SCHEDULER {
+        if let Some(node) = &pod.spec.node_name {
+            super::fargate::remove_node(sim, node);
+        }
+    }
+}
+
+/// Why an eviction was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EvictionError {
+    /// HTTP 429 from the eviction subresource.
+    DisruptionBudget { pdb: String },
+    NotFound,
+}
+
+impl std::fmt::Display for EvictionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            EvictionError::DisruptionBudget { .. } => {
+                write!(f, "Cannot evict pod as it would violate the pod's disruption budget.")
+            }
+            EvictionError::NotFound => write!(f, "pods not found"),
+        }
+    }
+}
+
+/// The eviction subresource: refuses when a matching PDB allows no disruption, otherwise
+/// takes one disruption from every matching PDB and starts graceful deletion.
+pub(crate) fn evict(sim: &mut Simulation, key: &ObjectKey) -> Result<(), EvictionError> {
+    let now = sim.now();
+    let pod = sim.state.pods.get(key).ok_or(EvictionError::NotFound)?;
+    if pod.is_terminating() {
+        return Ok(());
+    }
+    // Pending and finished pods are not guarded by budgets (upstream `canIgnorePDB`).
+    let guarded = pod.status.phase == PodPhase::Running;
+    let labels = pod.meta.labels.clone();
+    let ready = pod.is_ready();
+    let matching: Vec<ObjectKey> = sim
+        .state
+        .pdbs
+        .values()
+        .filter(|p| p.meta.namespace == key.namespace && p.spec.selector.matches(&labels))
+        .map(|p| p.meta.key())
+        .collect();
+    if guarded {
+        for k in &matching {
+            let st = &sim.state.pdbs[k].status;
+            // A healthy pod needs a disruption to spare; a running but not-ready pod may go
+            // only while the budget is met (default `unhealthyPodEvictionPolicy: IfHealthyBudget`).
+            let allowed = if ready { st.disruptions_allowed > 0 } else { st.current_healthy >= st.desired_healthy };
+            if !allowed {
+                return Err(EvictionError::DisruptionBudget { pdb: k.name.clone() });
+            }
+        }
+        if ready {
+            for k in &matching {
+                if let Some(pdb) = sim.state.pdbs.get_mut(k) {
+                    pdb.status.disruptions_allowed -= 1;
+                    pdb.status.current_healthy = pdb.status.current_healthy.saturating_sub(1);
+                }
+            }
+        }
+    }
+    if let Some(pod) = sim.state.pods.get_mut(key) {
+        pod.set_condition(PodConditionType::DisruptionTarget, true, "EvictionByEvictionAPI", "Eviction API: evicting", now);
+    }
+    delete_pod(sim, key);
+    Ok(())
+}
+
+/// `kubectl delete <kind> <name>`: the object and, through the garbage collector, what it owns.
+pub(crate) fn delete(sim: &mut Simulation, kind: Kind, key: &ObjectKey) -> Result<String, String> {
+    let not_found = |res: &str| Err(format!("Error from server (NotFound): {res} \"{}\" not found", key.name));
+    match kind {
+        Kind::Pod => {
+            if !sim.state.pods.contains_key(key) {
+                return not_found("pods");
+            }
+            delete_pod(sim, key);
+            Ok(format!("pod \"{}\" deleted", key.name))
+        }
+        Kind::Deployment => {
+            if sim.state.deployments.remove(key).is_none() {
+                return not_found("deployments.apps");
+            }
+            let rss: Vec<ObjectKey> = sim
+                .state
+                .replicasets
+                .values()
+                .filter(|r| r.meta.namespace == key.namespace && r.meta.owner.as_ref().is_some_and(|o| o.kind == Kind::Deployment && o.name == key.name))
+                .map(|r| r.meta.key())
+                .collect();
+            for rs in rss {
+                sim.state.replicasets.remove(&rs);
+                delete_owned_pods(sim, Kind::ReplicaSet, &rs);
+            }
+            sim.state.touch();
+            Ok(format!("deployment.apps \"{}\" deleted", key.name))
+        }
+        Kind::DaemonSet => {
+            if sim.state.daemonsets.remove(key).is_none() {
+                return not_found("daemonsets.apps");
+            }
+            delete_owned_pods(sim, Kind::DaemonSet, key);
+            sim.state.touch();
+            Ok(format!("daemonset.apps \"{}\" deleted", key.name))
+        }
+        Kind::Job => {
+            if sim.state.jobs.remove(key).is_none() {
+                return not_found("jobs.batch");
+            }
+            delete_owned_pods(sim, Kind::Job, key);
+            sim.state.touch();
+            Ok(format!("job.batch \"{}\" deleted", key.name))
+        }
+        Kind::PodDisruptionBudget => {
+            if sim.state.pdbs.remove(key).is_none() {
+                return not_found("poddisruptionbudgets.policy");
+            }
+            sim.state.touch();
+            Ok(format!("poddisruptionbudget.policy \"{}\" deleted", key.name))
+        }
+        Kind::Namespace => {
+            if ["default", "kube-system", "kube-public", "kube-node-lease"].contains(&key.name.as_str()) {
+                return Err(format!("Error from server (Forbidden): namespaces \"{}\" is forbidden: this namespace may not be deleted", key.name));
+            }
+            if sim.state.namespaces.remove(&key.name).is_none() {
+                return not_found("namespaces");
+            }
+            let ns = key.name.clone();
+            sim.state.deployments.retain(|k, _| k.namespace != ns);
+            sim.state.replicasets.retain(|k, _| k.namespace != ns);
+            sim.state.daemonsets.retain(|k, _| k.namespace != ns);
+            sim.state.jobs.retain(|k, _| k.namespace != ns);
+            sim.state.pdbs.retain(|k, _| k.namespace != ns);
+            let pods: Vec<ObjectKey> = sim.state.pods.keys().filter(|k| k.namespace == ns).cloned().collect();
+            for p in pods {
+                delete_pod(sim, &p);
+            }
+            sim.state.touch();
+            Ok(format!("namespace \"{}\" deleted", key.name))
+        }
+        Kind::Node => {
+            if !sim.state.nodes.contains_key(&key.name) {
+                return not_found("nodes");
+            }
+            super::kubelet::delete_node(sim, &key.name);
+            Ok(format!("node \"{}\" deleted", key.name))
+        }
+        other => Err(format!("error: the server doesn't have a resource type \"{}\"", other.ref_name())),
+    }
+}
+
+fn delete_owned_pods(sim: &mut Simulation, kind: Kind, owner: &ObjectKey) {
+    let pods: Vec<ObjectKey> = sim
+        .state
+        .pods
+        .values()
+        .filter(|p| p.meta.namespace == owner.namespace && p.meta.owner.as_ref().is_some_and(|o| o.kind == kind && o.name == owner.name))
+        .map(|p| p.meta.key())
+        .collect();
+    for p in pods {
+        delete_pod(sim, &p);
+    }
+}
+
+pub(crate) fn pod_ref(key: &ObjectKey) -> ObjectRef {
+    ObjectRef::new(Kind::Pod, key.namespace.clone(), key.name.clone())
+}

@@ -1,0 +1,20 @@
+//! AWS-side objects: the EKS cluster with its control plane and add-ons, node groups,
+//! Fargate profiles, EC2 instances and the VPC's subnets.
+
+pub mod cluster;
+pub mod ec2;
+pub mod fargate_profile;
+pub mod nodegroup;
+pub mod vpc;
+
+pub use cluster::{
+    Addon, AddonStatus, AuthenticationMode, Cluster, ClusterStatus, ControlPlaneInstance,
+    ControlPlaneRole, EndpointAccess, LogType, SupportType,
+};
+pub use ec2::{Instance, InstanceLifecycle, InstanceState};
+pub use fargate_profile::{FargateProfile, FargateProfileSelector, FargateProfileStatus};
+pub use nodegroup::{
+    CapacityType, Nodegroup, NodegroupKind, NodegroupScalingConfig, NodegroupStatus,
+    NodegroupUpdateConfig,
+};
+pub use vpc::Subnet;

@@ -1,0 +1,140 @@
+//! Node groups: EKS managed node groups and self-managed (eksctl `nodeGroups`) Auto Scaling
+//! groups, side by side.
+
+use std::collections::BTreeMap;
+
+use crate::sim::api::Taint;
+use crate::sim::api::meta::IntOrPercent;
+use crate::sim::catalog::KubernetesVersion;
+use crate::sim::clock::SimTime;
+
+/// Who owns the group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum NodegroupKind {
+    /// EKS managed node group: AWS creates and updates nodes; you own scaling choices.
+    Managed,
+    /// Self-managed: an Auto Scaling group you own, AMI, version and all.
+    SelfManaged,
+}
+
+impl NodegroupKind {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            NodegroupKind::Managed => "managed",
+            NodegroupKind::SelfManaged => "self-managed",
+        }
+    }
+}
+
+/// `capacityType`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum CapacityType {
+    OnDemand,
+    Spot,
+}
+
+impl CapacityType {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            CapacityType::OnDemand => "ON_DEMAND",
+            CapacityType::Spot => "SPOT",
+        }
+    }
+}
+
+/// `scalingConfig`: min ≤ desired ≤ max always holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NodegroupScalingConfig {
+    pub min_size: u64,
+    pub desired_size: u64,
+    pub max_size: u64,
+}
+
+impl NodegroupScalingConfig {
+    pub fn is_valid(&self) -> bool {
+        self.min_size <= self.desired_size && self.desired_size <= self.max_size
+    }
+}
+
+/// `updateConfig` (eks-facts §4): exactly one of the two; default one node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NodegroupUpdateConfig {
+    MaxUnavailable(u64),
+    MaxUnavailablePercentage(u64),
+}
+
+impl Default for NodegroupUpdateConfig {
+    fn default() -> Self {
+        NodegroupUpdateConfig::MaxUnavailable(1)
+    }
+}
+
+impl NodegroupUpdateConfig {
+    pub fn as_int_or_percent(self) -> IntOrPercent {
+        match self {
+            NodegroupUpdateConfig::MaxUnavailable(n) => IntOrPercent::Int(n),
+            NodegroupUpdateConfig::MaxUnavailablePercentage(p) => IntOrPercent::Percent(p),
+        }
+    }
+}
+
+/// `Nodegroup.status`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NodegroupStatus {
+    Creating,
+    Active,
+    Updating,
+    Deleting,
+    CreateFailed,
+    Degraded,
+}
+
+impl NodegroupStatus {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            NodegroupStatus::Creating => "CREATING",
+            NodegroupStatus::Active => "ACTIVE",
+            NodegroupStatus::Updating => "UPDATING",
+            NodegroupStatus::Deleting => "DELETING",
+            NodegroupStatus::CreateFailed => "CREATE_FAILED",
+            NodegroupStatus::Degraded => "DEGRADED",
+        }
+    }
+}
+
+/// A node group and the Auto Scaling group behind it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Nodegroup {
+    pub name: String,
+    pub kind: NodegroupKind,
+    pub scaling: NodegroupScalingConfig,
+    pub instance_types: Vec<String>,
+    pub capacity_type: CapacityType,
+    pub labels: BTreeMap<String, String>,
+    pub taints: Vec<Taint>,
+    pub update_config: NodegroupUpdateConfig,
+    pub volume_size_gib: u64,
+    pub volume_type: String,
+    pub ami_family: String,
+    /// Kubelet version of new nodes.
+    pub version: KubernetesVersion,
+    /// AMI release, e.g. `amazon-eks-node-al2023-x86_64-standard-1.33-v20260701`.
+    pub ami_name: String,
+    pub zones: Vec<String>,
+    pub max_pods_override: Option<u64>,
+    pub status: NodegroupStatus,
+    pub launch_template_version: u64,
+    pub created_at: SimTime,
+    /// Spot interruption rate, per million per hour for each instance (later issues use it).
+    pub spot_interruptions_per_million_hours: u64,
+    pub private_networking: bool,
+}
+
+impl Nodegroup {
+    pub fn asg_name(&self) -> String {
+        match self.kind {
+            NodegroupKind::Managed => format!("eks-{}", self.name),
+            NodegroupKind::SelfManaged => format!("eksctl-{}-nodegroup", self.name),
+        }
+    }
+}
