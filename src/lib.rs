@@ -2,4 +2,8 @@
 //! that describe labs (`scenario`), the JSON report (`report`), and the browser UI (`ui`,
 //! wasm32 only).
 
+pub mod scenario;
 pub mod sim;
+#[cfg(target_arch = "wasm32")]
+pub mod ui;
+pub mod view;

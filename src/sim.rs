@@ -153,7 +153,7 @@ impl Simulation {
         self.fire_due_timers();
         controllers::run(self);
         billing::accrue(self, TICK);
-        if self.now.as_millis() % metrics::SAMPLE_EVERY.as_millis() == 0 {
+        if self.now.as_millis().is_multiple_of(metrics::SAMPLE_EVERY.as_millis()) {
             self.metrics.sample(&self.state, &self.billing, self.now);
         }
     }
@@ -187,7 +187,12 @@ impl Simulation {
     fn submit_at(&mut self, at: SimTime, command: Command, text: String) {
         let seq = self.next_submit_seq;
         self.next_submit_seq += 1;
-        self.inbox.push(Submitted { at, seq, command, text });
+        self.inbox.push(Submitted {
+            at,
+            seq,
+            command,
+            text,
+        });
         self.inbox.sort_by_key(|s| (s.at, s.seq));
     }
 
@@ -198,12 +203,27 @@ impl Simulation {
             match &result {
                 Ok(_) => {}
                 Err(msg) => {
-                    let obj = ObjectRef::cluster_scoped(Kind::Cluster, self.state.cluster.name.clone());
-                    let text = if s.text.is_empty() { format!("{:?}", s.command) } else { s.text.clone() };
-                    self.record(EventType::Warning, event::reason::COMMAND_FAILED, obj, format!("{text}: {msg}"), "ekslab");
+                    let obj =
+                        ObjectRef::cluster_scoped(Kind::Cluster, self.state.cluster.name.clone());
+                    let text = if s.text.is_empty() {
+                        format!("{:?}", s.command)
+                    } else {
+                        s.text.clone()
+                    };
+                    self.record(
+                        EventType::Warning,
+                        event::reason::COMMAND_FAILED,
+                        obj,
+                        format!("{text}: {msg}"),
+                        "ekslab",
+                    );
                 }
             }
-            self.outcomes.push(CommandOutcome { at: self.now, text: s.text, result });
+            self.outcomes.push(CommandOutcome {
+                at: self.now,
+                text: s.text,
+                result,
+            });
         }
     }
 
@@ -221,7 +241,9 @@ impl Simulation {
 
     /// The UTC calendar date of the current instant.
     pub fn date(&self) -> Date {
-        self.spec.start_date.add_days((self.now.as_secs() / 86_400) as i64)
+        self.spec
+            .start_date
+            .add_days((self.now.as_secs() / 86_400) as i64)
     }
 
     pub fn state(&self) -> &State {
@@ -261,8 +283,16 @@ impl Simulation {
 
     // ---- helpers for controllers ----
 
-    pub(crate) fn record(&mut self, type_: EventType, reason: &'static str, object: ObjectRef, message: String, source: &'static str) {
-        self.events.push(self.now, type_, reason, object, message, source);
+    pub(crate) fn record(
+        &mut self,
+        type_: EventType,
+        reason: &'static str,
+        object: ObjectRef,
+        message: String,
+        source: &'static str,
+    ) {
+        self.events
+            .push(self.now, type_, reason, object, message, source);
     }
 
     pub(crate) fn after(&mut self, d: SimDuration, timer: Timer) {

@@ -10,8 +10,8 @@ pub mod workloads;
 pub use meta::{IntOrPercent, Kind, LabelSelector, ObjectKey, ObjectMeta, ObjectRef, OwnerRef};
 pub use node::{Node, NodeCondition, NodeSpec, NodeStatus, Taint, TaintEffect};
 pub use pod::{
-    Container, ContainerPort, Pod, PodCondition, PodConditionType, PodPhase, PodSpec, PodStatus, PodTemplateSpec,
-    Toleration, TolerationOperator, Volume, VolumeSource,
+    Container, ContainerPort, Pod, PodCondition, PodConditionType, PodPhase, PodSpec, PodStatus,
+    PodTemplateSpec, Toleration, TolerationOperator, Volume, VolumeSource,
 };
 pub use policy::{PodDisruptionBudget, PodDisruptionBudgetSpec, PodDisruptionBudgetStatus};
 pub use workloads::{

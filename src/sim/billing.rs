@@ -19,8 +19,12 @@ pub enum CostComponent {
 }
 
 impl CostComponent {
-    pub const ALL: [CostComponent; 4] =
-        [CostComponent::ControlPlane, CostComponent::Ec2, CostComponent::Fargate, CostComponent::Ebs];
+    pub const ALL: [CostComponent; 4] = [
+        CostComponent::ControlPlane,
+        CostComponent::Ec2,
+        CostComponent::Fargate,
+        CostComponent::Ebs,
+    ];
 
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -100,7 +104,9 @@ pub fn usd(micro: u64) -> f64 {
 /// Accrues one step's cost, recomputing rates when the state or the calendar day changed.
 pub(crate) fn accrue(sim: &mut Simulation, dt: SimDuration) {
     let date = sim.date();
-    if sim.billing.rates_revision != Some(sim.state.revision) || sim.billing.rates_date != Some(date) {
+    if sim.billing.rates_revision != Some(sim.state.revision)
+        || sim.billing.rates_date != Some(date)
+    {
         sim.billing.rates = current_rates(sim, date);
         sim.billing.rates_revision = Some(sim.state.revision);
         sim.billing.rates_date = Some(date);
@@ -113,7 +119,8 @@ pub(crate) fn accrue(sim: &mut Simulation, dt: SimDuration) {
 
 /// The control plane's hourly price on `date` (eks-facts §1.1).
 pub fn control_plane_rate(sim: &Simulation, date: Date) -> u64 {
-    let status = version_info(sim.state.cluster.version).map_or(SupportStatus::Standard, |v| v.status_on(date));
+    let status = version_info(sim.state.cluster.version)
+        .map_or(SupportStatus::Standard, |v| v.status_on(date));
     match status {
         SupportStatus::Extended | SupportStatus::EndOfLife => prices::CONTROL_PLANE_EXTENDED,
         SupportStatus::Standard | SupportStatus::NotYetReleased => prices::CONTROL_PLANE_STANDARD,

@@ -129,12 +129,12 @@ impl std::ops::Add for SimDuration {
 /// Elapsed time as a learner reads it: `2d 04:13:05`, or `04:13:05` under a day.
 impl fmt::Display for SimTime {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let secs = self.as_secs();
-        let (d, h, m, s) = (secs / 86_400, secs / 3600 % 24, secs / 60 % 60, secs % 60);
-        if d > 0 {
-            write!(f, "{d}d {h:02}:{m:02}:{s:02}")
+        let total = self.as_secs();
+        let (days, hours, mins, secs) = (total / 86_400, total / 3600 % 24, total / 60 % 60, total % 60);
+        if days > 0 {
+            write!(f, "{days}d {hours:02}:{mins:02}:{secs:02}")
         } else {
-            write!(f, "{h:02}:{m:02}:{s:02}")
+            write!(f, "{hours:02}:{mins:02}:{secs:02}")
         }
     }
 }
@@ -148,7 +148,11 @@ impl fmt::Display for SimDuration {
             write!(f, "{s}s")
         } else if s < 600 {
             let (m, r) = (s / 60, s % 60);
-            if r == 0 { write!(f, "{m}m") } else { write!(f, "{m}m{r}s") }
+            if r == 0 {
+                write!(f, "{m}m")
+            } else {
+                write!(f, "{m}m{r}s")
+            }
         } else if s < 3 * 3600 {
             let (h, m) = (s / 3600, s / 60 % 60);
             if h == 0 {
@@ -160,12 +164,20 @@ impl fmt::Display for SimDuration {
             }
         } else if s < 8 * 3600 {
             let (h, m) = (s / 3600, s / 60 % 60);
-            if m == 0 { write!(f, "{h}h") } else { write!(f, "{h}h{m}m") }
+            if m == 0 {
+                write!(f, "{h}h")
+            } else {
+                write!(f, "{h}h{m}m")
+            }
         } else if s < 48 * 3600 {
             write!(f, "{}h", s / 3600)
         } else if s < 8 * 86_400 {
             let (d, h) = (s / 86_400, s / 3600 % 24);
-            if h == 0 { write!(f, "{d}d") } else { write!(f, "{d}d{h}h") }
+            if h == 0 {
+                write!(f, "{d}d")
+            } else {
+                write!(f, "{d}d{h}h")
+            }
         } else {
             write!(f, "{}d", s / 86_400)
         }
@@ -241,9 +253,16 @@ mod tests {
         assert_eq!(SimDuration::parse("1h30m"), Ok(SimDuration::from_mins(90)));
         assert_eq!(SimDuration::parse("24h"), Ok(SimDuration::from_hours(24)));
         assert_eq!(SimDuration::parse("2d"), Ok(SimDuration::from_hours(48)));
-        assert_eq!(SimDuration::parse("250ms"), Ok(SimDuration::from_millis(250)));
+        assert_eq!(
+            SimDuration::parse("250ms"),
+            Ok(SimDuration::from_millis(250))
+        );
         assert_eq!(SimDuration::parse("30"), Ok(SimDuration::from_secs(30)));
-        assert!(SimDuration::parse("5x").unwrap_err().contains("unknown unit"));
+        assert!(
+            SimDuration::parse("5x")
+                .unwrap_err()
+                .contains("unknown unit")
+        );
         assert!(SimDuration::parse("h").is_err());
         assert!(SimDuration::parse("").is_err());
         assert!(SimDuration::parse("99999999999999999999d").is_err());
@@ -252,7 +271,10 @@ mod tests {
     #[test]
     fn elapsed_time_reads_like_a_stopwatch() {
         assert_eq!(SimTime::from_secs(3725).to_string(), "01:02:05");
-        assert_eq!(SimTime::from_secs(2 * 86_400 + 4 * 3600 + 13 * 60 + 5).to_string(), "2d 04:13:05");
+        assert_eq!(
+            SimTime::from_secs(2 * 86_400 + 4 * 3600 + 13 * 60 + 5).to_string(),
+            "2d 04:13:05"
+        );
     }
 
     #[test]

@@ -8,7 +8,8 @@ use super::controllers;
 use super::quantity::Resources;
 use super::spec::{FargateProfileSpec, Manifest, NodegroupSpec};
 
-/// Options of `kubectl drain`.
+/// Options of `kubectl drain`: one flag each, as kubectl has them.
+#[expect(clippy::struct_excessive_bools, reason = "mirrors kubectl drain's independent boolean flags")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct DrainOptions {
     pub ignore_daemonsets: bool,
@@ -19,6 +20,7 @@ pub struct DrainOptions {
 }
 
 /// Something a user asks for.
+#[expect(clippy::large_enum_variant, reason = "commands are few and short-lived; boxing would only add noise")]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
     /// `kubectl apply -f`.
@@ -28,9 +30,18 @@ pub enum Command {
     /// `kubectl scale deployment <name> --replicas=N`.
     ScaleDeployment { key: ObjectKey, replicas: u64 },
     /// `kubectl set resources deployment <name> --requests=... --limits=...`.
-    SetResources { key: ObjectKey, container: Option<String>, requests: Option<Resources>, limits: Option<Resources> },
+    SetResources {
+        key: ObjectKey,
+        container: Option<String>,
+        requests: Option<Resources>,
+        limits: Option<Resources>,
+    },
     /// `kubectl set image deployment/<name> <container>=<image>`.
-    SetImage { key: ObjectKey, container: String, image: String },
+    SetImage {
+        key: ObjectKey,
+        container: String,
+        image: String,
+    },
     /// `kubectl rollout restart deployment <name>`.
     RolloutRestart { key: ObjectKey },
     /// `kubectl cordon` / `kubectl uncordon`.
@@ -38,7 +49,12 @@ pub enum Command {
     /// `kubectl drain`.
     Drain { node: String, options: DrainOptions },
     /// `eksctl scale nodegroup --nodes=N [--nodes-min] [--nodes-max]`.
-    ScaleNodegroup { name: String, desired: Option<u64>, min: Option<u64>, max: Option<u64> },
+    ScaleNodegroup {
+        name: String,
+        desired: Option<u64>,
+        min: Option<u64>,
+        max: Option<u64>,
+    },
     /// `eksctl create nodegroup`.
     CreateNodegroup(NodegroupSpec),
     /// `eksctl delete nodegroup`.
@@ -48,7 +64,10 @@ pub enum Command {
     /// `eksctl delete fargateprofile`.
     DeleteFargateProfile { name: String },
     /// `eksctl utils update-cluster-logging --enable-types=... --disable-types=...`.
-    UpdateClusterLogging { enable: Vec<super::eks::LogType>, disable: Vec<super::eks::LogType> },
+    UpdateClusterLogging {
+        enable: Vec<super::eks::LogType>,
+        disable: Vec<super::eks::LogType>,
+    },
     /// `eksctl utils update-cluster-vpc-config --public-access --private-access`.
     UpdateEndpointAccess { public: bool, private: bool },
 }
@@ -66,22 +85,49 @@ pub(crate) fn apply(sim: &mut Simulation, cmd: &Command) -> Result<String, Strin
     match cmd {
         Command::Apply(m) => controllers::api_server::apply(sim, m.clone()),
         Command::Delete { kind, key } => controllers::api_server::delete(sim, *kind, key),
-        Command::ScaleDeployment { key, replicas } => controllers::deployment::scale(sim, key, *replicas),
-        Command::SetResources { key, container, requests, limits } => {
-            controllers::deployment::set_resources(sim, key, container.as_deref(), *requests, *limits)
+        Command::ScaleDeployment { key, replicas } => {
+            controllers::deployment::scale(sim, key, *replicas)
         }
-        Command::SetImage { key, container, image } => controllers::deployment::set_image(sim, key, container, image),
+        Command::SetResources {
+            key,
+            container,
+            requests,
+            limits,
+        } => controllers::deployment::set_resources(
+            sim,
+            key,
+            container.as_deref(),
+            *requests,
+            *limits,
+        ),
+        Command::SetImage {
+            key,
+            container,
+            image,
+        } => controllers::deployment::set_image(sim, key, container, image),
         Command::RolloutRestart { key } => controllers::deployment::rollout_restart(sim, key),
-        Command::Cordon { node, unschedulable } => controllers::node_drain::cordon(sim, node, *unschedulable),
+        Command::Cordon {
+            node,
+            unschedulable,
+        } => controllers::node_drain::cordon(sim, node, *unschedulable),
         Command::Drain { node, options } => controllers::node_drain::drain(sim, node, *options),
-        Command::ScaleNodegroup { name, desired, min, max } => {
-            controllers::auto_scaling_group::scale(sim, name, *desired, *min, *max)
-        }
+        Command::ScaleNodegroup {
+            name,
+            desired,
+            min,
+            max,
+        } => controllers::auto_scaling_group::scale(sim, name, *desired, *min, *max),
         Command::CreateNodegroup(spec) => controllers::eks::create_nodegroup(sim, spec),
         Command::DeleteNodegroup { name } => controllers::eks::delete_nodegroup(sim, name),
         Command::CreateFargateProfile(spec) => controllers::eks::create_fargate_profile(sim, spec),
-        Command::DeleteFargateProfile { name } => controllers::eks::delete_fargate_profile(sim, name),
-        Command::UpdateClusterLogging { enable, disable } => controllers::eks::update_logging(sim, enable, disable),
-        Command::UpdateEndpointAccess { public, private } => controllers::eks::update_endpoint_access(sim, *public, *private),
+        Command::DeleteFargateProfile { name } => {
+            controllers::eks::delete_fargate_profile(sim, name)
+        }
+        Command::UpdateClusterLogging { enable, disable } => {
+            controllers::eks::update_logging(sim, enable, disable)
+        }
+        Command::UpdateEndpointAccess { public, private } => {
+            controllers::eks::update_endpoint_access(sim, *public, *private)
+        }
     }
 }

@@ -41,7 +41,15 @@ pub struct Event {
 /// `t+00:02:10 Normal Scheduled pod/web-1 Successfully assigned ...`: the golden-file line.
 impl fmt::Display for Event {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "t+{} {} {} {} {}", self.time, self.type_.as_str(), self.reason, self.object, self.message)
+        write!(
+            f,
+            "t+{} {} {} {} {}",
+            self.time,
+            self.type_.as_str(),
+            self.reason,
+            self.object,
+            self.message
+        )
     }
 }
 
@@ -63,7 +71,15 @@ impl EventLog {
         source: &'static str,
     ) {
         let seq = self.events.len() as u64;
-        let ev = Event { seq, time, type_, reason, object, message, source };
+        let ev = Event {
+            seq,
+            time,
+            type_,
+            reason,
+            object,
+            message,
+            source,
+        };
         let line = ev.to_string();
         self.digest = self.digest.update(line.as_bytes()).update(b"\n");
         self.events.push(ev);

@@ -55,7 +55,9 @@ impl Metrics {
                 requested = requested.saturating_add(p.requests());
             }
         }
-        let allocatable = state.nodes.values().fold(Resources::ZERO, |a, n| a.saturating_add(n.status.allocatable));
+        let allocatable = state.nodes.values().fold(Resources::ZERO, |a, n| {
+            a.saturating_add(n.status.allocatable)
+        });
         let cost_by_component = CostComponent::ALL.map(|c| billing.micro_usd(c));
         self.samples.push(Sample {
             t,

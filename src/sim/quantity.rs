@@ -24,7 +24,8 @@ impl MilliCpu {
 
     /// Parses a Kubernetes CPU quantity.
     pub fn parse(text: &str) -> Result<MilliCpu, String> {
-        let milli = parse_scaled(text, 1000).map_err(|e| format!("invalid cpu quantity {text:?}: {e}"))?;
+        let milli =
+            parse_scaled(text, 1000).map_err(|e| format!("invalid cpu quantity {text:?}: {e}"))?;
         Ok(MilliCpu(milli))
     }
 }
@@ -42,7 +43,8 @@ impl Bytes {
 
     /// Parses a Kubernetes memory (or storage) quantity.
     pub fn parse(text: &str) -> Result<Bytes, String> {
-        let b = parse_scaled(text, 1).map_err(|e| format!("invalid memory quantity {text:?}: {e}"))?;
+        let b =
+            parse_scaled(text, 1).map_err(|e| format!("invalid memory quantity {text:?}: {e}"))?;
         Ok(Bytes(b))
     }
 }
@@ -78,9 +80,17 @@ fn parse_scaled(text: &str, unit: u64) -> Result<u64, String> {
     if frac_part.contains('.') || frac_part.len() > 9 {
         return Err("malformed number".to_string());
     }
-    let int: u128 = if int_part.is_empty() { 0 } else { int_part.parse().map_err(|_| "number too large")? };
+    let int: u128 = if int_part.is_empty() {
+        0
+    } else {
+        int_part.parse().map_err(|_| "number too large")?
+    };
     let frac_den: u128 = 10u128.pow(frac_part.len() as u32);
-    let frac: u128 = if frac_part.is_empty() { 0 } else { frac_part.parse().map_err(|_| "malformed number")? };
+    let frac: u128 = if frac_part.is_empty() {
+        0
+    } else {
+        frac_part.parse().map_err(|_| "malformed number")?
+    };
     // value = (int + frac/frac_den) * mul_num / mul_den * unit, rounded up.
     let numerator = (int * frac_den + frac) * mul_num * u128::from(unit);
     let denominator = frac_den * mul_den;
@@ -90,7 +100,11 @@ fn parse_scaled(text: &str, unit: u64) -> Result<u64, String> {
 
 impl fmt::Display for MilliCpu {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.0 % 1000 == 0 { write!(f, "{}", self.0 / 1000) } else { write!(f, "{}m", self.0) }
+        if self.0.is_multiple_of(1000) {
+            write!(f, "{}", self.0 / 1000)
+        } else {
+            write!(f, "{}m", self.0)
+        }
     }
 }
 
@@ -100,11 +114,11 @@ impl fmt::Display for Bytes {
         let b = self.0;
         if b == 0 {
             write!(f, "0")
-        } else if b % GIB == 0 {
+        } else if b.is_multiple_of(GIB) {
             write!(f, "{}Gi", b / GIB)
-        } else if b % MIB == 0 {
+        } else if b.is_multiple_of(MIB) {
             write!(f, "{}Mi", b / MIB)
-        } else if b % KIB == 0 {
+        } else if b.is_multiple_of(KIB) {
             write!(f, "{}Ki", b / KIB)
         } else {
             write!(f, "{b}")
@@ -120,20 +134,32 @@ pub struct Resources {
 }
 
 impl Resources {
-    pub const ZERO: Resources = Resources { cpu: MilliCpu(0), memory: Bytes(0) };
+    pub const ZERO: Resources = Resources {
+        cpu: MilliCpu(0),
+        memory: Bytes(0),
+    };
 
     pub const fn new(cpu_m: u64, memory_bytes: u64) -> Resources {
-        Resources { cpu: MilliCpu(cpu_m), memory: Bytes(memory_bytes) }
+        Resources {
+            cpu: MilliCpu(cpu_m),
+            memory: Bytes(memory_bytes),
+        }
     }
 
     #[must_use]
     pub fn saturating_add(self, o: Resources) -> Resources {
-        Resources::new(self.cpu.0.saturating_add(o.cpu.0), self.memory.0.saturating_add(o.memory.0))
+        Resources::new(
+            self.cpu.0.saturating_add(o.cpu.0),
+            self.memory.0.saturating_add(o.memory.0),
+        )
     }
 
     #[must_use]
     pub fn saturating_sub(self, o: Resources) -> Resources {
-        Resources::new(self.cpu.0.saturating_sub(o.cpu.0), self.memory.0.saturating_sub(o.memory.0))
+        Resources::new(
+            self.cpu.0.saturating_sub(o.cpu.0),
+            self.memory.0.saturating_sub(o.memory.0),
+        )
     }
 
     /// Per-resource maximum.
@@ -163,7 +189,11 @@ mod tests {
         assert_eq!(MilliCpu::parse("0.25"), Ok(MilliCpu(250)));
         assert_eq!(MilliCpu::parse("1.0005"), Ok(MilliCpu(1001)));
         assert!(MilliCpu::parse("lots").is_err());
-        assert!(MilliCpu::parse("1x").unwrap_err().contains("unknown suffix"));
+        assert!(
+            MilliCpu::parse("1x")
+                .unwrap_err()
+                .contains("unknown suffix")
+        );
     }
 
     #[test]

@@ -26,12 +26,20 @@ impl SimRng {
 
     /// A uniform integer in `lo..=hi`.
     pub fn between(&mut self, lo: u64, hi: u64) -> u64 {
-        if hi <= lo { lo } else { self.inner.random_range(lo..=hi) }
+        if hi <= lo {
+            lo
+        } else {
+            self.inner.random_range(lo..=hi)
+        }
     }
 
     /// A uniform index below `n` (`n` must be positive).
     pub fn index(&mut self, n: usize) -> usize {
-        if n <= 1 { 0 } else { self.inner.random_range(0..n) }
+        if n <= 1 {
+            0
+        } else {
+            self.inner.random_range(0..n)
+        }
     }
 
     /// True with probability `per_million / 1_000_000`.
@@ -48,7 +56,9 @@ impl SimRng {
     /// (`k8s.io/apimachinery/pkg/util/rand`: consonants and digits without vowels or look-alikes).
     pub fn k8s_suffix(&mut self, n: usize) -> String {
         const ALPHANUMS: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
-        (0..n).map(|_| ALPHANUMS[self.index(ALPHANUMS.len())] as char).collect()
+        (0..n)
+            .map(|_| ALPHANUMS[self.index(ALPHANUMS.len())] as char)
+            .collect()
     }
 }
 
@@ -61,7 +71,10 @@ pub struct Delay {
 
 impl Delay {
     pub const fn secs(base: u64, jitter: u64) -> Delay {
-        Delay { base: SimDuration::from_secs(base), jitter: SimDuration::from_secs(jitter) }
+        Delay {
+            base: SimDuration::from_secs(base),
+            jitter: SimDuration::from_secs(jitter),
+        }
     }
 }
 
@@ -93,7 +106,10 @@ mod tests {
         let mut r = SimRng::stream(42, "names");
         let s = r.k8s_suffix(5);
         assert_eq!(s.len(), 5);
-        assert!(s.bytes().all(|c| b"bcdfghjklmnpqrstvwxz2456789".contains(&c)));
+        assert!(
+            s.bytes()
+                .all(|c| b"bcdfghjklmnpqrstvwxz2456789".contains(&c))
+        );
         let mut r2 = SimRng::stream(42, "names");
         assert_eq!(r2.k8s_suffix(5), s);
     }

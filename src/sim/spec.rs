@@ -7,7 +7,9 @@ use std::collections::BTreeMap;
 use super::api::{DaemonSet, Deployment, Job, Namespace, Pod, PodDisruptionBudget, Taint};
 use super::catalog::{AddonName, KubernetesVersion};
 use super::clock::{Date, SimDuration};
-use super::eks::{AuthenticationMode, EndpointAccess, LogType, NodegroupKind, NodegroupUpdateConfig, SupportType};
+use super::eks::{
+    AuthenticationMode, EndpointAccess, LogType, NodegroupKind, NodegroupUpdateConfig, SupportType,
+};
 use super::rng::Delay;
 
 /// A whole lab: cluster, data planes, workloads, timeline and settings.
@@ -76,7 +78,11 @@ impl Default for ClusterSpec {
             name: "lab".to_string(),
             region: "us-east-1".to_string(),
             version: super::catalog::versions::EKSCTL_DEFAULT_VERSION,
-            zones: vec!["us-east-1a".into(), "us-east-1b".into(), "us-east-1c".into()],
+            zones: vec![
+                "us-east-1a".into(),
+                "us-east-1b".into(),
+                "us-east-1c".into(),
+            ],
             vpc_cidr: "192.168.0.0/16".to_string(),
             subnets: Vec::new(),
             endpoint_access: EndpointAccess::default(),
@@ -140,7 +146,10 @@ impl NodegroupSpec {
     }
 
     pub fn self_managed(name: &str) -> NodegroupSpec {
-        NodegroupSpec { kind: NodegroupKind::SelfManaged, ..NodegroupSpec::managed(name) }
+        NodegroupSpec {
+            kind: NodegroupKind::SelfManaged,
+            ..NodegroupSpec::managed(name)
+        }
     }
 }
 

@@ -38,11 +38,16 @@ impl State {
 
     /// Pods bound to `node` that still hold resources there.
     pub fn pods_on_node<'a>(&'a self, node: &'a str) -> impl Iterator<Item = &'a Pod> + 'a {
-        self.pods.values().filter(move |p| p.spec.node_name.as_deref() == Some(node) && p.occupies_node())
+        self.pods
+            .values()
+            .filter(move |p| p.spec.node_name.as_deref() == Some(node) && p.occupies_node())
     }
 
     pub fn count_pods(&self, phase: PodPhase) -> usize {
-        self.pods.values().filter(|p| p.status.phase == phase).count()
+        self.pods
+            .values()
+            .filter(|p| p.status.phase == phase)
+            .count()
     }
 
     /// The private subnet of a zone (the lab keeps one subnet per AZ).

@@ -38,7 +38,10 @@ impl<T> Ord for Entry<T> {
 
 impl<T> Default for TimerQueue<T> {
     fn default() -> Self {
-        TimerQueue { heap: BinaryHeap::new(), next_seq: 0 }
+        TimerQueue {
+            heap: BinaryHeap::new(),
+            next_seq: 0,
+        }
     }
 }
 
@@ -83,7 +86,9 @@ mod tests {
         q.schedule(SimTime(30), "d");
         q.schedule(SimTime(10), "b");
         assert_eq!(q.pop_due(SimTime(5)), None);
-        let fired: Vec<_> = std::iter::from_fn(|| q.pop_due(SimTime(100))).map(|(_, p)| p).collect();
+        let fired: Vec<_> = std::iter::from_fn(|| q.pop_due(SimTime(100)))
+            .map(|(_, p)| p)
+            .collect();
         assert_eq!(fired, ["a", "b", "c", "d"]);
         assert!(q.is_empty());
     }

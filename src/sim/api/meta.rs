@@ -79,7 +79,10 @@ pub struct ObjectKey {
 
 impl ObjectKey {
     pub fn new(namespace: impl Into<String>, name: impl Into<String>) -> ObjectKey {
-        ObjectKey { namespace: namespace.into(), name: name.into() }
+        ObjectKey {
+            namespace: namespace.into(),
+            name: name.into(),
+        }
     }
 }
 
@@ -103,7 +106,11 @@ pub struct ObjectRef {
 
 impl ObjectRef {
     pub fn new(kind: Kind, namespace: impl Into<String>, name: impl Into<String>) -> ObjectRef {
-        ObjectRef { kind, namespace: namespace.into(), name: name.into() }
+        ObjectRef {
+            kind,
+            namespace: namespace.into(),
+            name: name.into(),
+        }
     }
     pub fn cluster_scoped(kind: Kind, name: impl Into<String>) -> ObjectRef {
         ObjectRef::new(kind, "", name)
@@ -145,7 +152,12 @@ pub struct ObjectMeta {
 
 impl ObjectMeta {
     pub fn named(namespace: impl Into<String>, name: impl Into<String>) -> ObjectMeta {
-        ObjectMeta { name: name.into(), namespace: namespace.into(), generation: 1, ..ObjectMeta::default() }
+        ObjectMeta {
+            name: name.into(),
+            namespace: namespace.into(),
+            generation: 1,
+            ..ObjectMeta::default()
+        }
     }
     pub fn key(&self) -> ObjectKey {
         ObjectKey::new(self.namespace.clone(), self.name.clone())
@@ -202,11 +214,16 @@ pub struct LabelSelector {
 
 impl LabelSelector {
     pub fn from_labels(labels: BTreeMap<String, String>) -> LabelSelector {
-        LabelSelector { match_labels: labels, match_expressions: Vec::new() }
+        LabelSelector {
+            match_labels: labels,
+            match_expressions: Vec::new(),
+        }
     }
 
     pub fn matches(&self, labels: &BTreeMap<String, String>) -> bool {
-        self.match_labels.iter().all(|(k, v)| labels.get(k) == Some(v))
+        self.match_labels
+            .iter()
+            .all(|(k, v)| labels.get(k) == Some(v))
             && self.match_expressions.iter().all(|r| r.matches(labels))
     }
 
@@ -217,7 +234,11 @@ impl LabelSelector {
 
 impl fmt::Display for LabelSelector {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let parts: Vec<String> = self.match_labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let parts: Vec<String> = self
+            .match_labels
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
         write!(f, "{}", parts.join(","))
     }
 }
@@ -234,10 +255,15 @@ impl IntOrPercent {
     pub fn parse(text: &str) -> Result<IntOrPercent, String> {
         let t = text.trim();
         if let Some(p) = t.strip_suffix('%') {
-            let v: u64 = p.trim().parse().map_err(|_| format!("invalid percentage {text:?}"))?;
+            let v: u64 = p
+                .trim()
+                .parse()
+                .map_err(|_| format!("invalid percentage {text:?}"))?;
             Ok(IntOrPercent::Percent(v))
         } else {
-            let v: u64 = t.parse().map_err(|_| format!("invalid value {text:?}: expected an integer or a percentage"))?;
+            let v: u64 = t.parse().map_err(|_| {
+                format!("invalid value {text:?}: expected an integer or a percentage")
+            })?;
             Ok(IntOrPercent::Int(v))
         }
     }
@@ -271,7 +297,10 @@ mod tests {
     use super::*;
 
     fn labels(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs.iter().map(|(k, v)| ((*k).to_string(), (*v).to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
+            .collect()
     }
 
     #[test]

@@ -46,7 +46,11 @@ pub struct Taint {
 
 impl Taint {
     pub fn new(key: &str, value: &str, effect: TaintEffect) -> Taint {
-        Taint { key: key.to_string(), value: value.to_string(), effect }
+        Taint {
+            key: key.to_string(),
+            value: value.to_string(),
+            effect,
+        }
     }
 }
 
@@ -159,7 +163,11 @@ impl Node {
             taints.push(Taint::new(taints::NOT_READY, "", TaintEffect::NoSchedule));
         }
         if self.spec.unschedulable {
-            taints.push(Taint::new(taints::UNSCHEDULABLE, "", TaintEffect::NoSchedule));
+            taints.push(Taint::new(
+                taints::UNSCHEDULABLE,
+                "",
+                TaintEffect::NoSchedule,
+            ));
         }
         taints
     }

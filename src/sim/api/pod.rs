@@ -19,8 +19,13 @@ pub enum PodPhase {
 }
 
 impl PodPhase {
-    pub const ALL: [PodPhase; 5] =
-        [PodPhase::Pending, PodPhase::Running, PodPhase::Succeeded, PodPhase::Failed, PodPhase::Unknown];
+    pub const ALL: [PodPhase; 5] = [
+        PodPhase::Pending,
+        PodPhase::Running,
+        PodPhase::Succeeded,
+        PodPhase::Failed,
+        PodPhase::Unknown,
+    ];
 
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -95,10 +100,15 @@ pub struct Container {
 /// Where a volume comes from; only what changes scheduling or autoscaling behaviour is modelled.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VolumeSource {
-    EmptyDir { memory: bool },
+    EmptyDir {
+        memory: bool,
+    },
     HostPath,
     /// A PVC; `ebs` when it is backed by the EBS CSI driver (Fargate cannot mount it).
-    PersistentVolumeClaim { claim_name: String, ebs: bool },
+    PersistentVolumeClaim {
+        claim_name: String,
+        ebs: bool,
+    },
     ConfigMap,
     Secret,
     Other(String),
@@ -173,12 +183,17 @@ impl PodSpec {
             .containers
             .iter()
             .fold(Resources::ZERO, |acc, c| acc.saturating_add(c.requests));
-        let init = self.init_containers.iter().fold(Resources::ZERO, |acc, c| acc.max(c.requests));
+        let init = self
+            .init_containers
+            .iter()
+            .fold(Resources::ZERO, |acc, c| acc.max(c.requests));
         sum.max(init)
     }
 
     pub fn host_ports(&self) -> impl Iterator<Item = u16> + '_ {
-        self.containers.iter().flat_map(|c| c.ports.iter().filter_map(|p| p.host_port))
+        self.containers
+            .iter()
+            .flat_map(|c| c.ports.iter().filter_map(|p| p.host_port))
     }
 
     pub fn gpus(&self) -> u64 {
@@ -224,7 +239,9 @@ impl Default for PodStatus {
             pod_ip: None,
             host_ip: None,
             start_time: None,
-            container_state: ContainerState::Waiting { reason: String::new() },
+            container_state: ContainerState::Waiting {
+                reason: String::new(),
+            },
             reason: String::new(),
             message: String::new(),
             restart_count: 0,
@@ -264,14 +281,22 @@ impl Pod {
     }
 
     pub fn is_ready(&self) -> bool {
-        self.condition(PodConditionType::Ready).is_some_and(|c| c.status)
+        self.condition(PodConditionType::Ready)
+            .is_some_and(|c| c.status)
     }
 
     pub fn condition(&self, t: PodConditionType) -> Option<&PodCondition> {
         self.status.conditions.iter().find(|c| c.type_ == t)
     }
 
-    pub fn set_condition(&mut self, type_: PodConditionType, status: bool, reason: &str, message: &str, now: SimTime) {
+    pub fn set_condition(
+        &mut self,
+        type_: PodConditionType,
+        status: bool,
+        reason: &str,
+        message: &str,
+        now: SimTime,
+    ) {
         if let Some(c) = self.status.conditions.iter_mut().find(|c| c.type_ == type_) {
             if c.status != status {
                 c.last_transition_time = now;
@@ -304,7 +329,9 @@ impl Pod {
             (PodPhase::Succeeded, _) => "Completed".to_string(),
             (PodPhase::Failed, _) if !self.status.reason.is_empty() => self.status.reason.clone(),
             (PodPhase::Failed, ContainerState::Terminated { reason, .. }) => reason.clone(),
-            (PodPhase::Pending, ContainerState::Waiting { reason }) if !reason.is_empty() => reason.clone(),
+            (PodPhase::Pending, ContainerState::Waiting { reason }) if !reason.is_empty() => {
+                reason.clone()
+            }
             (phase, _) => phase.as_str().to_string(),
         }
     }
@@ -325,7 +352,10 @@ mod tests {
     use crate::sim::quantity::MIB;
 
     fn container(cpu: u64, mem_mib: u64) -> Container {
-        Container { requests: Resources::new(cpu, mem_mib * MIB), ..Container::default() }
+        Container {
+            requests: Resources::new(cpu, mem_mib * MIB),
+            ..Container::default()
+        }
     }
 
     #[test]
@@ -340,11 +370,31 @@ mod tests {
 
     #[test]
     fn tolerations_follow_upstream_rules() {
-        let taint = Taint { key: "dedicated".into(), value: "gpu".into(), effect: TaintEffect::NoSchedule };
-        let exists_all = Toleration { key: String::new(), operator: TolerationOperator::Exists, value: String::new(), effect: None };
-        let equal = Toleration { key: "dedicated".into(), operator: TolerationOperator::Equal, value: "gpu".into(), effect: Some(TaintEffect::NoSchedule) };
-        let wrong_value = Toleration { value: "cpu".into(), ..equal.clone() };
-        let wrong_effect = Toleration { effect: Some(TaintEffect::NoExecute), ..equal.clone() };
+        let taint = Taint {
+            key: "dedicated".into(),
+            value: "gpu".into(),
+            effect: TaintEffect::NoSchedule,
+        };
+        let exists_all = Toleration {
+            key: String::new(),
+            operator: TolerationOperator::Exists,
+            value: String::new(),
+            effect: None,
+        };
+        let equal = Toleration {
+            key: "dedicated".into(),
+            operator: TolerationOperator::Equal,
+            value: "gpu".into(),
+            effect: Some(TaintEffect::NoSchedule),
+        };
+        let wrong_value = Toleration {
+            value: "cpu".into(),
+            ..equal.clone()
+        };
+        let wrong_effect = Toleration {
+            effect: Some(TaintEffect::NoExecute),
+            ..equal.clone()
+        };
         assert!(exists_all.tolerates(&taint));
         assert!(equal.tolerates(&taint));
         assert!(!wrong_value.tolerates(&taint));

@@ -50,7 +50,11 @@ mod tests {
     fn pdb(min: Option<IntOrPercent>, max: Option<IntOrPercent>) -> PodDisruptionBudget {
         PodDisruptionBudget {
             meta: ObjectMeta::named("default", "p"),
-            spec: PodDisruptionBudgetSpec { min_available: min, max_unavailable: max, selector: LabelSelector::default() },
+            spec: PodDisruptionBudgetSpec {
+                min_available: min,
+                max_unavailable: max,
+                selector: LabelSelector::default(),
+            },
             status: PodDisruptionBudgetStatus::default(),
         }
     }
@@ -58,8 +62,14 @@ mod tests {
     #[test]
     fn desired_healthy_follows_the_disruption_controller() {
         assert_eq!(pdb(Some(IntOrPercent::Int(2)), None).desired_healthy(3), 2);
-        assert_eq!(pdb(Some(IntOrPercent::Percent(50)), None).desired_healthy(3), 2);
+        assert_eq!(
+            pdb(Some(IntOrPercent::Percent(50)), None).desired_healthy(3),
+            2
+        );
         assert_eq!(pdb(None, Some(IntOrPercent::Int(1))).desired_healthy(2), 1);
-        assert_eq!(pdb(None, Some(IntOrPercent::Percent(50))).desired_healthy(3), 1);
+        assert_eq!(
+            pdb(None, Some(IntOrPercent::Percent(50))).desired_healthy(3),
+            1
+        );
     }
 }

@@ -14,7 +14,10 @@ pub struct Namespace {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DeploymentStrategy {
     /// Defaults: `maxSurge: 25%`, `maxUnavailable: 25%`.
-    RollingUpdate { max_surge: IntOrPercent, max_unavailable: IntOrPercent },
+    RollingUpdate {
+        max_surge: IntOrPercent,
+        max_unavailable: IntOrPercent,
+    },
     Recreate,
 }
 

@@ -41,8 +41,7 @@ pub fn addon_default_version(addon: AddonName, k8s: KubernetesVersion) -> &'stat
             24..=26 => "v1.9.3-eksbuild.19",
             27..=28 => "v1.10.1-eksbuild.38",
             29..=32 => "v1.11.4-eksbuild.24",
-            33 => "v1.12.4-eksbuild.1",
-            34 => "v1.12.4-eksbuild.1",
+            33..=34 => "v1.12.4-eksbuild.1",
             _ => "v1.13.2-eksbuild.4",
         },
         AddonName::KubeProxy => match m {
@@ -78,8 +77,17 @@ mod tests {
 
     #[test]
     fn snapshot_versions_from_the_facts_sheet() {
-        assert_eq!(addon_default_version(AddonName::CoreDns, KubernetesVersion::new(29)), "v1.11.4-eksbuild.24");
-        assert_eq!(addon_default_version(AddonName::VpcCni, KubernetesVersion::new(33)), "v1.20.1-eksbuild.3");
-        assert_eq!(addon_default_version(AddonName::KubeProxy, KubernetesVersion::new(33)), "v1.33.5-eksbuild.2");
+        assert_eq!(
+            addon_default_version(AddonName::CoreDns, KubernetesVersion::new(29)),
+            "v1.11.4-eksbuild.24"
+        );
+        assert_eq!(
+            addon_default_version(AddonName::VpcCni, KubernetesVersion::new(33)),
+            "v1.20.1-eksbuild.3"
+        );
+        assert_eq!(
+            addon_default_version(AddonName::KubeProxy, KubernetesVersion::new(33)),
+            "v1.33.5-eksbuild.2"
+        );
     }
 }

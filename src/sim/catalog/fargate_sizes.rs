@@ -42,7 +42,10 @@ pub fn fargate_size_for(requests: Resources) -> Option<FargateSize> {
             continue;
         }
         if let Some(mem) = memory_options(cpu).into_iter().find(|m| *m >= need_mib) {
-            return Some(FargateSize { cpu: MilliCpu(cpu), memory_mib: mem });
+            return Some(FargateSize {
+                cpu: MilliCpu(cpu),
+                memory_mib: mem,
+            });
         }
     }
     None
@@ -50,7 +53,10 @@ pub fn fargate_size_for(requests: Resources) -> Option<FargateSize> {
 
 impl FargateSize {
     pub fn resources(self) -> Resources {
-        Resources { cpu: self.cpu, memory: Bytes(self.memory_mib * MIB) }
+        Resources {
+            cpu: self.cpu,
+            memory: Bytes(self.memory_mib * MIB),
+        }
     }
 }
 
@@ -58,12 +64,12 @@ impl FargateSize {
 impl fmt::Display for FargateSize {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let cpu = self.cpu.0;
-        if cpu % 1000 == 0 {
+        if cpu.is_multiple_of(1000) {
             write!(f, "{}vCPU ", cpu / 1000)?;
         } else {
             write!(f, "{}vCPU ", trim_decimal(cpu, 1000))?;
         }
-        if self.memory_mib % 1024 == 0 {
+        if self.memory_mib.is_multiple_of(1024) {
             write!(f, "{}GB", self.memory_mib / 1024)
         } else {
             write!(f, "{}GB", trim_decimal(self.memory_mib, 1024))
@@ -105,11 +111,26 @@ mod tests {
 
     #[test]
     fn rounds_up_through_the_table() {
-        assert_eq!(fargate_size_for(req(250, 256)).unwrap().to_string(), "0.25vCPU 0.5GB");
-        assert_eq!(fargate_size_for(req(250, 257)).unwrap().to_string(), "0.25vCPU 1GB");
-        assert_eq!(fargate_size_for(req(500, 1024)).unwrap().to_string(), "0.5vCPU 2GB");
-        assert_eq!(fargate_size_for(req(300, 512)).unwrap().to_string(), "0.5vCPU 1GB");
-        assert_eq!(fargate_size_for(req(4000, 40 * 1024)).unwrap().to_string(), "8vCPU 44GB");
+        assert_eq!(
+            fargate_size_for(req(250, 256)).unwrap().to_string(),
+            "0.25vCPU 0.5GB"
+        );
+        assert_eq!(
+            fargate_size_for(req(250, 257)).unwrap().to_string(),
+            "0.25vCPU 1GB"
+        );
+        assert_eq!(
+            fargate_size_for(req(500, 1024)).unwrap().to_string(),
+            "0.5vCPU 2GB"
+        );
+        assert_eq!(
+            fargate_size_for(req(300, 512)).unwrap().to_string(),
+            "0.5vCPU 1GB"
+        );
+        assert_eq!(
+            fargate_size_for(req(4000, 40 * 1024)).unwrap().to_string(),
+            "8vCPU 44GB"
+        );
         assert_eq!(fargate_size_for(req(16000, 200 * 1024)), None);
     }
 }

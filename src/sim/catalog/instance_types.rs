@@ -87,7 +87,11 @@ pub fn instance_type(name: &str) -> Option<&'static InstanceType> {
 
 /// Names of every known type, for error messages.
 pub fn known_instance_types() -> String {
-    INSTANCE_TYPES.iter().map(|t| t.name).collect::<Vec<_>>().join(", ")
+    INSTANCE_TYPES
+        .iter()
+        .map(|t| t.name)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// How a node's max pods is decided.
@@ -123,7 +127,10 @@ impl InstanceType {
     pub fn capacity(&self) -> Resources {
         let nominal_mib = self.memory_gib * 1024;
         let mib = nominal_mib * 925 / 1000;
-        Resources { cpu: MilliCpu::cores(self.vcpu), memory: Bytes(mib * MIB) }
+        Resources {
+            cpu: MilliCpu::cores(self.vcpu),
+            memory: Bytes(mib * MIB),
+        }
     }
 
     /// kube-reserved CPU on the EKS-optimized AMI: 6 % of the first core, 1 % of the second,
@@ -194,8 +201,14 @@ mod tests {
     #[test]
     fn managed_node_groups_cap_max_pods_at_110() {
         // eks-facts §3: MNG cap applies even without prefix delegation; m5.4xlarge → 110.
-        assert_eq!(t("m5.4xlarge").max_pods(MaxPodsPolicy::ManagedNodegroupCap), 110);
-        assert_eq!(t("m5.large").max_pods(MaxPodsPolicy::ManagedNodegroupCap), 29);
+        assert_eq!(
+            t("m5.4xlarge").max_pods(MaxPodsPolicy::ManagedNodegroupCap),
+            110
+        );
+        assert_eq!(
+            t("m5.large").max_pods(MaxPodsPolicy::ManagedNodegroupCap),
+            29
+        );
     }
 
     #[test]

@@ -19,12 +19,16 @@ impl KubernetesVersion {
     /// Parses `1.33`, `"1.33"` or `v1.33`.
     pub fn parse(text: &str) -> Result<KubernetesVersion, String> {
         let t = text.trim().trim_start_matches('v');
-        let (maj, min) = t
-            .split_once('.')
-            .ok_or_else(|| format!("invalid Kubernetes version {text:?}: expected MAJOR.MINOR, e.g. 1.33"))?;
+        let (maj, min) = t.split_once('.').ok_or_else(|| {
+            format!("invalid Kubernetes version {text:?}: expected MAJOR.MINOR, e.g. 1.33")
+        })?;
         let min = min.split('.').next().unwrap_or(min);
-        let major = maj.parse().map_err(|_| format!("invalid Kubernetes version {text:?}"))?;
-        let minor = min.parse().map_err(|_| format!("invalid Kubernetes version {text:?}"))?;
+        let major = maj
+            .parse()
+            .map_err(|_| format!("invalid Kubernetes version {text:?}"))?;
+        let minor = min
+            .parse()
+            .map_err(|_| format!("invalid Kubernetes version {text:?}"))?;
         Ok(KubernetesVersion { major, minor })
     }
 
@@ -35,7 +39,10 @@ impl KubernetesVersion {
 
     #[must_use]
     pub const fn next(self) -> KubernetesVersion {
-        KubernetesVersion { major: self.major, minor: self.minor + 1 }
+        KubernetesVersion {
+            major: self.major,
+            minor: self.minor + 1,
+        }
     }
 }
 
@@ -93,7 +100,12 @@ impl VersionInfo {
     }
 }
 
-const fn row(minor: u32, rel: (i64, u32, u32), std: (i64, u32, u32), ext: (i64, u32, u32)) -> VersionInfo {
+const fn row(
+    minor: u32,
+    rel: (i64, u32, u32),
+    std: (i64, u32, u32),
+    ext: (i64, u32, u32),
+) -> VersionInfo {
     VersionInfo {
         version: KubernetesVersion::new(minor),
         eks_release: Date::from_ymd(rel.0, rel.1, rel.2),
@@ -127,7 +139,11 @@ pub fn version_info(v: KubernetesVersion) -> Option<&'static VersionInfo> {
 }
 
 pub fn known_versions() -> String {
-    VERSIONS.iter().map(|r| r.version.to_string()).collect::<Vec<_>>().join(", ")
+    VERSIONS
+        .iter()
+        .map(|r| r.version.to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Maximum kubelet skew below the API server: 3 minors from Kubernetes 1.28 (kubelet ≥ 1.25),
@@ -143,22 +159,38 @@ mod tests {
     #[test]
     fn support_status_follows_the_calendar() {
         let v131 = version_info(KubernetesVersion::new(31)).unwrap();
-        assert_eq!(v131.status_on(Date::from_ymd(2025, 11, 25)), SupportStatus::Standard);
+        assert_eq!(
+            v131.status_on(Date::from_ymd(2025, 11, 25)),
+            SupportStatus::Standard
+        );
         // Extended support billing starts at the beginning of the end-of-standard day (§1.1).
-        assert_eq!(v131.status_on(Date::from_ymd(2025, 11, 26)), SupportStatus::Extended);
-        assert_eq!(v131.status_on(Date::from_ymd(2026, 11, 26)), SupportStatus::EndOfLife);
+        assert_eq!(
+            v131.status_on(Date::from_ymd(2025, 11, 26)),
+            SupportStatus::Extended
+        );
+        assert_eq!(
+            v131.status_on(Date::from_ymd(2026, 11, 26)),
+            SupportStatus::EndOfLife
+        );
         let v135 = version_info(KubernetesVersion::new(35)).unwrap();
-        assert_eq!(v135.status_on(Date::from_ymd(2025, 12, 1)), SupportStatus::NotYetReleased);
+        assert_eq!(
+            v135.status_on(Date::from_ymd(2025, 12, 1)),
+            SupportStatus::NotYetReleased
+        );
     }
 
     #[test]
     fn lifecycle_is_fourteen_plus_twelve_months() {
         // eks-facts §5 / §11: 14 months standard + 12 months extended = 26 months.
-        for r in VERSIONS.iter().filter(|r| r.version.minor >= 28 && r.version.minor <= 34) {
+        for r in VERSIONS
+            .iter()
+            .filter(|r| r.version.minor >= 28 && r.version.minor <= 34)
+        {
             let (ry, rm, _) = r.eks_release.ymd();
             let (sy, sm, _) = r.end_of_standard.ymd();
             let (ey, em, _) = r.end_of_extended.ymd();
-            let months = |y: i64, m: u32, y2: i64, m2: u32| (y2 - y) * 12 + i64::from(m2) - i64::from(m);
+            let months =
+                |y: i64, m: u32, y2: i64, m2: u32| (y2 - y) * 12 + i64::from(m2) - i64::from(m);
             assert_eq!(months(ry, rm, sy, sm), 14, "{}", r.version);
             assert_eq!(months(sy, sm, ey, em), 12, "{}", r.version);
         }
@@ -166,8 +198,14 @@ mod tests {
 
     #[test]
     fn parses_versions() {
-        assert_eq!(KubernetesVersion::parse("1.33"), Ok(KubernetesVersion::new(33)));
-        assert_eq!(KubernetesVersion::parse("v1.29.15"), Ok(KubernetesVersion::new(29)));
+        assert_eq!(
+            KubernetesVersion::parse("1.33"),
+            Ok(KubernetesVersion::new(33))
+        );
+        assert_eq!(
+            KubernetesVersion::parse("v1.29.15"),
+            Ok(KubernetesVersion::new(29))
+        );
         assert!(KubernetesVersion::parse("latest").is_err());
         assert_eq!(max_kubelet_skew(KubernetesVersion::new(25)), 3);
         assert_eq!(max_kubelet_skew(KubernetesVersion::new(24)), 2);

@@ -19,7 +19,9 @@ pub(crate) fn apply(sim: &mut Simulation, m: Manifest) -> Result<String, String>
     }
     let ns = m.namespace().to_string();
     if !ns.is_empty() && !sim.state.namespaces.contains_key(&ns) {
-        return Err(format!("Error from server (NotFound): namespaces \"{ns}\" not found"));
+        return Err(format!(
+            "Error from server (NotFound): namespaces \"{ns}\" not found"
+        ));
     }
     let now = sim.now();
     match m {
@@ -97,7 +99,10 @@ pub(crate) fn apply(sim: &mut Simulation, m: Manifest) -> Result<String, String>
                 }
                 existing.spec = p.spec;
                 sim.state.touch();
-                return Ok(format!("poddisruptionbudget.policy/{} configured", key.name));
+                return Ok(format!(
+                    "poddisruptionbudget.policy/{} configured",
+                    key.name
+                ));
             }
             init_meta(sim, &mut p.meta);
             sim.state.pdbs.insert(key.clone(), p);
@@ -148,7 +153,9 @@ pub(crate) fn create_pod(sim: &mut Simulation, mut pod: Pod) -> ObjectKey {
 /// after their containers stop (bounded by the grace period).
 pub(crate) fn delete_pod(sim: &mut Simulation, key: &ObjectKey) {
     let now = sim.now();
-    let Some(pod) = sim.state.pods.get_mut(key) else { return };
+    let Some(pod) = sim.state.pods.get_mut(key) else {
+        return;
+    };
     if pod.is_terminating() {
         return;
     }
@@ -160,11 +167,23 @@ pub(crate) fn delete_pod(sim: &mut Simulation, key: &ObjectKey) {
     sim.state.touch();
     if bound_running {
         for c in containers {
-            sim.record(EventType::Normal, reason::KILLING, pod_ref(key), format!("Stopping container {c}"), "kubelet");
+            sim.record(
+                EventType::Normal,
+                reason::KILLING,
+                pod_ref(key),
+                format!("Stopping container {c}"),
+                "kubelet",
+            );
         }
         // Most containers exit within a few seconds of SIGTERM; never beyond the grace period.
         let stop = sim.rng.kubelet.between(1000, 4000).min(grace.max(1) * 1000);
-        sim.after(crate::sim::clock::SimDuration(stop), Timer::PodTerminated { key: key.clone(), uid });
+        sim.after(
+            crate::sim::clock::SimDuration(stop),
+            Timer::PodTerminated {
+                key: key.clone(),
+                uid,
+            },
+        );
     } else {
         remove_pod(sim, key);
     }
@@ -180,36 +199,42 @@ pub(crate) fn remove_pod_if(sim: &mut Simulation, key: &ObjectKey, uid: u64) {
 /// Final removal from the store: frees the pod IP and, on Fargate, the pod's own node and
 /// its billing (one-minute minimum, eks-facts §1.2).
 pub(crate) fn remove_pod(sim: &mut Simulation, key: &ObjectKey) {
-    let Some(pod) = sim.state.pods.remove(key) else { return };
+    let Some(pod) = sim.state.pods.remove(key) else {
+        return;
+    };
     sim.state.touch();
     sim.controllers.capacity_revision += 1;
     super::scheduler::forget(sim, key);
     super::kubelet::forget(sim, key);
     super::fargate::forget(sim, key);
-    if let (Some(ip), Some(node)) = (&pod.status.pod_ip, &pod.spec.node_name) {
-        if !pod.spec.host_network {
+    if let (Some(ip), Some(node)) = (&pod.status.pod_ip, &pod.spec.node_name)
+        && !pod.spec.host_network {
             super::vpc_cni::release_pod_ip(sim, node, ip);
         }
-    }
     if let (Some(size), Some(start)) = (pod.lab.fargate_size, pod.lab.billing_start) {
         let billed = sim.now().saturating_sub(start).as_secs();
         if billed < prices::FARGATE_MINIMUM_BILLED_SECS {
             let rate = prices::fargate_rate(size.cpu.0, size.memory_mib);
-            sim.billing.charge(CostComponent::Fargate, rate, prices::FARGATE_MINIMUM_BILLED_SECS - billed);
+            sim.billing.charge(
+                CostComponent::Fargate,
+                rate,
+                prices::FARGATE_MINIMUM_BILLED_SECS - billed,
+            );
         }
     }
-    if pod.spec.scheduler_name == super::fargate::FARGATE_SCHEDULER {
-        if let Some(node) = &pod.spec.node_name {
+    if pod.spec.scheduler_name == super::fargate::FARGATE_SCHEDULER
+        && let Some(node) = &pod.spec.node_name {
             super::fargate::remove_node(sim, node);
         }
-    }
 }
 
 /// Why an eviction was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EvictionError {
     /// HTTP 429 from the eviction subresource.
-    DisruptionBudget { pdb: String },
+    DisruptionBudget {
+        pdb: String,
+    },
     NotFound,
 }
 
@@ -217,7 +242,10 @@ impl std::fmt::Display for EvictionError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             EvictionError::DisruptionBudget { .. } => {
-                write!(f, "Cannot evict pod as it would violate the pod's disruption budget.")
+                write!(
+                    f,
+                    "Cannot evict pod as it would violate the pod's disruption budget."
+                )
             }
             EvictionError::NotFound => write!(f, "pods not found"),
         }
@@ -248,9 +276,15 @@ pub(crate) fn evict(sim: &mut Simulation, key: &ObjectKey) -> Result<(), Evictio
             let st = &sim.state.pdbs[k].status;
             // A healthy pod needs a disruption to spare; a running but not-ready pod may go
             // only while the budget is met (default `unhealthyPodEvictionPolicy: IfHealthyBudget`).
-            let allowed = if ready { st.disruptions_allowed > 0 } else { st.current_healthy >= st.desired_healthy };
+            let allowed = if ready {
+                st.disruptions_allowed > 0
+            } else {
+                st.current_healthy >= st.desired_healthy
+            };
             if !allowed {
-                return Err(EvictionError::DisruptionBudget { pdb: k.name.clone() });
+                return Err(EvictionError::DisruptionBudget {
+                    pdb: k.name.clone(),
+                });
             }
         }
         if ready {
@@ -263,7 +297,13 @@ pub(crate) fn evict(sim: &mut Simulation, key: &ObjectKey) -> Result<(), Evictio
         }
     }
     if let Some(pod) = sim.state.pods.get_mut(key) {
-        pod.set_condition(PodConditionType::DisruptionTarget, true, "EvictionByEvictionAPI", "Eviction API: evicting", now);
+        pod.set_condition(
+            PodConditionType::DisruptionTarget,
+            true,
+            "EvictionByEvictionAPI",
+            "Eviction API: evicting",
+            now,
+        );
     }
     delete_pod(sim, key);
     Ok(())
@@ -271,7 +311,12 @@ pub(crate) fn evict(sim: &mut Simulation, key: &ObjectKey) -> Result<(), Evictio
 
 /// `kubectl delete <kind> <name>`: the object and, through the garbage collector, what it owns.
 pub(crate) fn delete(sim: &mut Simulation, kind: Kind, key: &ObjectKey) -> Result<String, String> {
-    let not_found = |res: &str| Err(format!("Error from server (NotFound): {res} \"{}\" not found", key.name));
+    let not_found = |res: &str| {
+        Err(format!(
+            "Error from server (NotFound): {res} \"{}\" not found",
+            key.name
+        ))
+    };
     match kind {
         Kind::Pod => {
             if !sim.state.pods.contains_key(key) {
@@ -288,7 +333,13 @@ pub(crate) fn delete(sim: &mut Simulation, kind: Kind, key: &ObjectKey) -> Resul
                 .state
                 .replicasets
                 .values()
-                .filter(|r| r.meta.namespace == key.namespace && r.meta.owner.as_ref().is_some_and(|o| o.kind == Kind::Deployment && o.name == key.name))
+                .filter(|r| {
+                    r.meta.namespace == key.namespace
+                        && r.meta
+                            .owner
+                            .as_ref()
+                            .is_some_and(|o| o.kind == Kind::Deployment && o.name == key.name)
+                })
                 .map(|r| r.meta.key())
                 .collect();
             for rs in rss {
@@ -319,11 +370,19 @@ pub(crate) fn delete(sim: &mut Simulation, kind: Kind, key: &ObjectKey) -> Resul
                 return not_found("poddisruptionbudgets.policy");
             }
             sim.state.touch();
-            Ok(format!("poddisruptionbudget.policy \"{}\" deleted", key.name))
+            Ok(format!(
+                "poddisruptionbudget.policy \"{}\" deleted",
+                key.name
+            ))
         }
         Kind::Namespace => {
-            if ["default", "kube-system", "kube-public", "kube-node-lease"].contains(&key.name.as_str()) {
-                return Err(format!("Error from server (Forbidden): namespaces \"{}\" is forbidden: this namespace may not be deleted", key.name));
+            if ["default", "kube-system", "kube-public", "kube-node-lease"]
+                .contains(&key.name.as_str())
+            {
+                return Err(format!(
+                    "Error from server (Forbidden): namespaces \"{}\" is forbidden: this namespace may not be deleted",
+                    key.name
+                ));
             }
             if sim.state.namespaces.remove(&key.name).is_none() {
                 return not_found("namespaces");
@@ -334,7 +393,13 @@ pub(crate) fn delete(sim: &mut Simulation, kind: Kind, key: &ObjectKey) -> Resul
             sim.state.daemonsets.retain(|k, _| k.namespace != ns);
             sim.state.jobs.retain(|k, _| k.namespace != ns);
             sim.state.pdbs.retain(|k, _| k.namespace != ns);
-            let pods: Vec<ObjectKey> = sim.state.pods.keys().filter(|k| k.namespace == ns).cloned().collect();
+            let pods: Vec<ObjectKey> = sim
+                .state
+                .pods
+                .keys()
+                .filter(|k| k.namespace == ns)
+                .cloned()
+                .collect();
             for p in pods {
                 delete_pod(sim, &p);
             }
@@ -348,7 +413,10 @@ pub(crate) fn delete(sim: &mut Simulation, kind: Kind, key: &ObjectKey) -> Resul
             super::kubelet::delete_node(sim, &key.name);
             Ok(format!("node \"{}\" deleted", key.name))
         }
-        other => Err(format!("error: the server doesn't have a resource type \"{}\"", other.ref_name())),
+        other => Err(format!(
+            "error: the server doesn't have a resource type \"{}\"",
+            other.ref_name()
+        )),
     }
 }
 
@@ -357,7 +425,13 @@ fn delete_owned_pods(sim: &mut Simulation, kind: Kind, owner: &ObjectKey) {
         .state
         .pods
         .values()
-        .filter(|p| p.meta.namespace == owner.namespace && p.meta.owner.as_ref().is_some_and(|o| o.kind == kind && o.name == owner.name))
+        .filter(|p| {
+            p.meta.namespace == owner.namespace
+                && p.meta
+                    .owner
+                    .as_ref()
+                    .is_some_and(|o| o.kind == kind && o.name == owner.name)
+        })
         .map(|p| p.meta.key())
         .collect();
     for p in pods {

@@ -11,7 +11,9 @@ use std::collections::BTreeMap;
 use crate::sim::api::{Kind, ObjectRef};
 use crate::sim::billing::CostComponent;
 use crate::sim::catalog::{instance_type, prices};
-use crate::sim::eks::{CapacityType, Instance, InstanceLifecycle, InstanceState, NodegroupKind, NodegroupStatus};
+use crate::sim::eks::{
+    CapacityType, Instance, InstanceLifecycle, InstanceState, NodegroupKind, NodegroupStatus,
+};
 use crate::sim::event::{EventType, reason};
 use crate::sim::{Simulation, Timer};
 
@@ -32,13 +34,19 @@ pub(crate) fn reconcile(sim: &mut Simulation) {
     }
     let names: Vec<String> = sim.state.nodegroups.keys().cloned().collect();
     for name in names {
-        let Some(ng) = sim.state.nodegroups.get(&name) else { continue };
+        let Some(ng) = sim.state.nodegroups.get(&name) else {
+            continue;
+        };
         if ng.status == NodegroupStatus::Deleting {
             continue;
         }
         let desired = ng.scaling.desired_size;
-        let live: Vec<&Instance> =
-            sim.state.instances.values().filter(|i| i.nodegroup == name && i.is_live() && !i.terminating).collect();
+        let live: Vec<&Instance> = sim
+            .state
+            .instances
+            .values()
+            .filter(|i| i.nodegroup == name && i.is_live() && !i.terminating)
+            .collect();
         let n_live = live.len() as u64;
         if n_live < desired {
             for _ in n_live..desired {
@@ -58,20 +66,32 @@ pub(crate) fn reconcile(sim: &mut Simulation) {
 /// The ASG's default termination policy: the AZ with the most instances first, then the oldest
 /// launch template version, then (for equal candidates) the newest instance.
 fn pick_victims(sim: &Simulation, ng: &str, n: usize) -> Vec<String> {
-    let mut live: Vec<&Instance> =
-        sim.state.instances.values().filter(|i| i.nodegroup == ng && i.is_live() && !i.terminating).collect();
+    let mut live: Vec<&Instance> = sim
+        .state
+        .instances
+        .values()
+        .filter(|i| i.nodegroup == ng && i.is_live() && !i.terminating)
+        .collect();
     let mut victims = Vec::new();
     for _ in 0..n {
         let mut per_zone: BTreeMap<&str, usize> = BTreeMap::new();
         for i in &live {
             *per_zone.entry(i.zone.as_str()).or_default() += 1;
         }
-        let Some(max) = per_zone.values().copied().max() else { break };
+        let Some(max) = per_zone.values().copied().max() else {
+            break;
+        };
         let Some(pos) = live
             .iter()
             .enumerate()
             .filter(|(_, i)| per_zone[i.zone.as_str()] == max)
-            .min_by_key(|(_, i)| (i.launch_template_version, std::cmp::Reverse(i.launched_at), i.id.clone()))
+            .min_by_key(|(_, i)| {
+                (
+                    i.launch_template_version,
+                    std::cmp::Reverse(i.launched_at),
+                    i.id.clone(),
+                )
+            })
             .map(|(pos, _)| pos)
         else {
             break;
@@ -87,28 +107,54 @@ fn scale_in(sim: &mut Simulation, ng: &str, instance_id: &str) {
         i.terminating = true;
     }
     sim.state.touch();
-    let node = sim.state.instances.get(instance_id).map(|i| i.node_name.clone()).unwrap_or_default();
-    if kind == Some(NodegroupKind::Managed) && !node.is_empty() && sim.state.nodes.contains_key(&node) {
+    let node = sim
+        .state
+        .instances
+        .get(instance_id)
+        .map(|i| i.node_name.clone())
+        .unwrap_or_default();
+    if kind == Some(NodegroupKind::Managed)
+        && !node.is_empty()
+        && sim.state.nodes.contains_key(&node)
+    {
         super::node_drain::start(sim, &node, super::node_drain::DrainPurpose::ManagedScaleIn);
     } else {
-        terminate(sim, instance_id, "an instance was taken out of service in response to a difference between desired and actual capacity, shrinking the capacity");
+        terminate(
+            sim,
+            instance_id,
+            "an instance was taken out of service in response to a difference between desired and actual capacity, shrinking the capacity",
+        );
     }
 }
 
 /// Launches one instance in the least-populated AZ. Returns false when no subnet can hold it.
 fn launch(sim: &mut Simulation, ng_name: &str) -> bool {
     let now = sim.now();
-    let Some(ng) = sim.state.nodegroups.get(ng_name) else { return false };
-    let zones: Vec<String> = if ng.zones.is_empty() { sim.state.cluster.zones.clone() } else { ng.zones.clone() };
+    let Some(ng) = sim.state.nodegroups.get(ng_name) else {
+        return false;
+    };
+    let zones: Vec<String> = if ng.zones.is_empty() {
+        sim.state.cluster.zones.clone()
+    } else {
+        ng.zones.clone()
+    };
     let mut counts: BTreeMap<&str, usize> = zones.iter().map(|z| (z.as_str(), 0)).collect();
-    for i in sim.state.instances.values().filter(|i| i.nodegroup == ng_name && i.is_live() && !i.terminating) {
+    for i in sim
+        .state
+        .instances
+        .values()
+        .filter(|i| i.nodegroup == ng_name && i.is_live() && !i.terminating)
+    {
         if let Some(c) = counts.get_mut(i.zone.as_str()) {
             *c += 1;
         }
     }
     // Least-populated AZ first (ties in the group's AZ order), skipping AZs whose subnet is full.
-    let mut order: Vec<(usize, usize, String)> =
-        zones.iter().enumerate().map(|(idx, z)| (counts[z.as_str()], idx, z.clone())).collect();
+    let mut order: Vec<(usize, usize, String)> = zones
+        .iter()
+        .enumerate()
+        .map(|(idx, z)| (counts[z.as_str()], idx, z.clone()))
+        .collect();
     order.sort();
     // On-Demand uses the `prioritized` strategy (first type listed); Spot uses
     // price-capacity-optimized, modelled as the cheapest listed type (eks-facts §4, §9).
@@ -121,7 +167,9 @@ fn launch(sim: &mut Simulation, ng_name: &str) -> bool {
             .min_by_key(|t| t.price_nusd_per_hour)
             .map_or_else(|| ng.instance_types[0].clone(), |t| t.name.to_string()),
     };
-    let Some(it) = instance_type(&type_name) else { return false };
+    let Some(it) = instance_type(&type_name) else {
+        return false;
+    };
     let spot = ng.capacity_type == CapacityType::Spot;
     let price = if spot {
         it.price_nusd_per_hour * (100 - sim.spec.settings.spot_discount_percent.min(100)) / 100
@@ -131,7 +179,9 @@ fn launch(sim: &mut Simulation, ng_name: &str) -> bool {
     let volume = ng.volume_size_gib;
     let lt = ng.launch_template_version;
     let zone = order.iter().map(|(_, _, z)| z.clone()).find(|z| {
-        sim.state.subnet_index(z).is_some_and(|si| u64::from(sim.state.subnets[si].free()) >= it.ipv4_per_eni)
+        sim.state
+            .subnet_index(z)
+            .is_some_and(|si| u64::from(sim.state.subnets[si].free()) >= it.ipv4_per_eni)
     });
     let Some(zone) = zone else {
         let msg = format!(
@@ -139,8 +189,17 @@ fn launch(sim: &mut Simulation, ng_name: &str) -> bool {
             it.name, it.ipv4_per_eni
         );
         if sim.controllers.asg.launch_failed.get(ng_name) != Some(&msg) {
-            sim.controllers.asg.launch_failed.insert(ng_name.to_string(), msg.clone());
-            sim.record(EventType::Warning, reason::INSUFFICIENT_IPS, ng_ref(ng_name), msg, "autoscaling");
+            sim.controllers
+                .asg
+                .launch_failed
+                .insert(ng_name.to_string(), msg.clone());
+            sim.record(
+                EventType::Warning,
+                reason::INSUFFICIENT_IPS,
+                ng_ref(ng_name),
+                msg,
+                "autoscaling",
+            );
         }
         return false;
     };
@@ -151,7 +210,11 @@ fn launch(sim: &mut Simulation, ng_name: &str) -> bool {
         instance_type: it.name.to_string(),
         zone,
         private_ip: String::new(),
-        lifecycle: if spot { InstanceLifecycle::Spot } else { InstanceLifecycle::OnDemand },
+        lifecycle: if spot {
+            InstanceLifecycle::Spot
+        } else {
+            InstanceLifecycle::OnDemand
+        },
         state: InstanceState::Pending,
         nodegroup: ng_name.to_string(),
         launch_template_version: lt,
@@ -164,7 +227,7 @@ fn launch(sim: &mut Simulation, ng_name: &str) -> bool {
         price_nusd_per_hour: price,
         enis_attached: 0,
         ip_pool: Vec::new(),
-        ips_in_use: Default::default(),
+        ips_in_use: std::collections::BTreeSet::default(),
         subnet_ips: Vec::new(),
         terminating: false,
     };
@@ -172,7 +235,13 @@ fn launch(sim: &mut Simulation, ng_name: &str) -> bool {
     // The primary ENI is attached at launch with all of its addresses.
     super::vpc_cni::attach_eni(sim, &id);
     sim.state.touch();
-    sim.record(EventType::Normal, reason::LAUNCHING_INSTANCE, ng_ref(ng_name), format!("Launching a new EC2 instance: {id}"), "autoscaling");
+    sim.record(
+        EventType::Normal,
+        reason::LAUNCHING_INSTANCE,
+        ng_ref(ng_name),
+        format!("Launching a new EC2 instance: {id}"),
+        "autoscaling",
+    );
     let d = sim.rng.ec2.delay(sim.spec.settings.delays.instance_running);
     sim.after(d, Timer::InstanceRunning(id));
     true
@@ -181,7 +250,9 @@ fn launch(sim: &mut Simulation, ng_name: &str) -> bool {
 /// pending → running: billing starts; the kubelet will register after boot.
 pub(crate) fn instance_running(sim: &mut Simulation, id: &str) {
     let now = sim.now();
-    let Some(inst) = sim.state.instances.get_mut(id) else { return };
+    let Some(inst) = sim.state.instances.get_mut(id) else {
+        return;
+    };
     if inst.state != InstanceState::Pending {
         return;
     }
@@ -196,7 +267,9 @@ pub(crate) fn instance_running(sim: &mut Simulation, id: &str) {
 /// minimum), the node goes NotReady; the instance is gone after the shutdown delay.
 pub(crate) fn terminate(sim: &mut Simulation, id: &str, cause: &str) {
     let now = sim.now();
-    let Some(inst) = sim.state.instances.get_mut(id) else { return };
+    let Some(inst) = sim.state.instances.get_mut(id) else {
+        return;
+    };
     if !inst.is_live() {
         return;
     }
@@ -204,21 +277,38 @@ pub(crate) fn terminate(sim: &mut Simulation, id: &str, cause: &str) {
     inst.state = InstanceState::ShuttingDown;
     inst.terminating = true;
     inst.stopped_at = Some(now);
-    let (ng, node, rate, running_at) = (inst.nodegroup.clone(), inst.node_name.clone(), inst.price_nusd_per_hour, inst.running_at);
+    let (ng, node, rate, running_at) = (
+        inst.nodegroup.clone(),
+        inst.node_name.clone(),
+        inst.price_nusd_per_hour,
+        inst.running_at,
+    );
     sim.state.touch();
-    if was_running {
-        if let Some(start) = running_at {
+    if was_running
+        && let Some(start) = running_at {
             let billed = now.saturating_sub(start).as_secs();
             if billed < prices::EC2_MINIMUM_BILLED_SECS {
-                sim.billing.charge(CostComponent::Ec2, rate, prices::EC2_MINIMUM_BILLED_SECS - billed);
+                sim.billing.charge(
+                    CostComponent::Ec2,
+                    rate,
+                    prices::EC2_MINIMUM_BILLED_SECS - billed,
+                );
             }
         }
-    }
-    sim.record(EventType::Normal, reason::TERMINATING_INSTANCE, ng_ref(&ng), format!("Terminating EC2 instance: {id} - {cause}"), "autoscaling");
+    sim.record(
+        EventType::Normal,
+        reason::TERMINATING_INSTANCE,
+        ng_ref(&ng),
+        format!("Terminating EC2 instance: {id} - {cause}"),
+        "autoscaling",
+    );
     if !node.is_empty() {
         super::kubelet::node_not_ready(sim, &node);
     }
-    let d = sim.rng.ec2.delay(sim.spec.settings.delays.instance_shutdown);
+    let d = sim
+        .rng
+        .ec2
+        .delay(sim.spec.settings.delays.instance_shutdown);
     sim.after(d, Timer::InstanceTerminated(id.to_string()));
 }
 
@@ -226,7 +316,9 @@ pub(crate) fn terminate(sim: &mut Simulation, id: &str, cause: &str) {
 /// and the cloud node lifecycle controller removes the Node.
 pub(crate) fn instance_terminated(sim: &mut Simulation, id: &str) {
     let now = sim.now();
-    let Some(inst) = sim.state.instances.get_mut(id) else { return };
+    let Some(inst) = sim.state.instances.get_mut(id) else {
+        return;
+    };
     inst.state = InstanceState::Terminated;
     inst.terminated_at = Some(now);
     let node = inst.node_name.clone();
@@ -238,10 +330,18 @@ pub(crate) fn instance_terminated(sim: &mut Simulation, id: &str) {
 }
 
 /// `eksctl scale nodegroup --cluster=lab --name=ng-1 --nodes=5 [--nodes-min=N] [--nodes-max=N]`.
-pub(crate) fn scale(sim: &mut Simulation, name: &str, desired: Option<u64>, min: Option<u64>, max: Option<u64>) -> Result<String, String> {
+pub(crate) fn scale(
+    sim: &mut Simulation,
+    name: &str,
+    desired: Option<u64>,
+    min: Option<u64>,
+    max: Option<u64>,
+) -> Result<String, String> {
     let cluster = sim.state.cluster.name.clone();
     let Some(ng) = sim.state.nodegroups.get_mut(name) else {
-        return Err(format!("Error: nodegroup \"{name}\" not found in cluster \"{cluster}\""));
+        return Err(format!(
+            "Error: nodegroup \"{name}\" not found in cluster \"{cluster}\""
+        ));
     };
     if ng.status == NodegroupStatus::Deleting {
         return Err(format!("Error: nodegroup \"{name}\" is being deleted"));
@@ -257,7 +357,10 @@ pub(crate) fn scale(sim: &mut Simulation, name: &str, desired: Option<u64>, min:
         s.desired_size = d;
     }
     if s.min_size > s.max_size {
-        return Err(format!("Error: minimum number of nodes {} is greater than maximum number of nodes {}", s.min_size, s.max_size));
+        return Err(format!(
+            "Error: minimum number of nodes {} is greater than maximum number of nodes {}",
+            s.min_size, s.max_size
+        ));
     }
     if s.desired_size > s.max_size {
         return Err(format!(
@@ -278,8 +381,14 @@ pub(crate) fn scale(sim: &mut Simulation, name: &str, desired: Option<u64>, min:
         EventType::Normal,
         reason::NODEGROUP_SCALED,
         ng_ref(name),
-        format!("Scaling nodegroup {name}: desired {old} -> {} (min {}, max {})", s.desired_size, s.min_size, s.max_size),
+        format!(
+            "Scaling nodegroup {name}: desired {old} -> {} (min {}, max {})",
+            s.desired_size, s.min_size, s.max_size
+        ),
         "eks",
     );
-    Ok(format!("scaling nodegroup \"{name}\" in cluster {cluster}\ninitiated scaling of nodegroup\nto see the status of the scaling run `eksctl get nodegroup --cluster {cluster} --region {} --name {name}`", sim.state.cluster.region))
+    Ok(format!(
+        "scaling nodegroup \"{name}\" in cluster {cluster}\ninitiated scaling of nodegroup\nto see the status of the scaling run `eksctl get nodegroup --cluster {cluster} --region {} --name {name}`",
+        sim.state.cluster.region
+    ))
 }

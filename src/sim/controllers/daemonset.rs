@@ -7,19 +7,30 @@ use crate::sim::Simulation;
 use crate::sim::api::meta::{SelectorOperator, SelectorRequirement};
 use crate::sim::api::node::taints;
 use crate::sim::api::pod::PodLab;
-use crate::sim::api::{DaemonSet, Kind, Node, ObjectKey, ObjectMeta, ObjectRef, OwnerRef, Pod, PodStatus, TaintEffect, Toleration, TolerationOperator};
+use crate::sim::api::{
+    DaemonSet, Kind, Node, ObjectKey, ObjectMeta, ObjectRef, OwnerRef, Pod, PodStatus, TaintEffect,
+    Toleration, TolerationOperator,
+};
 use crate::sim::event::{EventType, reason};
 
 const SOURCE: &str = "daemonset-controller";
 
 /// Tolerations the DaemonSet controller adds to every pod it makes.
 fn default_tolerations() -> Vec<Toleration> {
-    let t = |key: &str, effect: TaintEffect| Toleration { key: key.to_string(), operator: TolerationOperator::Exists, value: String::new(), effect: Some(effect) };
+    let t = |key: &str, effect: TaintEffect| Toleration {
+        key: key.to_string(),
+        operator: TolerationOperator::Exists,
+        value: String::new(),
+        effect: Some(effect),
+    };
     vec![
         t(taints::NOT_READY, TaintEffect::NoExecute),
         t("node.kubernetes.io/unreachable", TaintEffect::NoExecute),
         t("node.kubernetes.io/disk-pressure", TaintEffect::NoSchedule),
-        t("node.kubernetes.io/memory-pressure", TaintEffect::NoSchedule),
+        t(
+            "node.kubernetes.io/memory-pressure",
+            TaintEffect::NoSchedule,
+        ),
         t("node.kubernetes.io/pid-pressure", TaintEffect::NoSchedule),
         t(taints::UNSCHEDULABLE, TaintEffect::NoSchedule),
         t(taints::NOT_READY, TaintEffect::NoSchedule),
@@ -29,9 +40,21 @@ fn default_tolerations() -> Vec<Toleration> {
 /// Should this DaemonSet run a pod on this node? (affinity and NoSchedule/NoExecute taints)
 pub fn eligible(ds: &DaemonSet, node: &Node) -> bool {
     let spec = &ds.template.spec;
-    let selector_ok = spec.node_selector.iter().all(|(k, v)| node.labels().get(k) == Some(v));
-    let affinity_ok = spec.node_affinity.is_empty() || spec.node_affinity.iter().any(|t| t.iter().all(|r| r.matches(node.labels())));
-    let tolerations: Vec<Toleration> = spec.tolerations.iter().cloned().chain(default_tolerations()).collect();
+    let selector_ok = spec
+        .node_selector
+        .iter()
+        .all(|(k, v)| node.labels().get(k) == Some(v));
+    let affinity_ok = spec.node_affinity.is_empty()
+        || spec
+            .node_affinity
+            .iter()
+            .any(|t| t.iter().all(|r| r.matches(node.labels())));
+    let tolerations: Vec<Toleration> = spec
+        .tolerations
+        .iter()
+        .cloned()
+        .chain(default_tolerations())
+        .collect();
     let taints_ok = node
         .spec
         .taints
@@ -47,18 +70,31 @@ pub(crate) fn reconcile(sim: &mut Simulation) {
     }
     let mut by_ds: BTreeMap<ObjectKey, Vec<(ObjectKey, Option<String>, bool)>> = BTreeMap::new();
     for p in sim.state.pods.values() {
-        if let Some(o) = &p.meta.owner {
-            if o.kind == Kind::DaemonSet && !p.is_terminating() {
-                let target = p.spec.node_affinity.iter().flatten().find(|r| r.key == "kubernetes.io/hostname").and_then(|r| r.values.first().cloned());
-                by_ds.entry(ObjectKey::new(p.meta.namespace.clone(), o.name.clone())).or_default().push((p.meta.key(), target, p.is_ready()));
+        if let Some(o) = &p.meta.owner
+            && o.kind == Kind::DaemonSet && !p.is_terminating() {
+                let target = p
+                    .spec
+                    .node_affinity
+                    .iter()
+                    .flatten()
+                    .find(|r| r.key == "kubernetes.io/hostname")
+                    .and_then(|r| r.values.first().cloned());
+                by_ds
+                    .entry(ObjectKey::new(p.meta.namespace.clone(), o.name.clone()))
+                    .or_default()
+                    .push((p.meta.key(), target, p.is_ready()));
             }
-        }
     }
     let keys: Vec<ObjectKey> = sim.state.daemonsets.keys().cloned().collect();
     for key in keys {
         let ds = sim.state.daemonsets[&key].clone();
-        let eligible_nodes: BTreeSet<String> =
-            sim.state.nodes.values().filter(|n| eligible(&ds, n)).map(|n| n.name().to_string()).collect();
+        let eligible_nodes: BTreeSet<String> = sim
+            .state
+            .nodes
+            .values()
+            .filter(|n| eligible(&ds, n))
+            .map(|n| n.name().to_string())
+            .collect();
         let pods = by_ds.remove(&key).unwrap_or_default();
         let covered: BTreeSet<String> = pods.iter().filter_map(|(_, n, _)| n.clone()).collect();
         for node in eligible_nodes.difference(&covered) {
@@ -67,7 +103,13 @@ pub(crate) fn reconcile(sim: &mut Simulation) {
         for (pk, target, _) in &pods {
             if target.as_ref().is_none_or(|n| !eligible_nodes.contains(n)) {
                 super::api_server::delete_pod(sim, pk);
-                sim.record(EventType::Normal, reason::SUCCESSFUL_DELETE, ds_ref(&key), format!("Deleted pod: {}", pk.name), SOURCE);
+                sim.record(
+                    EventType::Normal,
+                    reason::SUCCESSFUL_DELETE,
+                    ds_ref(&key),
+                    format!("Deleted pod: {}", pk.name),
+                    SOURCE,
+                );
             }
         }
         let ready = pods.iter().filter(|(_, _, r)| *r).count() as u64;
@@ -87,16 +129,28 @@ fn warn_if_fargate_selected(sim: &mut Simulation, ds: &DaemonSet) {
     if sim.controllers.daemonset_fargate_warned.contains(&key) {
         return;
     }
-    let excluded = ds.template.spec.node_affinity.iter().flatten().any(|r| r.key == super::fargate::COMPUTE_TYPE && r.operator == SelectorOperator::NotIn);
+    let excluded =
+        ds.template.spec.node_affinity.iter().flatten().any(|r| {
+            r.key == super::fargate::COMPUTE_TYPE && r.operator == SelectorOperator::NotIn
+        });
     if excluded {
         return;
     }
-    let Some(profile) = super::fargate::profile_for(sim, &ds.meta.namespace, &ds.template.labels) else { return };
+    let Some(profile) = super::fargate::profile_for(sim, &ds.meta.namespace, &ds.template.labels)
+    else {
+        return;
+    };
     sim.controllers.daemonset_fargate_warned.insert(key.clone());
     let msg = format!(
         "Fargate profile \"{profile}\" selects this DaemonSet's pods, but DaemonSets are not supported on Fargate: its pods run only on EC2 nodes. Run the agent as a sidecar on Fargate pods instead."
     );
-    sim.record(EventType::Warning, reason::NOT_SUPPORTED_ON_FARGATE, ds_ref(&key), msg, "eks");
+    sim.record(
+        EventType::Warning,
+        reason::NOT_SUPPORTED_ON_FARGATE,
+        ds_ref(&key),
+        msg,
+        "eks",
+    );
 }
 
 fn ds_ref(key: &ObjectKey) -> ObjectRef {
@@ -109,9 +163,16 @@ fn create_pod(sim: &mut Simulation, ds: &DaemonSet, node: &str) {
     let mut meta = ObjectMeta::named(ds.meta.namespace.clone(), name.clone());
     meta.labels = ds.template.labels.clone();
     meta.annotations = ds.template.annotations.clone();
-    meta.owner = Some(OwnerRef { kind: Kind::DaemonSet, name: ds.meta.name.clone() });
+    meta.owner = Some(OwnerRef {
+        kind: Kind::DaemonSet,
+        name: ds.meta.name.clone(),
+    });
     let mut spec = ds.template.spec.clone();
-    let pin = SelectorRequirement { key: "kubernetes.io/hostname".into(), operator: SelectorOperator::In, values: vec![node.to_string()] };
+    let pin = SelectorRequirement {
+        key: "kubernetes.io/hostname".into(),
+        operator: SelectorOperator::In,
+        values: vec![node.to_string()],
+    };
     if spec.node_affinity.is_empty() {
         spec.node_affinity = vec![vec![pin]];
     } else {
@@ -120,7 +181,18 @@ fn create_pod(sim: &mut Simulation, ds: &DaemonSet, node: &str) {
         }
     }
     spec.tolerations.extend(default_tolerations());
-    let pod = Pod { meta, spec, status: PodStatus::default(), lab: PodLab::default() };
+    let pod = Pod {
+        meta,
+        spec,
+        status: PodStatus::default(),
+        lab: PodLab::default(),
+    };
     super::api_server::create_pod(sim, pod);
-    sim.record(EventType::Normal, reason::SUCCESSFUL_CREATE, ds_ref(&ds.meta.key()), format!("Created pod: {name}"), SOURCE);
+    sim.record(
+        EventType::Normal,
+        reason::SUCCESSFUL_CREATE,
+        ds_ref(&ds.meta.key()),
+        format!("Created pod: {name}"),
+        SOURCE,
+    );
 }

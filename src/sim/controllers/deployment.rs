@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 
 use crate::sim::Simulation;
 use crate::sim::api::{
-    Deployment, DeploymentStrategy, Kind, ObjectKey, ObjectMeta, ObjectRef, OwnerRef, PodTemplateSpec, ReplicaSet,
+    Deployment, DeploymentStrategy, Kind, ObjectKey, ObjectMeta, ObjectRef, OwnerRef,
+    PodTemplateSpec, ReplicaSet,
 };
 use crate::sim::digest::Digest;
 use crate::sim::event::{EventType, reason};
@@ -16,10 +17,13 @@ const SOURCE: &str = "deployment-controller";
 
 /// `pod-template-hash`: FNV-32a of the template, encoded with Kubernetes' `SafeEncodeString`.
 pub fn template_hash(t: &PodTemplateSpec) -> String {
+    const ALPHANUMS: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
     let full = Digest::new().update(format!("{t:?}").as_bytes()).value();
     let h32 = (full ^ (full >> 32)) as u32;
-    const ALPHANUMS: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
-    h32.to_string().bytes().map(|b| ALPHANUMS[b as usize % ALPHANUMS.len()] as char).collect()
+    h32.to_string()
+        .bytes()
+        .map(|b| ALPHANUMS[b as usize % ALPHANUMS.len()] as char)
+        .collect()
 }
 
 /// Live pods of a ReplicaSet: (active, available).
@@ -30,7 +34,9 @@ fn rs_pod_counts(sim: &Simulation) -> BTreeMap<ObjectKey, (u64, u64)> {
         if o.kind != Kind::ReplicaSet || p.is_terminating() || p.status.phase.is_terminal() {
             continue;
         }
-        let e = m.entry(ObjectKey::new(p.meta.namespace.clone(), o.name.clone())).or_default();
+        let e = m
+            .entry(ObjectKey::new(p.meta.namespace.clone(), o.name.clone()))
+            .or_default();
         e.0 += 1;
         if p.is_ready() {
             e.1 += 1;
@@ -55,38 +61,58 @@ fn owned_rs(sim: &Simulation, d: &ObjectKey) -> Vec<ObjectKey> {
         .state
         .replicasets
         .values()
-        .filter(|r| r.meta.namespace == d.namespace && r.meta.owner.as_ref().is_some_and(|o| o.kind == Kind::Deployment && o.name == d.name))
+        .filter(|r| {
+            r.meta.namespace == d.namespace
+                && r.meta
+                    .owner
+                    .as_ref()
+                    .is_some_and(|o| o.kind == Kind::Deployment && o.name == d.name)
+        })
         .collect();
     v.sort_by_key(|r| (r.revision, r.meta.creation_timestamp));
     v.into_iter().map(|r| r.meta.key()).collect()
 }
 
 fn sync(sim: &mut Simulation, key: &ObjectKey, counts: &BTreeMap<ObjectKey, (u64, u64)>) {
-    let Some(d) = sim.state.deployments.get(key).cloned() else { return };
+    let Some(d) = sim.state.deployments.get(key).cloned() else {
+        return;
+    };
     let hash = template_hash(&d.spec.template);
     let rss = owned_rs(sim, key);
-    let new_key = rss.iter().find(|k| sim.state.replicasets[*k].template_hash == hash).cloned();
-    let old: Vec<ObjectKey> = rss.iter().filter(|k| Some(*k) != new_key.as_ref()).cloned().collect();
+    let new_key = rss
+        .iter()
+        .find(|k| sim.state.replicasets[*k].template_hash == hash)
+        .cloned();
+    let old: Vec<ObjectKey> = rss
+        .iter()
+        .filter(|k| Some(*k) != new_key.as_ref())
+        .cloned()
+        .collect();
     let available = |k: &ObjectKey| counts.get(k).map_or(0, |c| c.1);
     let active = |k: &ObjectKey| counts.get(k).map_or(0, |c| c.0);
-    let replicas = |sim: &Simulation, k: &ObjectKey| sim.state.replicasets.get(k).map_or(0, |r| r.replicas);
+    let replicas =
+        |sim: &Simulation, k: &ObjectKey| sim.state.replicasets.get(k).map_or(0, |r| r.replicas);
 
-    let new_key = match new_key {
-        Some(k) => k,
-        None => {
-            let initial = match d.spec.strategy {
-                // With nothing old around, the first ReplicaSet starts at full size.
-                _ if old.iter().all(|k| replicas(sim, k) == 0 && active(k) == 0) => d.spec.replicas,
-                DeploymentStrategy::Recreate => 0,
-                DeploymentStrategy::RollingUpdate { max_surge, .. } => {
-                    let surge = max_surge.scaled(d.spec.replicas, true);
-                    let total: u64 = old.iter().map(|k| replicas(sim, k)).sum();
-                    (d.spec.replicas + surge).saturating_sub(total).min(d.spec.replicas)
-                }
-            };
-            let revision = old.iter().map(|k| sim.state.replicasets[k].revision).max().unwrap_or(0) + 1;
-            create_rs(sim, &d, &hash, revision, initial)
-        }
+    let new_key = if let Some(k) = new_key { k } else {
+        let initial = match d.spec.strategy {
+            // With nothing old around, the first ReplicaSet starts at full size.
+            _ if old.iter().all(|k| replicas(sim, k) == 0 && active(k) == 0) => d.spec.replicas,
+            DeploymentStrategy::Recreate => 0,
+            DeploymentStrategy::RollingUpdate { max_surge, .. } => {
+                let surge = max_surge.scaled(d.spec.replicas, true);
+                let total: u64 = old.iter().map(|k| replicas(sim, k)).sum();
+                (d.spec.replicas + surge)
+                    .saturating_sub(total)
+                    .min(d.spec.replicas)
+            }
+        };
+        let revision = old
+            .iter()
+            .map(|k| sim.state.replicasets[k].revision)
+            .max()
+            .unwrap_or(0)
+            + 1;
+        create_rs(sim, &d, &hash, revision, initial)
     };
 
     match d.spec.strategy {
@@ -100,7 +126,10 @@ fn sync(sim: &mut Simulation, key: &ObjectKey, counts: &BTreeMap<ObjectKey, (u64
                 scale_rs(sim, &d, &new_key, d.spec.replicas);
             }
         }
-        DeploymentStrategy::RollingUpdate { max_surge, max_unavailable } => {
+        DeploymentStrategy::RollingUpdate {
+            max_surge,
+            max_unavailable,
+        } => {
             let want = d.spec.replicas;
             let mut surge = max_surge.scaled(want, true);
             let unavailable = max_unavailable.scaled(want, false);
@@ -112,7 +141,10 @@ fn sync(sim: &mut Simulation, key: &ObjectKey, counts: &BTreeMap<ObjectKey, (u64
             if new_replicas > want {
                 scale_rs(sim, &d, &new_key, want);
             } else if new_replicas < want {
-                let total: u64 = rss_all(&old, &new_key).iter().map(|k| replicas(sim, k)).sum();
+                let total: u64 = rss_all(&old, &new_key)
+                    .iter()
+                    .map(|k| replicas(sim, k))
+                    .sum();
                 let max_total = want + surge;
                 if total < max_total {
                     let up = (max_total - total).min(want - new_replicas);
@@ -122,10 +154,14 @@ fn sync(sim: &mut Simulation, key: &ObjectKey, counts: &BTreeMap<ObjectKey, (u64
             // reconcileOldReplicaSets
             let old_total: u64 = old.iter().map(|k| replicas(sim, k)).sum();
             if old_total > 0 {
-                let all_pods: u64 = rss_all(&old, &new_key).iter().map(|k| replicas(sim, k)).sum();
+                let all_pods: u64 = rss_all(&old, &new_key)
+                    .iter()
+                    .map(|k| replicas(sim, k))
+                    .sum();
                 let min_available = want.saturating_sub(unavailable);
                 let new_unavailable = replicas(sim, &new_key).saturating_sub(available(&new_key));
-                let max_scaled_down = all_pods as i64 - min_available as i64 - new_unavailable as i64;
+                let max_scaled_down =
+                    all_pods as i64 - min_available as i64 - new_unavailable as i64;
                 if max_scaled_down > 0 {
                     let mut budget = max_scaled_down as u64;
                     // cleanupUnhealthyReplicas: old pods that are not available go first.
@@ -142,7 +178,10 @@ fn sync(sim: &mut Simulation, key: &ObjectKey, counts: &BTreeMap<ObjectKey, (u64
                         }
                     }
                     // scaleDownOldReplicaSetsForRollingUpdate
-                    let total_available: u64 = rss_all(&old, &new_key).iter().map(|k| available(k).min(replicas(sim, k))).sum();
+                    let total_available: u64 = rss_all(&old, &new_key)
+                        .iter()
+                        .map(|k| available(k).min(replicas(sim, k)))
+                        .sum();
                     if total_available > min_available {
                         let mut todo = total_available - min_available;
                         for k in &old {
@@ -165,8 +204,8 @@ fn sync(sim: &mut Simulation, key: &ObjectKey, counts: &BTreeMap<ObjectKey, (u64
 
     // Status.
     let all = rss_all(&old, &new_key);
-    let status_replicas: u64 = all.iter().map(|k| active(k)).sum();
-    let ready: u64 = all.iter().map(|k| available(k)).sum();
+    let status_replicas: u64 = all.iter().map(&active).sum();
+    let ready: u64 = all.iter().map(available).sum();
     let updated = active(&new_key);
     if let Some(dep) = sim.state.deployments.get_mut(key) {
         dep.status.replicas = status_replicas;
@@ -184,19 +223,36 @@ fn rss_all(old: &[ObjectKey], new_key: &ObjectKey) -> Vec<ObjectKey> {
     v
 }
 
-fn create_rs(sim: &mut Simulation, d: &Deployment, hash: &str, revision: u64, replicas: u64) -> ObjectKey {
+fn create_rs(
+    sim: &mut Simulation,
+    d: &Deployment,
+    hash: &str,
+    revision: u64,
+    replicas: u64,
+) -> ObjectKey {
     let name = format!("{}-{hash}", d.meta.name);
     let mut meta = ObjectMeta::named(d.meta.namespace.clone(), name.clone());
     meta.uid = sim.uid();
     meta.creation_timestamp = sim.now();
-    meta.owner = Some(OwnerRef { kind: Kind::Deployment, name: d.meta.name.clone() });
+    meta.owner = Some(OwnerRef {
+        kind: Kind::Deployment,
+        name: d.meta.name.clone(),
+    });
     meta.labels = d.spec.template.labels.clone();
-    meta.labels.insert("pod-template-hash".into(), hash.to_string());
-    meta.annotations.insert("deployment.kubernetes.io/revision".into(), revision.to_string());
+    meta.labels
+        .insert("pod-template-hash".into(), hash.to_string());
+    meta.annotations.insert(
+        "deployment.kubernetes.io/revision".into(),
+        revision.to_string(),
+    );
     let mut template = d.spec.template.clone();
-    template.labels.insert("pod-template-hash".into(), hash.to_string());
+    template
+        .labels
+        .insert("pod-template-hash".into(), hash.to_string());
     let mut selector = d.spec.selector.clone();
-    selector.match_labels.insert("pod-template-hash".into(), hash.to_string());
+    selector
+        .match_labels
+        .insert("pod-template-hash".into(), hash.to_string());
     let rs = ReplicaSet {
         meta,
         replicas,
@@ -214,7 +270,11 @@ fn create_rs(sim: &mut Simulation, d: &Deployment, hash: &str, revision: u64, re
     sim.record(
         EventType::Normal,
         reason::SCALING_REPLICA_SET,
-        ObjectRef::new(Kind::Deployment, d.meta.namespace.clone(), d.meta.name.clone()),
+        ObjectRef::new(
+            Kind::Deployment,
+            d.meta.namespace.clone(),
+            d.meta.name.clone(),
+        ),
         format!("Scaled up replica set {name} to {replicas}"),
         SOURCE,
     );
@@ -222,7 +282,9 @@ fn create_rs(sim: &mut Simulation, d: &Deployment, hash: &str, revision: u64, re
 }
 
 fn scale_rs(sim: &mut Simulation, d: &Deployment, rs: &ObjectKey, to: u64) {
-    let Some(r) = sim.state.replicasets.get_mut(rs) else { return };
+    let Some(r) = sim.state.replicasets.get_mut(rs) else {
+        return;
+    };
     let from = r.replicas;
     if from == to {
         return;
@@ -233,19 +295,34 @@ fn scale_rs(sim: &mut Simulation, d: &Deployment, rs: &ObjectKey, to: u64) {
     sim.record(
         EventType::Normal,
         reason::SCALING_REPLICA_SET,
-        ObjectRef::new(Kind::Deployment, d.meta.namespace.clone(), d.meta.name.clone()),
+        ObjectRef::new(
+            Kind::Deployment,
+            d.meta.namespace.clone(),
+            d.meta.name.clone(),
+        ),
         format!("Scaled {dir} replica set {} to {to} from {from}", rs.name),
         SOURCE,
     );
 }
 
 fn not_found(key: &ObjectKey) -> String {
-    format!("Error from server (NotFound): deployments.apps \"{}\" not found", key.name)
+    format!(
+        "Error from server (NotFound): deployments.apps \"{}\" not found",
+        key.name
+    )
 }
 
 /// `kubectl scale deployment web --replicas=N`.
-pub(crate) fn scale(sim: &mut Simulation, key: &ObjectKey, replicas: u64) -> Result<String, String> {
-    let d = sim.state.deployments.get_mut(key).ok_or_else(|| not_found(key))?;
+pub(crate) fn scale(
+    sim: &mut Simulation,
+    key: &ObjectKey,
+    replicas: u64,
+) -> Result<String, String> {
+    let d = sim
+        .state
+        .deployments
+        .get_mut(key)
+        .ok_or_else(|| not_found(key))?;
     d.spec.replicas = replicas;
     d.meta.generation += 1;
     sim.state.touch();
@@ -260,7 +337,11 @@ pub(crate) fn set_resources(
     requests: Option<Resources>,
     limits: Option<Resources>,
 ) -> Result<String, String> {
-    let d = sim.state.deployments.get_mut(key).ok_or_else(|| not_found(key))?;
+    let d = sim
+        .state
+        .deployments
+        .get_mut(key)
+        .ok_or_else(|| not_found(key))?;
     let mut touched = false;
     for c in &mut d.spec.template.spec.containers {
         if container.is_some_and(|n| n != c.name) {
@@ -275,18 +356,42 @@ pub(crate) fn set_resources(
         touched = true;
     }
     if !touched {
-        return Err(format!("error: unable to find container named \"{}\"", container.unwrap_or_default()));
+        return Err(format!(
+            "error: unable to find container named \"{}\"",
+            container.unwrap_or_default()
+        ));
     }
     d.meta.generation += 1;
     sim.state.touch();
-    Ok(format!("deployment.apps/{} resource requirements updated", key.name))
+    Ok(format!(
+        "deployment.apps/{} resource requirements updated",
+        key.name
+    ))
 }
 
 /// `kubectl set image deployment/web web=nginx:1.27`.
-pub(crate) fn set_image(sim: &mut Simulation, key: &ObjectKey, container: &str, image: &str) -> Result<String, String> {
-    let d = sim.state.deployments.get_mut(key).ok_or_else(|| not_found(key))?;
-    let Some(c) = d.spec.template.spec.containers.iter_mut().find(|c| c.name == container || container == "*") else {
-        return Err(format!("error: unable to find container named \"{container}\""));
+pub(crate) fn set_image(
+    sim: &mut Simulation,
+    key: &ObjectKey,
+    container: &str,
+    image: &str,
+) -> Result<String, String> {
+    let d = sim
+        .state
+        .deployments
+        .get_mut(key)
+        .ok_or_else(|| not_found(key))?;
+    let Some(c) = d
+        .spec
+        .template
+        .spec
+        .containers
+        .iter_mut()
+        .find(|c| c.name == container || container == "*")
+    else {
+        return Err(format!(
+            "error: unable to find container named \"{container}\""
+        ));
     };
     c.image = image.to_string();
     d.meta.generation += 1;
@@ -297,8 +402,15 @@ pub(crate) fn set_image(sim: &mut Simulation, key: &ObjectKey, container: &str, 
 /// `kubectl rollout restart deployment web`: a template annotation change rolls every pod.
 pub(crate) fn rollout_restart(sim: &mut Simulation, key: &ObjectKey) -> Result<String, String> {
     let now = sim.now();
-    let d = sim.state.deployments.get_mut(key).ok_or_else(|| not_found(key))?;
-    d.spec.template.annotations.insert("kubectl.kubernetes.io/restartedAt".into(), format!("t+{}", now));
+    let d = sim
+        .state
+        .deployments
+        .get_mut(key)
+        .ok_or_else(|| not_found(key))?;
+    d.spec.template.annotations.insert(
+        "kubectl.kubernetes.io/restartedAt".into(),
+        format!("t+{now}"),
+    );
     d.meta.generation += 1;
     sim.state.touch();
     Ok(format!("deployment.apps/{} restarted", key.name))

@@ -1,7 +1,7 @@
 //! The disruption controller: keeps each PodDisruptionBudget's status (expected pods, healthy
 //! pods, disruptions allowed) current.
 
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 
 use crate::sim::Simulation;
 use crate::sim::api::{IntOrPercent, Kind, ObjectKey};
@@ -15,9 +15,12 @@ pub(crate) fn reconcile(sim: &mut Simulation) {
         let pdb = &sim.state.pdbs[&key];
         let mut healthy = 0u64;
         let mut n_pods = 0u64;
-        let mut owners: BTreeMap<(Kind, String), ()> = BTreeMap::new();
+        let mut owners: BTreeSet<(Kind, String)> = BTreeSet::new();
         for p in sim.state.pods.values() {
-            if p.meta.namespace != key.namespace || p.status.phase.is_terminal() || !pdb.spec.selector.matches(&p.meta.labels) {
+            if p.meta.namespace != key.namespace
+                || p.status.phase.is_terminal()
+                || !pdb.spec.selector.matches(&p.meta.labels)
+            {
                 continue;
             }
             n_pods += 1;
@@ -25,22 +28,27 @@ pub(crate) fn reconcile(sim: &mut Simulation) {
                 healthy += 1;
             }
             if let Some(o) = &p.meta.owner {
-                owners.insert((o.kind, o.name.clone()), ());
+                owners.insert((o.kind, o.name.clone()));
             }
         }
         // Integer minAvailable counts pods; percentages and maxUnavailable count the owning
         // controllers' scale (upstream getExpectedPodCount).
-        let by_pods = matches!(pdb.spec.min_available, Some(IntOrPercent::Int(_))) && pdb.spec.max_unavailable.is_none();
+        let by_pods = matches!(pdb.spec.min_available, Some(IntOrPercent::Int(_)))
+            && pdb.spec.max_unavailable.is_none();
         let expected = if by_pods {
             n_pods
         } else {
             owners
-                .keys()
+                .iter()
                 .map(|(kind, name)| {
                     let k = ObjectKey::new(key.namespace.clone(), name.clone());
                     match kind {
                         Kind::ReplicaSet => sim.state.replicasets.get(&k).map_or(0, |r| r.replicas),
-                        Kind::DaemonSet => sim.state.daemonsets.get(&k).map_or(0, |d| d.desired_number_scheduled),
+                        Kind::DaemonSet => sim
+                            .state
+                            .daemonsets
+                            .get(&k)
+                            .map_or(0, |d| d.desired_number_scheduled),
                         Kind::Job => sim.state.jobs.get(&k).map_or(0, |j| j.spec.parallelism),
                         _ => 1,
                     }

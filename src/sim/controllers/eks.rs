@@ -6,16 +6,18 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::sim::api::meta::SelectorOperator;
 use crate::sim::api::meta::SelectorRequirement;
 use crate::sim::api::{
-    Container, DaemonSet, Deployment, DeploymentSpec, DeploymentStatus, DeploymentStrategy, IntOrPercent, Kind,
-    LabelSelector, Namespace, ObjectMeta, ObjectRef, PodDisruptionBudget, PodDisruptionBudgetSpec,
-    PodDisruptionBudgetStatus, PodSpec, PodTemplateSpec, Toleration, TolerationOperator,
+    Container, DaemonSet, Deployment, DeploymentSpec, DeploymentStatus, DeploymentStrategy,
+    IntOrPercent, Kind, LabelSelector, Namespace, ObjectMeta, ObjectRef, PodDisruptionBudget,
+    PodDisruptionBudgetSpec, PodDisruptionBudgetStatus, PodSpec, PodTemplateSpec, Toleration,
+    TolerationOperator,
 };
 use crate::sim::catalog::instance_types::known_instance_types;
 use crate::sim::catalog::versions::{SupportStatus, known_versions};
 use crate::sim::catalog::{AddonName, addon_default_version, instance_type, version_info};
 use crate::sim::eks::{
-    Addon, AddonStatus, CapacityType, Cluster, ClusterStatus, ControlPlaneInstance, ControlPlaneRole,
-    FargateProfile, FargateProfileStatus, LogType, Nodegroup, NodegroupScalingConfig, NodegroupStatus, Subnet,
+    Addon, AddonStatus, CapacityType, Cluster, ClusterStatus, ControlPlaneInstance,
+    ControlPlaneRole, FargateProfile, FargateProfileStatus, LogType, Nodegroup,
+    NodegroupScalingConfig, NodegroupStatus, Subnet,
 };
 use crate::sim::event::{EventType, reason};
 use crate::sim::quantity::{MIB, Resources};
@@ -43,11 +45,18 @@ pub fn validate_spec(spec: &LabSpec) -> Result<(), String> {
         return Err("metadata.name: the cluster needs a name".into());
     }
     let Some(info) = version_info(c.version) else {
-        return Err(format!("metadata.version: Kubernetes {} is not an EKS version the lab knows (known: {})", c.version, known_versions()));
+        return Err(format!(
+            "metadata.version: Kubernetes {} is not an EKS version the lab knows (known: {})",
+            c.version,
+            known_versions()
+        ));
     };
     match info.status_on(spec.start_date) {
         SupportStatus::NotYetReleased => {
-            return Err(format!("metadata.version: Kubernetes {} is not released on EKS until {} (lab date {})", c.version, info.eks_release, spec.start_date));
+            return Err(format!(
+                "metadata.version: Kubernetes {} is not released on EKS until {} (lab date {})",
+                c.version, info.eks_release, spec.start_date
+            ));
         }
         SupportStatus::EndOfLife => {
             return Err(format!(
@@ -58,7 +67,9 @@ pub fn validate_spec(spec: &LabSpec) -> Result<(), String> {
         _ => {}
     }
     if c.zones.len() < 2 {
-        return Err("availabilityZones: EKS needs subnets in at least two Availability Zones".into());
+        return Err(
+            "availabilityZones: EKS needs subnets in at least two Availability Zones".into(),
+        );
     }
     let mut seen = BTreeSet::new();
     for z in &c.zones {
@@ -74,7 +85,9 @@ pub fn validate_spec(spec: &LabSpec) -> Result<(), String> {
         }
     }
     if spec.fargate_profiles.len() > MAX_FARGATE_PROFILES {
-        return Err(format!("fargateProfiles: at most {MAX_FARGATE_PROFILES} Fargate profiles per cluster (eks-facts §2)"));
+        return Err(format!(
+            "fargateProfiles: at most {MAX_FARGATE_PROFILES} Fargate profiles per cluster (eks-facts §2)"
+        ));
     }
     let mut fp_names = BTreeSet::new();
     for fp in &spec.fargate_profiles {
@@ -96,7 +109,10 @@ fn validate_nodegroup(spec: &LabSpec, ng: &NodegroupSpec) -> Result<(), String> 
     }
     for t in &ng.instance_types {
         if instance_type(t).is_none() {
-            return Err(format!("nodegroup {n:?}: instance type {t:?} is not in the lab's catalog (known: {})", known_instance_types()));
+            return Err(format!(
+                "nodegroup {n:?}: instance type {t:?} is not in the lab's catalog (known: {})",
+                known_instance_types()
+            ));
         }
     }
     if !(ng.min_size <= ng.desired_capacity && ng.desired_capacity <= ng.max_size) {
@@ -106,18 +122,26 @@ fn validate_nodegroup(spec: &LabSpec, ng: &NodegroupSpec) -> Result<(), String> 
         ));
     }
     if ng.max_size > MAX_NODES_PER_MANAGED_NODEGROUP {
-        return Err(format!("nodegroup {n:?}: maxSize {} exceeds the {MAX_NODES_PER_MANAGED_NODEGROUP} nodes per node group quota", ng.max_size));
+        return Err(format!(
+            "nodegroup {n:?}: maxSize {} exceeds the {MAX_NODES_PER_MANAGED_NODEGROUP} nodes per node group quota",
+            ng.max_size
+        ));
     }
     for z in &ng.zones {
         if !spec.cluster.zones.contains(z) {
-            return Err(format!("nodegroup {n:?}: availability zone {z} is not one of the cluster's ({})", spec.cluster.zones.join(", ")));
+            return Err(format!(
+                "nodegroup {n:?}: availability zone {z} is not one of the cluster's ({})",
+                spec.cluster.zones.join(", ")
+            ));
         }
     }
-    if let Some(v) = ng.version {
-        if v > spec.cluster.version {
-            return Err(format!("nodegroup {n:?}: version {v} is newer than the control plane {}; kubelets may not be newer than the API server", spec.cluster.version));
+    if let Some(v) = ng.version
+        && v > spec.cluster.version {
+            return Err(format!(
+                "nodegroup {n:?}: version {v} is newer than the control plane {}; kubelets may not be newer than the API server",
+                spec.cluster.version
+            ));
         }
-    }
     Ok(())
 }
 
@@ -126,17 +150,29 @@ fn validate_fargate_profile(fp: &FargateProfileSpec) -> Result<(), String> {
         return Err("Fargate profile name is required".into());
     }
     if fp.selectors.is_empty() {
-        return Err(format!("Fargate profile {:?}: at least one selector is required", fp.name));
+        return Err(format!(
+            "Fargate profile {:?}: at least one selector is required",
+            fp.name
+        ));
     }
     if fp.selectors.len() > MAX_SELECTORS_PER_PROFILE {
-        return Err(format!("Fargate profile {:?}: at most {MAX_SELECTORS_PER_PROFILE} selectors per profile (eks-facts §2)", fp.name));
+        return Err(format!(
+            "Fargate profile {:?}: at most {MAX_SELECTORS_PER_PROFILE} selectors per profile (eks-facts §2)",
+            fp.name
+        ));
     }
     for (i, s) in fp.selectors.iter().enumerate() {
         if s.namespace.is_empty() {
-            return Err(format!("Fargate profile {:?}: selectors[{i}].namespace is required", fp.name));
+            return Err(format!(
+                "Fargate profile {:?}: selectors[{i}].namespace is required",
+                fp.name
+            ));
         }
         if s.labels.len() > MAX_LABELS_PER_SELECTOR {
-            return Err(format!("Fargate profile {:?}: selectors[{i}] has more than {MAX_LABELS_PER_SELECTOR} labels", fp.name));
+            return Err(format!(
+                "Fargate profile {:?}: selectors[{i}] has more than {MAX_LABELS_PER_SELECTOR} labels",
+                fp.name
+            ));
         }
     }
     Ok(())
@@ -151,8 +187,14 @@ pub fn initial_state(spec: &LabSpec) -> Result<State, String> {
             Some(s) => s.cidr.clone(),
             None => crate::sim::eks::vpc::eksctl_private_subnet(&c.vpc_cidr, i, c.zones.len())?,
         };
-        let id = format!("subnet-0{:016x}", crate::sim::digest::fnv1a64(format!("{}/{zone}", c.name).as_bytes()) >> 4);
-        subnets.push(Subnet::new(&id, zone, &cidr, true).map_err(|e| format!("vpc.subnets.private.{zone}.cidr: {e}"))?);
+        let id = format!(
+            "subnet-0{:016x}",
+            crate::sim::digest::fnv1a64(format!("{}/{zone}", c.name).as_bytes()) >> 4
+        );
+        subnets.push(
+            Subnet::new(&id, zone, &cidr, true)
+                .map_err(|e| format!("vpc.subnets.private.{zone}.cidr: {e}"))?,
+        );
     }
     // The AWS-run control plane spans three AZs of the region whatever the cluster's subnets:
     // two API server instances and three etcd members (eks-facts §8).
@@ -219,18 +261,31 @@ pub(crate) fn start(sim: &mut Simulation) {
         sim.state.cluster.region,
         data_plane_summary(&sim.spec)
     );
-    sim.record(EventType::Normal, reason::CLUSTER_CREATING, cluster_ref(sim), msg, "eks");
+    sim.record(
+        EventType::Normal,
+        reason::CLUSTER_CREATING,
+        cluster_ref(sim),
+        msg,
+        "eks",
+    );
     if sim.spec.settings.skip_cluster_creation {
         activate(sim);
     } else {
-        let d = sim.rng.cluster.delay(sim.spec.settings.delays.cluster_create);
+        let d = sim
+            .rng
+            .cluster
+            .delay(sim.spec.settings.delays.cluster_create);
         sim.after(d, Timer::ClusterActive);
     }
 }
 
 fn data_plane_summary(spec: &LabSpec) -> String {
     let mut parts = Vec::new();
-    let managed = spec.nodegroups.iter().filter(|n| n.kind == crate::sim::eks::NodegroupKind::Managed).count();
+    let managed = spec
+        .nodegroups
+        .iter()
+        .filter(|n| n.kind == crate::sim::eks::NodegroupKind::Managed)
+        .count();
     let unmanaged = spec.nodegroups.len() - managed;
     if managed > 0 {
         parts.push("managed nodes");
@@ -241,7 +296,11 @@ fn data_plane_summary(spec: &LabSpec) -> String {
     if !spec.fargate_profiles.is_empty() {
         parts.push("Fargate profile");
     }
-    if parts.is_empty() { "no node groups".to_string() } else { parts.join(" and ") }
+    if parts.is_empty() {
+        "no node groups".to_string()
+    } else {
+        parts.join(" and ")
+    }
 }
 
 /// The control plane passed its health checks: ACTIVE. eksctl then installs the default
@@ -254,22 +313,45 @@ pub(crate) fn activate(sim: &mut Simulation) {
         cp.healthy = true;
     }
     sim.state.touch();
-    let msg = format!("control plane of EKS cluster \"{}\" is ACTIVE (Kubernetes {})", sim.state.cluster.name, sim.state.cluster.version);
-    sim.record(EventType::Normal, reason::CLUSTER_ACTIVE, cluster_ref(sim), msg, "eks");
+    let msg = format!(
+        "control plane of EKS cluster \"{}\" is ACTIVE (Kubernetes {})",
+        sim.state.cluster.name, sim.state.cluster.version
+    );
+    sim.record(
+        EventType::Normal,
+        reason::CLUSTER_ACTIVE,
+        cluster_ref(sim),
+        msg,
+        "eks",
+    );
     if !sim.state.cluster.logging.is_empty() {
-        let types: Vec<&str> = sim.state.cluster.logging.iter().map(|l| l.as_str()).collect();
+        let types: Vec<&str> = sim
+            .state
+            .cluster
+            .logging
+            .iter()
+            .map(|l| l.as_str())
+            .collect();
         let msg = format!(
             "enabled CloudWatch logging for cluster \"{}\": {} (log group /aws/eks/{}/cluster)",
             sim.state.cluster.name,
             types.join(", "),
             sim.state.cluster.name
         );
-        sim.record(EventType::Normal, reason::LOGGING_ENABLED, cluster_ref(sim), msg, "eks");
+        sim.record(
+            EventType::Normal,
+            reason::LOGGING_ENABLED,
+            cluster_ref(sim),
+            msg,
+            "eks",
+        );
     }
     for ns in ["default", "kube-system", "kube-public", "kube-node-lease"] {
         let mut meta = ObjectMeta::named("", ns);
         meta.creation_timestamp = now;
-        sim.state.namespaces.insert(ns.to_string(), Namespace { meta });
+        sim.state
+            .namespaces
+            .insert(ns.to_string(), Namespace { meta });
     }
     install_addons(sim);
     for ng in sim.spec.nodegroups.clone() {
@@ -290,8 +372,15 @@ pub(crate) fn activate(sim: &mut Simulation) {
 pub(crate) fn precached_images(sim: &Simulation) -> BTreeSet<String> {
     let v = sim.state.cluster.version;
     [
-        format!("{ECR}/amazon-k8s-cni:{}", addon_default_version(AddonName::VpcCni, v)),
-        format!("{ECR}/eks/kube-proxy:{}", addon_default_version(AddonName::KubeProxy, v).replace("-eksbuild", "-minimal-eksbuild")),
+        format!(
+            "{ECR}/amazon-k8s-cni:{}",
+            addon_default_version(AddonName::VpcCni, v)
+        ),
+        format!(
+            "{ECR}/eks/kube-proxy:{}",
+            addon_default_version(AddonName::KubeProxy, v)
+                .replace("-eksbuild", "-minimal-eksbuild")
+        ),
     ]
     .into_iter()
     .collect()
@@ -307,11 +396,19 @@ fn not_on_fargate() -> Vec<Vec<SelectorRequirement>> {
 }
 
 fn tolerate_all() -> Vec<Toleration> {
-    vec![Toleration { key: String::new(), operator: TolerationOperator::Exists, value: String::new(), effect: None }]
+    vec![Toleration {
+        key: String::new(),
+        operator: TolerationOperator::Exists,
+        value: String::new(),
+        effect: None,
+    }]
 }
 
 fn labels(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-    pairs.iter().map(|(k, v)| ((*k).to_string(), (*v).to_string())).collect()
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
+        .collect()
 }
 
 /// The default add-ons: vpc-cni (aws-node DaemonSet), kube-proxy (DaemonSet) and coredns
@@ -321,15 +418,39 @@ fn install_addons(sim: &mut Simulation) {
     let v = sim.state.cluster.version;
     let managed = sim.spec.cluster.addon_management == AddonManagement::EksManaged;
     for name in AddonName::ALL {
-        let requested = sim.spec.cluster.addons.iter().find(|a| a.name == name).and_then(|a| a.version.clone());
+        let requested = sim
+            .spec
+            .cluster
+            .addons
+            .iter()
+            .find(|a| a.name == name)
+            .and_then(|a| a.version.clone());
         let version = match requested {
             Some(ver) if ver != "latest" && ver != "default" => ver,
             _ => addon_default_version(name, v).to_string(),
         };
-        sim.state.cluster.addons.insert(name, Addon { name, version: version.clone(), status: AddonStatus::Active, managed });
+        sim.state.cluster.addons.insert(
+            name,
+            Addon {
+                name,
+                version: version.clone(),
+                status: AddonStatus::Active,
+                managed,
+            },
+        );
         let obj = ObjectRef::cluster_scoped(Kind::Addon, name.as_str());
-        let how = if managed { "EKS-managed" } else { "self-managed" };
-        sim.record(EventType::Normal, reason::ADDON_ACTIVE, obj, format!("{how} add-on {} {version} is ACTIVE", name.as_str()), "eks");
+        let how = if managed {
+            "EKS-managed"
+        } else {
+            "self-managed"
+        };
+        sim.record(
+            EventType::Normal,
+            reason::ADDON_ACTIVE,
+            obj,
+            format!("{how} add-on {} {version} is ACTIVE", name.as_str()),
+            "eks",
+        );
     }
     let addon_version = |n: AddonName| sim.state.cluster.addons[&n].version.clone();
     let cni = addon_version(AddonName::VpcCni);
@@ -346,7 +467,12 @@ fn install_addons(sim: &mut Simulation) {
                 labels: l,
                 annotations: BTreeMap::new(),
                 spec: PodSpec {
-                    containers: vec![Container { name: name.to_string(), image, requests: Resources::new(cpu_m, 0), ..Container::default() }],
+                    containers: vec![Container {
+                        name: name.to_string(),
+                        image,
+                        requests: Resources::new(cpu_m, 0),
+                        ..Container::default()
+                    }],
                     host_network: true,
                     tolerations: tolerate_all(),
                     node_affinity: not_on_fargate(),
@@ -372,11 +498,17 @@ fn install_addons(sim: &mut Simulation) {
     // unless eksctl removes it because a Fargate profile selects kube-system.
     let l = labels(&[("k8s-app", "kube-dns")]);
     let fargate_kube_system = sim.spec.fargate_profiles.iter().any(|fp| {
-        fp.selectors.iter().any(|s| crate::sim::eks::fargate_profile::wildcard_match(&s.namespace, "kube-system") && s.labels.is_empty())
+        fp.selectors.iter().any(|s| {
+            crate::sim::eks::fargate_profile::wildcard_match(&s.namespace, "kube-system")
+                && s.labels.is_empty()
+        })
     });
     let mut annotations = BTreeMap::new();
     if !fargate_kube_system {
-        annotations.insert("eks.amazonaws.com/compute-type".to_string(), "ec2".to_string());
+        annotations.insert(
+            "eks.amazonaws.com/compute-type".to_string(),
+            "ec2".to_string(),
+        );
     }
     let mut meta = ObjectMeta::named("kube-system", "coredns");
     meta.creation_timestamp = now;
@@ -398,7 +530,12 @@ fn install_addons(sim: &mut Simulation) {
                         ..Container::default()
                     }],
                     tolerations: vec![
-                        Toleration { key: "CriticalAddonsOnly".into(), operator: TolerationOperator::Exists, value: String::new(), effect: None },
+                        Toleration {
+                            key: "CriticalAddonsOnly".into(),
+                            operator: TolerationOperator::Exists,
+                            value: String::new(),
+                            effect: None,
+                        },
                         Toleration {
                             key: "node-role.kubernetes.io/control-plane".into(),
                             operator: TolerationOperator::Exists,
@@ -412,7 +549,10 @@ fn install_addons(sim: &mut Simulation) {
                     ..PodSpec::default()
                 },
             },
-            strategy: DeploymentStrategy::RollingUpdate { max_surge: IntOrPercent::Percent(25), max_unavailable: IntOrPercent::Int(1) },
+            strategy: DeploymentStrategy::RollingUpdate {
+                max_surge: IntOrPercent::Percent(25),
+                max_unavailable: IntOrPercent::Int(1),
+            },
             min_ready_seconds: 0,
             paused: false,
         },
@@ -423,7 +563,11 @@ fn install_addons(sim: &mut Simulation) {
     meta.creation_timestamp = now;
     let pdb = PodDisruptionBudget {
         meta,
-        spec: PodDisruptionBudgetSpec { min_available: None, max_unavailable: Some(IntOrPercent::Int(1)), selector: LabelSelector::from_labels(l) },
+        spec: PodDisruptionBudgetSpec {
+            min_available: None,
+            max_unavailable: Some(IntOrPercent::Int(1)),
+            selector: LabelSelector::from_labels(l),
+        },
         status: PodDisruptionBudgetStatus::default(),
     };
     sim.state.pdbs.insert(pdb.meta.key(), pdb);
@@ -437,10 +581,16 @@ fn ami_name(version: crate::sim::catalog::KubernetesVersion, arch: &str) -> Stri
 }
 
 /// `eksctl create nodegroup` (and the node groups of the cluster config).
-pub(crate) fn create_nodegroup(sim: &mut Simulation, spec: &NodegroupSpec) -> Result<String, String> {
+pub(crate) fn create_nodegroup(
+    sim: &mut Simulation,
+    spec: &NodegroupSpec,
+) -> Result<String, String> {
     let cluster = sim.state.cluster.name.clone();
     if sim.state.nodegroups.contains_key(&spec.name) {
-        return Err(format!("Error: nodegroup \"{}\" already exists in cluster \"{cluster}\"", spec.name));
+        return Err(format!(
+            "Error: nodegroup \"{}\" already exists in cluster \"{cluster}\"",
+            spec.name
+        ));
     }
     validate_nodegroup(&sim.spec, spec).map_err(|e| format!("Error: {e}"))?;
     let now = sim.now();
@@ -449,9 +599,17 @@ pub(crate) fn create_nodegroup(sim: &mut Simulation, spec: &NodegroupSpec) -> Re
     let ng = Nodegroup {
         name: spec.name.clone(),
         kind: spec.kind,
-        scaling: NodegroupScalingConfig { min_size: spec.min_size, desired_size: spec.desired_capacity, max_size: spec.max_size },
+        scaling: NodegroupScalingConfig {
+            min_size: spec.min_size,
+            desired_size: spec.desired_capacity,
+            max_size: spec.max_size,
+        },
         instance_types: spec.instance_types.clone(),
-        capacity_type: if spec.spot { CapacityType::Spot } else { CapacityType::OnDemand },
+        capacity_type: if spec.spot {
+            CapacityType::Spot
+        } else {
+            CapacityType::OnDemand
+        },
         labels: spec.labels.clone(),
         taints: spec.taints.clone(),
         update_config: spec.update_config,
@@ -500,7 +658,9 @@ pub(crate) fn create_nodegroup(sim: &mut Simulation, spec: &NodegroupSpec) -> Re
 pub(crate) fn delete_nodegroup(sim: &mut Simulation, name: &str) -> Result<String, String> {
     let cluster = sim.state.cluster.name.clone();
     let Some(ng) = sim.state.nodegroups.get_mut(name) else {
-        return Err(format!("Error: nodegroup \"{name}\" not found in cluster \"{cluster}\""));
+        return Err(format!(
+            "Error: nodegroup \"{name}\" not found in cluster \"{cluster}\""
+        ));
     };
     if ng.status == NodegroupStatus::Deleting {
         return Ok(format!("nodegroup \"{name}\" is already being deleted"));
@@ -508,7 +668,13 @@ pub(crate) fn delete_nodegroup(sim: &mut Simulation, name: &str) -> Result<Strin
     ng.status = NodegroupStatus::Deleting;
     sim.state.touch();
     let obj = ObjectRef::cluster_scoped(Kind::Nodegroup, name.to_string());
-    sim.record(EventType::Normal, reason::NODEGROUP_DELETING, obj, format!("draining and deleting nodegroup \"{name}\""), "eksctl");
+    sim.record(
+        EventType::Normal,
+        reason::NODEGROUP_DELETING,
+        obj,
+        format!("draining and deleting nodegroup \"{name}\""),
+        "eksctl",
+    );
     let nodes: Vec<String> = sim
         .state
         .nodes
@@ -524,13 +690,20 @@ pub(crate) fn delete_nodegroup(sim: &mut Simulation, name: &str) -> Result<Strin
         .state
         .instances
         .values()
-        .filter(|i| i.nodegroup == name && i.is_live() && (i.node_name.is_empty() || !sim.state.nodes.contains_key(&i.node_name)))
+        .filter(|i| {
+            i.nodegroup == name
+                && i.is_live()
+                && (i.node_name.is_empty() || !sim.state.nodes.contains_key(&i.node_name))
+        })
         .map(|i| i.id.clone())
         .collect();
     for id in bare {
         super::auto_scaling_group::terminate(sim, &id, "nodegroup deleted");
     }
-    Ok(format!("will drain {} node(s) in nodegroup \"{name}\" and delete it", nodes.len()))
+    Ok(format!(
+        "will drain {} node(s) in nodegroup \"{name}\" and delete it",
+        nodes.len()
+    ))
 }
 
 /// `eksctl create cluster` returns once the control plane, the Fargate profiles and the node
@@ -541,24 +714,45 @@ fn finish_cluster_creation(sim: &mut Simulation) {
         return;
     }
     let ngs_ready = sim.spec.nodegroups.iter().all(|n| {
-        sim.state.nodegroups.get(&n.name).is_none_or(|g| g.status != NodegroupStatus::Creating)
+        sim.state
+            .nodegroups
+            .get(&n.name)
+            .is_none_or(|g| g.status != NodegroupStatus::Creating)
     });
     let fps_ready = sim.spec.fargate_profiles.iter().all(|f| {
-        sim.state.fargate_profiles.get(&f.name).is_none_or(|p| p.status != FargateProfileStatus::Creating)
+        sim.state
+            .fargate_profiles
+            .get(&f.name)
+            .is_none_or(|p| p.status != FargateProfileStatus::Creating)
     });
     if !(ngs_ready && fps_ready) {
         return;
     }
     sim.controllers.cluster_ready = true;
-    let msg = format!("EKS cluster \"{}\" in \"{}\" region is ready", sim.state.cluster.name, sim.state.cluster.region);
-    sim.record(EventType::Normal, reason::CLUSTER_READY, cluster_ref(sim), msg, "eksctl");
+    let msg = format!(
+        "EKS cluster \"{}\" in \"{}\" region is ready",
+        sim.state.cluster.name, sim.state.cluster.region
+    );
+    sim.record(
+        EventType::Normal,
+        reason::CLUSTER_READY,
+        cluster_ref(sim),
+        msg,
+        "eksctl",
+    );
     let mut manifests = sim.spec.manifests.clone();
     manifests.sort_by_key(|m| !matches!(m, Manifest::Namespace(_)));
     for m in manifests {
         let (kind, name) = (m.kind(), m.name().to_string());
         let ns = m.namespace().to_string();
         if let Err(e) = super::api_server::apply(sim, m) {
-            sim.record(EventType::Warning, reason::COMMAND_FAILED, ObjectRef::new(kind, ns, name), e, "kubectl");
+            sim.record(
+                EventType::Warning,
+                reason::COMMAND_FAILED,
+                ObjectRef::new(kind, ns, name),
+                e,
+                "kubectl",
+            );
         }
     }
 }
@@ -578,7 +772,9 @@ fn reconcile_nodegroups(sim: &mut Simulation) {
             .state
             .nodes
             .values()
-            .filter(|n| n.is_ready() && n.data_plane.group_name() == name && !n.data_plane.is_fargate())
+            .filter(|n| {
+                n.is_ready() && n.data_plane.group_name() == name && !n.data_plane.is_fargate()
+            })
             .count() as u64;
         match ng.status {
             NodegroupStatus::Creating if ready >= ng.scaling.desired_size => {
@@ -586,15 +782,29 @@ fn reconcile_nodegroups(sim: &mut Simulation) {
                     g.status = NodegroupStatus::Active;
                 }
                 let obj = ObjectRef::cluster_scoped(Kind::Nodegroup, name.clone());
-                sim.record(EventType::Normal, reason::NODEGROUP_ACTIVE, obj, format!("nodegroup \"{name}\" is ACTIVE with {ready} node(s) Ready"), "eks");
+                sim.record(
+                    EventType::Normal,
+                    reason::NODEGROUP_ACTIVE,
+                    obj,
+                    format!("nodegroup \"{name}\" is ACTIVE with {ready} node(s) Ready"),
+                    "eks",
+                );
             }
             NodegroupStatus::Deleting => {
-                let live = sim.state.instances.values().any(|i| i.nodegroup == name && i.state != crate::sim::eks::InstanceState::Terminated);
+                let live = sim.state.instances.values().any(|i| {
+                    i.nodegroup == name && i.state != crate::sim::eks::InstanceState::Terminated
+                });
                 if !live {
                     sim.state.nodegroups.remove(&name);
                     sim.state.touch();
                     let obj = ObjectRef::cluster_scoped(Kind::Nodegroup, name.clone());
-                    sim.record(EventType::Normal, reason::NODEGROUP_DELETED, obj, format!("deleted nodegroup \"{name}\""), "eks");
+                    sim.record(
+                        EventType::Normal,
+                        reason::NODEGROUP_DELETED,
+                        obj,
+                        format!("deleted nodegroup \"{name}\""),
+                        "eks",
+                    );
                 }
             }
             _ => {}
@@ -603,43 +813,76 @@ fn reconcile_nodegroups(sim: &mut Simulation) {
 }
 
 /// `eksctl create fargateprofile`.
-pub(crate) fn create_fargate_profile(sim: &mut Simulation, spec: &FargateProfileSpec) -> Result<String, String> {
+pub(crate) fn create_fargate_profile(
+    sim: &mut Simulation,
+    spec: &FargateProfileSpec,
+) -> Result<String, String> {
     let cluster = sim.state.cluster.name.clone();
     validate_fargate_profile(spec).map_err(|e| format!("Error: {e}"))?;
     if sim.state.fargate_profiles.contains_key(&spec.name) {
         // Profiles are immutable (eks-facts §2): a change means a new profile.
-        return Err(format!("Error: Fargate profile \"{}\" already exists; Fargate profiles are immutable, create a new one and delete the old", spec.name));
+        return Err(format!(
+            "Error: Fargate profile \"{}\" already exists; Fargate profiles are immutable, create a new one and delete the old",
+            spec.name
+        ));
     }
     if sim.state.fargate_profiles.len() >= MAX_FARGATE_PROFILES {
-        return Err(format!("Error: the cluster already has {MAX_FARGATE_PROFILES} Fargate profiles (quota)"));
+        return Err(format!(
+            "Error: the cluster already has {MAX_FARGATE_PROFILES} Fargate profiles (quota)"
+        ));
     }
-    if let Some(d) = sim.state.fargate_profiles.values().find(|p| p.status == FargateProfileStatus::Deleting) {
+    if let Some(d) = sim
+        .state
+        .fargate_profiles
+        .values()
+        .find(|p| p.status == FargateProfileStatus::Deleting)
+    {
         return Err(format!(
             "Error: ResourceInUseException: cannot create a Fargate profile while Fargate profile \"{}\" is DELETING",
             d.name
         ));
     }
     let now = sim.now();
-    let private: Vec<String> = sim.state.subnets.iter().filter(|s| s.private).map(|s| s.id.clone()).collect();
+    let private: Vec<String> = sim
+        .state
+        .subnets
+        .iter()
+        .filter(|s| s.private)
+        .map(|s| s.id.clone())
+        .collect();
     sim.state.fargate_profiles.insert(
         spec.name.clone(),
         FargateProfile {
             name: spec.name.clone(),
             selectors: spec.selectors.clone(),
-            subnets: if spec.subnets.is_empty() { private } else { spec.subnets.clone() },
-            pod_execution_role_arn: format!("arn:aws:iam::111122223333:role/eksctl-{cluster}-FargatePodExecutionRole"),
+            subnets: if spec.subnets.is_empty() {
+                private
+            } else {
+                spec.subnets.clone()
+            },
+            pod_execution_role_arn: format!(
+                "arn:aws:iam::111122223333:role/eksctl-{cluster}-FargatePodExecutionRole"
+            ),
             status: FargateProfileStatus::Creating,
             created_at: now,
         },
     );
     sim.state.touch();
-    let d = sim.rng.cluster.delay(sim.spec.settings.delays.fargate_profile_create);
+    let d = sim
+        .rng
+        .cluster
+        .delay(sim.spec.settings.delays.fargate_profile_create);
     sim.after(d, Timer::FargateProfileActive(spec.name.clone()));
-    Ok(format!("creating Fargate profile \"{}\" on EKS cluster \"{cluster}\"", spec.name))
+    Ok(format!(
+        "creating Fargate profile \"{}\" on EKS cluster \"{cluster}\"",
+        spec.name
+    ))
 }
 
 pub(crate) fn fargate_profile_active(sim: &mut Simulation, name: &str) {
-    let Some(fp) = sim.state.fargate_profiles.get_mut(name) else { return };
+    let Some(fp) = sim.state.fargate_profiles.get_mut(name) else {
+        return;
+    };
     if fp.status != FargateProfileStatus::Creating {
         return;
     }
@@ -647,7 +890,13 @@ pub(crate) fn fargate_profile_active(sim: &mut Simulation, name: &str) {
     let cluster = sim.state.cluster.name.clone();
     sim.state.touch();
     let obj = ObjectRef::cluster_scoped(Kind::FargateProfile, name.to_string());
-    sim.record(EventType::Normal, reason::FARGATE_PROFILE_ACTIVE, obj, format!("created Fargate profile \"{name}\" on EKS cluster \"{cluster}\""), "eks");
+    sim.record(
+        EventType::Normal,
+        reason::FARGATE_PROFILE_ACTIVE,
+        obj,
+        format!("created Fargate profile \"{name}\" on EKS cluster \"{cluster}\""),
+        "eks",
+    );
 }
 
 /// `eksctl delete fargateprofile`: the profile's pods are stopped; their controllers recreate
@@ -655,10 +904,14 @@ pub(crate) fn fargate_profile_active(sim: &mut Simulation, name: &str) {
 pub(crate) fn delete_fargate_profile(sim: &mut Simulation, name: &str) -> Result<String, String> {
     let cluster = sim.state.cluster.name.clone();
     let Some(fp) = sim.state.fargate_profiles.get_mut(name) else {
-        return Err(format!("Error: Fargate profile \"{name}\" not found in cluster \"{cluster}\""));
+        return Err(format!(
+            "Error: Fargate profile \"{name}\" not found in cluster \"{cluster}\""
+        ));
     };
     if fp.status == FargateProfileStatus::Deleting {
-        return Ok(format!("Fargate profile \"{name}\" is already being deleted"));
+        return Ok(format!(
+            "Fargate profile \"{name}\" is already being deleted"
+        ));
     }
     fp.status = FargateProfileStatus::Deleting;
     sim.state.touch();
@@ -666,13 +919,22 @@ pub(crate) fn delete_fargate_profile(sim: &mut Simulation, name: &str) -> Result
         .state
         .pods
         .values()
-        .filter(|p| p.meta.labels.get("eks.amazonaws.com/fargate-profile").map(String::as_str) == Some(name))
+        .filter(|p| {
+            p.meta
+                .labels
+                .get("eks.amazonaws.com/fargate-profile")
+                .map(String::as_str)
+                == Some(name)
+        })
         .map(|p| p.meta.key())
         .collect();
     for k in pods {
         super::api_server::delete_pod(sim, &k);
     }
-    let d = sim.rng.cluster.delay(sim.spec.settings.delays.fargate_profile_create);
+    let d = sim
+        .rng
+        .cluster
+        .delay(sim.spec.settings.delays.fargate_profile_create);
     sim.after(d, Timer::FargateProfileDeleted(name.to_string()));
     Ok(format!("deleting Fargate profile \"{name}\""))
 }
@@ -681,12 +943,22 @@ pub(crate) fn fargate_profile_deleted(sim: &mut Simulation, name: &str) {
     if sim.state.fargate_profiles.remove(name).is_some() {
         sim.state.touch();
         let obj = ObjectRef::cluster_scoped(Kind::FargateProfile, name.to_string());
-        sim.record(EventType::Normal, reason::FARGATE_PROFILE_DELETED, obj, format!("deleted Fargate profile \"{name}\""), "eks");
+        sim.record(
+            EventType::Normal,
+            reason::FARGATE_PROFILE_DELETED,
+            obj,
+            format!("deleted Fargate profile \"{name}\""),
+            "eks",
+        );
     }
 }
 
 /// Changing control plane logging needs up to five free IPs in each subnet (eks-facts §3).
-pub(crate) fn update_logging(sim: &mut Simulation, enable: &[LogType], disable: &[LogType]) -> Result<String, String> {
+pub(crate) fn update_logging(
+    sim: &mut Simulation,
+    enable: &[LogType],
+    disable: &[LogType],
+) -> Result<String, String> {
     check_update_ips(sim)?;
     for l in enable {
         sim.state.cluster.logging.insert(*l);
@@ -695,31 +967,67 @@ pub(crate) fn update_logging(sim: &mut Simulation, enable: &[LogType], disable: 
         sim.state.cluster.logging.remove(l);
     }
     sim.state.touch();
-    let on: Vec<&str> = sim.state.cluster.logging.iter().map(|l| l.as_str()).collect();
-    let msg = if on.is_empty() { "all control plane log types disabled".to_string() } else { format!("enabled log types: {}", on.join(", ")) };
-    sim.record(EventType::Normal, reason::CLUSTER_UPDATED, cluster_ref(sim), msg.clone(), "eks");
-    Ok(format!("configured CloudWatch logging for cluster \"{}\": {msg}", sim.state.cluster.name))
+    let on: Vec<&str> = sim
+        .state
+        .cluster
+        .logging
+        .iter()
+        .map(|l| l.as_str())
+        .collect();
+    let msg = if on.is_empty() {
+        "all control plane log types disabled".to_string()
+    } else {
+        format!("enabled log types: {}", on.join(", "))
+    };
+    sim.record(
+        EventType::Normal,
+        reason::CLUSTER_UPDATED,
+        cluster_ref(sim),
+        msg.clone(),
+        "eks",
+    );
+    Ok(format!(
+        "configured CloudWatch logging for cluster \"{}\": {msg}",
+        sim.state.cluster.name
+    ))
 }
 
 /// Endpoint access: private access must be on to turn public access off (eks-facts §8).
-pub(crate) fn update_endpoint_access(sim: &mut Simulation, public: bool, private: bool) -> Result<String, String> {
+pub(crate) fn update_endpoint_access(
+    sim: &mut Simulation,
+    public: bool,
+    private: bool,
+) -> Result<String, String> {
     if !public && !private {
-        return Err("Error: at least one of public and private endpoint access must be enabled".into());
+        return Err(
+            "Error: at least one of public and private endpoint access must be enabled".into(),
+        );
     }
     check_update_ips(sim)?;
     sim.state.cluster.endpoint_access.public = public;
     sim.state.cluster.endpoint_access.private = private;
     sim.state.touch();
     let mode = sim.state.cluster.endpoint_access.describe();
-    sim.record(EventType::Normal, reason::CLUSTER_UPDATED, cluster_ref(sim), format!("endpoint access is now {mode}"), "eks");
-    Ok(format!("updated Kubernetes API endpoint access for cluster \"{}\" (public: {public}, private: {private})", sim.state.cluster.name))
+    sim.record(
+        EventType::Normal,
+        reason::CLUSTER_UPDATED,
+        cluster_ref(sim),
+        format!("endpoint access is now {mode}"),
+        "eks",
+    );
+    Ok(format!(
+        "updated Kubernetes API endpoint access for cluster \"{}\" (public: {public}, private: {private})",
+        sim.state.cluster.name
+    ))
 }
 
 fn check_update_ips(sim: &Simulation) -> Result<(), String> {
     if let Some(s) = sim.state.subnets.iter().find(|s| s.free() < 5) {
         return Err(format!(
             "Error: InvalidRequestException: subnet {} ({}) has {} free IP addresses; cluster updates need up to five",
-            s.id, s.zone, s.free()
+            s.id,
+            s.zone,
+            s.free()
         ));
     }
     Ok(())

@@ -4,7 +4,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::sim::api::node::{DataPlane, taints};
-use crate::sim::api::{Kind, Node, NodeCondition, NodeSpec, NodeStatus, ObjectKey, ObjectMeta, Pod, Taint, TaintEffect, VolumeSource};
+use crate::sim::api::{
+    Kind, Node, NodeCondition, NodeSpec, NodeStatus, ObjectKey, ObjectMeta, Pod, Taint,
+    TaintEffect, VolumeSource,
+};
 use crate::sim::catalog::fargate_size_for;
 use crate::sim::eks::FargateProfileStatus;
 use crate::sim::event::{EventType, reason};
@@ -29,7 +32,13 @@ pub struct FargateState {
 /// The Fargate admission webhook: a pod that matches an ACTIVE profile (the first by name, or
 /// the one its label pins) is handed to `fargate-scheduler`.
 pub(crate) fn admit(sim: &Simulation, pod: &mut Pod) {
-    if pod.spec.node_name.is_some() || pod.meta.owner.as_ref().is_some_and(|o| o.kind == Kind::DaemonSet) {
+    if pod.spec.node_name.is_some()
+        || pod
+            .meta
+            .owner
+            .as_ref()
+            .is_some_and(|o| o.kind == Kind::DaemonSet)
+    {
         return;
     }
     if pod.meta.annotations.get(COMPUTE_TYPE).map(String::as_str) == Some("ec2") {
@@ -41,10 +50,15 @@ pub(crate) fn admit(sim: &Simulation, pod: &mut Pod) {
         .fargate_profiles
         .values()
         .filter(|p| pinned.as_ref().is_none_or(|name| &p.name == name))
-        .find(|p| p.status == FargateProfileStatus::Active && p.matches(&pod.meta.namespace, &pod.meta.labels));
+        .find(|p| {
+            p.status == FargateProfileStatus::Active
+                && p.matches(&pod.meta.namespace, &pod.meta.labels)
+        });
     if let Some(p) = profile {
         pod.spec.scheduler_name = FARGATE_SCHEDULER.to_string();
-        pod.meta.labels.insert(PROFILE_LABEL.to_string(), p.name.clone());
+        pod.meta
+            .labels
+            .insert(PROFILE_LABEL.to_string(), p.name.clone());
     }
 }
 
@@ -58,7 +72,13 @@ pub fn unsupported_reason(pod: &Pod) -> Option<String> {
     if pod.spec.host_network {
         parts.push("fields not supported: HostNetwork".to_string());
     }
-    if pod.spec.containers.iter().chain(&pod.spec.init_containers).any(|c| c.privileged) {
+    if pod
+        .spec
+        .containers
+        .iter()
+        .chain(&pod.spec.init_containers)
+        .any(|c| c.privileged)
+    {
         parts.push("invalid SecurityContext fields: Privileged".to_string());
     }
     if pod.spec.host_ports().next().is_some() {
@@ -68,16 +88,30 @@ pub fn unsupported_reason(pod: &Pod) -> Option<String> {
         .spec
         .volumes
         .iter()
-        .filter(|v| matches!(v.source, VolumeSource::HostPath | VolumeSource::PersistentVolumeClaim { ebs: true, .. }))
+        .filter(|v| {
+            matches!(
+                v.source,
+                VolumeSource::HostPath | VolumeSource::PersistentVolumeClaim { ebs: true, .. }
+            )
+        })
         .map(|v| v.name.as_str())
         .collect();
     for v in bad_volumes {
-        parts.push(format!("volumes not supported: {v} is of an unsupported volume Type"));
+        parts.push(format!(
+            "volumes not supported: {v} is of an unsupported volume Type"
+        ));
     }
     if pod.spec.gpus() > 0 {
         parts.push("resources not supported: nvidia.com/gpu".to_string());
     }
-    if parts.is_empty() { None } else { Some(format!("Pod not supported on Fargate: {}", parts.join(", "))) }
+    if parts.is_empty() {
+        None
+    } else {
+        Some(format!(
+            "Pod not supported on Fargate: {}",
+            parts.join(", ")
+        ))
+    }
 }
 
 /// Checks and sizes queued pods and starts provisioning their capacity.
@@ -85,14 +119,24 @@ pub(crate) fn reconcile(sim: &mut Simulation) {
     if sim.controllers.fargate.queue.is_empty() {
         return;
     }
-    let keys: Vec<ObjectKey> = std::mem::take(&mut sim.controllers.fargate.queue).into_iter().collect();
+    let keys: Vec<ObjectKey> = std::mem::take(&mut sim.controllers.fargate.queue)
+        .into_iter()
+        .collect();
     for key in keys {
-        let Some(pod) = sim.state.pods.get(&key) else { continue };
+        let Some(pod) = sim.state.pods.get(&key) else {
+            continue;
+        };
         if pod.is_terminating() || pod.spec.node_name.is_some() {
             continue;
         }
         if let Some(msg) = unsupported_reason(pod) {
-            sim.record(EventType::Warning, reason::FAILED_SCHEDULING, pod_ref(&key), msg, FARGATE_SCHEDULER);
+            sim.record(
+                EventType::Warning,
+                reason::FAILED_SCHEDULING,
+                pod_ref(&key),
+                msg,
+                FARGATE_SCHEDULER,
+            );
             continue;
         }
         let requests = pod.requests();
@@ -101,39 +145,75 @@ pub(crate) fn reconcile(sim: &mut Simulation) {
                 "Pod not supported on Fargate: requests of {} CPU and {} memory exceed the largest Fargate configuration (16 vCPU, 120 GB)",
                 requests.cpu, requests.memory
             );
-            sim.record(EventType::Warning, reason::FAILED_SCHEDULING, pod_ref(&key), msg, FARGATE_SCHEDULER);
+            sim.record(
+                EventType::Warning,
+                reason::FAILED_SCHEDULING,
+                pod_ref(&key),
+                msg,
+                FARGATE_SCHEDULER,
+            );
             continue;
         };
         // Each Fargate pod gets its own ENI in one of the profile's private subnets.
-        let profile = pod.meta.labels.get(PROFILE_LABEL).cloned().unwrap_or_default();
-        let subnet_ids: Vec<String> = sim.state.fargate_profiles.get(&profile).map(|p| p.subnets.clone()).unwrap_or_default();
+        let profile = pod
+            .meta
+            .labels
+            .get(PROFILE_LABEL)
+            .cloned()
+            .unwrap_or_default();
+        let subnet_ids: Vec<String> = sim
+            .state
+            .fargate_profiles
+            .get(&profile)
+            .map(|p| p.subnets.clone())
+            .unwrap_or_default();
         let candidates: Vec<usize> = sim
             .state
             .subnets
             .iter()
             .enumerate()
-            .filter(|(_, s)| s.private && s.free() > 0 && (subnet_ids.is_empty() || subnet_ids.contains(&s.id)))
+            .filter(|(_, s)| {
+                s.private && s.free() > 0 && (subnet_ids.is_empty() || subnet_ids.contains(&s.id))
+            })
             .map(|(i, _)| i)
             .collect();
         if candidates.is_empty() {
-            let msg = "Pod provisioning failed: no free IP addresses in the Fargate profile's subnets".to_string();
-            sim.record(EventType::Warning, reason::FAILED_SCHEDULING, pod_ref(&key), msg, FARGATE_SCHEDULER);
+            let msg =
+                "Pod provisioning failed: no free IP addresses in the Fargate profile's subnets"
+                    .to_string();
+            sim.record(
+                EventType::Warning,
+                reason::FAILED_SCHEDULING,
+                pod_ref(&key),
+                msg,
+                FARGATE_SCHEDULER,
+            );
             continue;
         }
         let si = candidates[sim.rng.fargate.index(candidates.len())];
         let hint = sim.rng.fargate.between(0, u64::from(u32::MAX)) as u32;
-        let Some(ip) = sim.state.subnets[si].allocate(hint) else { continue };
+        let Some(ip) = sim.state.subnets[si].allocate(hint) else {
+            continue;
+        };
         let zone = sim.state.subnets[si].zone.clone();
         let uid = pod.meta.uid;
         if let Some(p) = sim.state.pods.get_mut(&key) {
             p.lab.fargate_size = Some(size);
             // The annotation that drives the bill (eks-facts §2).
-            p.meta.annotations.insert("CapacityProvisioned".into(), size.to_string());
+            p.meta
+                .annotations
+                .insert("CapacityProvisioned".into(), size.to_string());
             p.status.pod_ip = Some(ip.clone());
         }
         sim.state.touch();
-        sim.controllers.fargate.provisioning.insert(key.clone(), (zone, ip));
-        let d = sim.rng.fargate.delay(sim.spec.settings.delays.fargate_provision);
+        sim.controllers
+            .fargate
+            .provisioning
+            .insert(key.clone(), (zone, ip));
+        let d = sim
+            .rng
+            .fargate
+            .delay(sim.spec.settings.delays.fargate_provision);
         sim.after(d, Timer::FargateCapacityReady { key, uid });
     }
 }
@@ -142,27 +222,51 @@ pub(crate) fn reconcile(sim: &mut Simulation) {
 /// pod is bound to it.
 pub(crate) fn capacity_ready(sim: &mut Simulation, key: &ObjectKey, uid: u64) {
     let now = sim.now();
-    let Some((zone, ip)) = sim.controllers.fargate.provisioning.remove(key) else { return };
-    let Some(pod) = sim.state.pods.get(key) else { return };
+    let Some((zone, ip)) = sim.controllers.fargate.provisioning.remove(key) else {
+        return;
+    };
+    let Some(pod) = sim.state.pods.get(key) else {
+        return;
+    };
     if pod.meta.uid != uid || pod.is_terminating() {
         return;
     }
-    let Some(size) = pod.lab.fargate_size else { return };
-    let profile = pod.meta.labels.get(PROFILE_LABEL).cloned().unwrap_or_default();
+    let Some(size) = pod.lab.fargate_size else {
+        return;
+    };
+    let profile = pod
+        .meta
+        .labels
+        .get(PROFILE_LABEL)
+        .cloned()
+        .unwrap_or_default();
     let name = format!("fargate-{}", super::kubelet::node_name_for_ip(&ip));
     let mut labels = BTreeMap::new();
     labels.insert("kubernetes.io/hostname".to_string(), name.clone());
     labels.insert("kubernetes.io/os".to_string(), "linux".to_string());
     labels.insert("kubernetes.io/arch".to_string(), "amd64".to_string());
     labels.insert("topology.kubernetes.io/zone".to_string(), zone.clone());
-    labels.insert("topology.kubernetes.io/region".to_string(), sim.state.cluster.region.clone());
+    labels.insert(
+        "topology.kubernetes.io/region".to_string(),
+        sim.state.cluster.region.clone(),
+    );
     labels.insert(COMPUTE_TYPE.to_string(), "fargate".to_string());
     labels.insert(PROFILE_LABEL.to_string(), profile.clone());
     let resources = size.resources();
     let node = Node {
-        meta: ObjectMeta { name: name.clone(), labels, creation_timestamp: now, uid: sim.uid(), ..ObjectMeta::default() },
+        meta: ObjectMeta {
+            name: name.clone(),
+            labels,
+            creation_timestamp: now,
+            uid: sim.uid(),
+            ..ObjectMeta::default()
+        },
         spec: NodeSpec {
-            taints: vec![Taint::new(taints::FARGATE_COMPUTE_TYPE, "fargate", TaintEffect::NoSchedule)],
+            taints: vec![Taint::new(
+                taints::FARGATE_COMPUTE_TYPE,
+                "fargate",
+                TaintEffect::NoSchedule,
+            )],
             unschedulable: false,
             provider_id: format!("aws:///{zone}/fargate-{ip}"),
         },
@@ -170,7 +274,11 @@ pub(crate) fn capacity_ready(sim: &mut Simulation, key: &ObjectKey, uid: u64) {
             capacity: resources,
             allocatable: resources,
             max_pods: 1,
-            ready: NodeCondition { ready: true, reason: "KubeletReady".into(), last_transition_time: now },
+            ready: NodeCondition {
+                ready: true,
+                reason: "KubeletReady".into(),
+                last_transition_time: now,
+            },
             kubelet_version: format!("v{}.0-eks", sim.state.cluster.version),
             internal_ip: ip,
         },
@@ -187,7 +295,9 @@ pub(crate) fn capacity_ready(sim: &mut Simulation, key: &ObjectKey, uid: u64) {
 
 /// The pod is gone: so is its Fargate node and its address.
 pub(crate) fn remove_node(sim: &mut Simulation, node: &str) {
-    let Some(n) = sim.state.nodes.remove(node) else { return };
+    let Some(n) = sim.state.nodes.remove(node) else {
+        return;
+    };
     if let Some(si) = sim.state.subnet_index(&n.zone) {
         sim.state.subnets[si].release(&n.status.internal_ip);
     }
@@ -197,15 +307,18 @@ pub(crate) fn remove_node(sim: &mut Simulation, node: &str) {
 /// Forgets a deleted pod; releases its address if its capacity was still being provisioned.
 pub(crate) fn forget(sim: &mut Simulation, key: &ObjectKey) {
     sim.controllers.fargate.queue.remove(key);
-    if let Some((zone, ip)) = sim.controllers.fargate.provisioning.remove(key) {
-        if let Some(si) = sim.state.subnet_index(&zone) {
+    if let Some((zone, ip)) = sim.controllers.fargate.provisioning.remove(key)
+        && let Some(si) = sim.state.subnet_index(&zone) {
             sim.state.subnets[si].release(&ip);
         }
-    }
 }
 
 /// Does an ACTIVE profile select this namespace and these labels?
-pub fn profile_for(sim: &Simulation, namespace: &str, labels: &BTreeMap<String, String>) -> Option<String> {
+pub fn profile_for(
+    sim: &Simulation,
+    namespace: &str,
+    labels: &BTreeMap<String, String>,
+) -> Option<String> {
     sim.state
         .fargate_profiles
         .values()

@@ -2,20 +2,32 @@
 //! succeed; `ttlSecondsAfterFinished` cleans up (on Fargate, completed pods bill until then).
 
 use crate::sim::Simulation;
+use crate::sim::Timer;
 use crate::sim::api::pod::PodLab;
 use crate::sim::api::{Kind, ObjectKey, ObjectMeta, ObjectRef, OwnerRef, Pod, PodPhase, PodStatus};
 use crate::sim::clock::SimDuration;
 use crate::sim::event::{EventType, reason};
-use crate::sim::Timer;
 
 const SOURCE: &str = "job-controller";
 
 pub(crate) fn reconcile(sim: &mut Simulation) {
-    let keys: Vec<ObjectKey> = sim.state.jobs.iter().filter(|(_, j)| !j.is_complete()).map(|(k, _)| k.clone()).collect();
+    let keys: Vec<ObjectKey> = sim
+        .state
+        .jobs
+        .iter()
+        .filter(|(_, j)| !j.is_complete())
+        .map(|(k, _)| k.clone())
+        .collect();
     for key in keys {
         let (mut active, mut succeeded, mut failed) = (0u64, 0u64, 0u64);
         for p in sim.state.pods.values() {
-            if p.meta.namespace != key.namespace || !p.meta.owner.as_ref().is_some_and(|o| o.kind == Kind::Job && o.name == key.name) {
+            if p.meta.namespace != key.namespace
+                || !p
+                    .meta
+                    .owner
+                    .as_ref()
+                    .is_some_and(|o| o.kind == Kind::Job && o.name == key.name)
+            {
                 continue;
             }
             match p.status.phase {
@@ -26,15 +38,34 @@ pub(crate) fn reconcile(sim: &mut Simulation) {
             }
         }
         let job = &sim.state.jobs[&key];
-        let (completions, parallelism, ttl) = (job.spec.completions, job.spec.parallelism, job.spec.ttl_seconds_after_finished);
+        let (completions, parallelism, ttl) = (
+            job.spec.completions,
+            job.spec.parallelism,
+            job.spec.ttl_seconds_after_finished,
+        );
         if succeeded >= completions {
             let now = sim.now();
             if let Some(j) = sim.state.jobs.get_mut(&key) {
-                j.status = crate::sim::api::JobStatus { active: 0, succeeded, failed, start_time: j.status.start_time, completion_time: Some(now) };
+                j.status = crate::sim::api::JobStatus {
+                    active: 0,
+                    succeeded,
+                    failed,
+                    start_time: j.status.start_time,
+                    completion_time: Some(now),
+                };
             }
-            sim.record(EventType::Normal, reason::COMPLETED, job_ref(&key), "Job completed".into(), SOURCE);
+            sim.record(
+                EventType::Normal,
+                reason::COMPLETED,
+                job_ref(&key),
+                "Job completed".into(),
+                SOURCE,
+            );
             if let Some(ttl) = ttl {
-                sim.after(SimDuration::from_secs(ttl), Timer::JobTtlExpired(key.clone()));
+                sim.after(
+                    SimDuration::from_secs(ttl),
+                    Timer::JobTtlExpired(key.clone()),
+                );
             }
             continue;
         }
@@ -61,16 +92,34 @@ fn create_pod(sim: &mut Simulation, key: &ObjectKey) {
     let mut meta = ObjectMeta::named(key.namespace.clone(), name.clone());
     meta.labels = job.spec.template.labels.clone();
     meta.labels.insert("job-name".into(), key.name.clone());
-    meta.labels.insert("batch.kubernetes.io/job-name".into(), key.name.clone());
+    meta.labels
+        .insert("batch.kubernetes.io/job-name".into(), key.name.clone());
     meta.annotations = job.spec.template.annotations.clone();
-    meta.owner = Some(OwnerRef { kind: Kind::Job, name: key.name.clone() });
+    meta.owner = Some(OwnerRef {
+        kind: Kind::Job,
+        name: key.name.clone(),
+    });
     let mut spec = job.spec.template.spec.clone();
     if spec.restart_policy.is_empty() || spec.restart_policy == "Always" {
         spec.restart_policy = "Never".into();
     }
-    let pod = Pod { meta, spec, status: PodStatus::default(), lab: PodLab { run_for_ms: Some(job.spec.run_for_ms), ..PodLab::default() } };
+    let pod = Pod {
+        meta,
+        spec,
+        status: PodStatus::default(),
+        lab: PodLab {
+            run_for_ms: Some(job.spec.run_for_ms),
+            ..PodLab::default()
+        },
+    };
     super::api_server::create_pod(sim, pod);
-    sim.record(EventType::Normal, reason::SUCCESSFUL_CREATE, job_ref(key), format!("Created pod: {name}"), SOURCE);
+    sim.record(
+        EventType::Normal,
+        reason::SUCCESSFUL_CREATE,
+        job_ref(key),
+        format!("Created pod: {name}"),
+        SOURCE,
+    );
 }
 
 /// The TTL-after-finished controller deletes the Job and its pods.

@@ -5,7 +5,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::sim::api::node::DataPlane;
 use crate::sim::api::pod::ContainerState;
-use crate::sim::api::{Kind, Node, NodeCondition, NodeSpec, NodeStatus, ObjectKey, ObjectMeta, ObjectRef, PodConditionType, PodPhase};
+use crate::sim::api::{
+    Kind, Node, NodeCondition, NodeSpec, NodeStatus, ObjectKey, ObjectMeta, ObjectRef,
+    PodConditionType, PodPhase,
+};
 use crate::sim::catalog::instance_type;
 use crate::sim::catalog::instance_types::MaxPodsPolicy;
 use crate::sim::clock::SimDuration;
@@ -43,12 +46,16 @@ pub(crate) fn reconcile(sim: &mut Simulation) {
             sim.controllers.kubelet.to_start.remove(&key);
             continue;
         };
-        let Some(node_name) = pod.spec.node_name.clone() else { continue };
+        let Some(node_name) = pod.spec.node_name.clone() else {
+            continue;
+        };
         if pod.is_terminating() {
             sim.controllers.kubelet.to_start.remove(&key);
             continue;
         }
-        let Some(node) = sim.state.nodes.get(&node_name) else { continue };
+        let Some(node) = sim.state.nodes.get(&node_name) else {
+            continue;
+        };
         if !node.is_ready() {
             continue;
         }
@@ -65,12 +72,18 @@ pub(crate) fn reconcile(sim: &mut Simulation) {
         };
         let Some(ip) = ip else {
             if sim.controllers.kubelet.sandbox_failed.insert(key.clone()) {
-                let msg = format!(
-                    "Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox: plugin type=\"aws-cni\" name=\"aws-cni\" failed (add): add cmd: failed to assign an IP address to container"
+                let msg = "Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox: plugin type=\"aws-cni\" name=\"aws-cni\" failed (add): add cmd: failed to assign an IP address to container".to_string();
+                sim.record(
+                    EventType::Warning,
+                    reason::FAILED_CREATE_POD_SANDBOX,
+                    pod_ref(&key),
+                    msg,
+                    "kubelet",
                 );
-                sim.record(EventType::Warning, reason::FAILED_CREATE_POD_SANDBOX, pod_ref(&key), msg, "kubelet");
                 if let Some(p) = sim.state.pods.get_mut(&key) {
-                    p.status.container_state = ContainerState::Waiting { reason: "ContainerCreating".into() };
+                    p.status.container_state = ContainerState::Waiting {
+                        reason: "ContainerCreating".into(),
+                    };
                 }
             }
             continue;
@@ -83,33 +96,78 @@ pub(crate) fn reconcile(sim: &mut Simulation) {
 
 fn start_pod(sim: &mut Simulation, key: &ObjectKey, node_name: &str, ip: String, host_ip: String) {
     let now = sim.now();
-    let Some(pod) = sim.state.pods.get_mut(key) else { return };
+    let Some(pod) = sim.state.pods.get_mut(key) else {
+        return;
+    };
     pod.status.pod_ip = Some(ip);
     pod.status.host_ip = Some(host_ip);
     pod.status.start_time = Some(now);
-    pod.status.container_state = ContainerState::Waiting { reason: "ContainerCreating".into() };
+    pod.status.container_state = ContainerState::Waiting {
+        reason: "ContainerCreating".into(),
+    };
     pod.set_condition(PodConditionType::Initialized, true, "", "", now);
     let uid = pod.meta.uid;
-    let image = pod.spec.containers.first().map(|c| c.image.clone()).unwrap_or_default();
+    let image = pod
+        .spec
+        .containers
+        .first()
+        .map(|c| c.image.clone())
+        .unwrap_or_default();
     let fargate = pod.spec.scheduler_name == super::fargate::FARGATE_SCHEDULER;
     if fargate {
         // Fargate billing runs from the start of the image download (eks-facts §1.2).
         pod.lab.billing_start = Some(now);
     }
-    let kubelet_version = sim.state.nodes.get(node_name).map(|n| n.status.kubelet_version.clone()).unwrap_or_default();
+    let kubelet_version = sim
+        .state
+        .nodes
+        .get(node_name)
+        .map(|n| n.status.kubelet_version.clone())
+        .unwrap_or_default();
     if let Some(p) = sim.state.pods.get_mut(key) {
         p.lab.kubelet_version = kubelet_version;
     }
     sim.state.touch();
-    let cached = sim.state.nodes.get(node_name).is_some_and(|n| n.images.contains(&image));
+    let cached = sim
+        .state
+        .nodes
+        .get(node_name)
+        .is_some_and(|n| n.images.contains(&image));
     if cached {
-        sim.record(EventType::Normal, reason::PULLED, pod_ref(key), format!("Container image \"{image}\" already present on machine"), "kubelet");
-        let d = sim.rng.kubelet.delay(sim.spec.settings.delays.container_start);
-        sim.after(d, Timer::PodContainerStarted { key: key.clone(), uid });
+        sim.record(
+            EventType::Normal,
+            reason::PULLED,
+            pod_ref(key),
+            format!("Container image \"{image}\" already present on machine"),
+            "kubelet",
+        );
+        let d = sim
+            .rng
+            .kubelet
+            .delay(sim.spec.settings.delays.container_start);
+        sim.after(
+            d,
+            Timer::PodContainerStarted {
+                key: key.clone(),
+                uid,
+            },
+        );
     } else {
-        sim.record(EventType::Normal, reason::PULLING, pod_ref(key), format!("Pulling image \"{image}\""), "kubelet");
+        sim.record(
+            EventType::Normal,
+            reason::PULLING,
+            pod_ref(key),
+            format!("Pulling image \"{image}\""),
+            "kubelet",
+        );
         let d = sim.rng.kubelet.delay(sim.spec.settings.delays.image_pull);
-        sim.after(d, Timer::PodImagePulled { key: key.clone(), uid });
+        sim.after(
+            d,
+            Timer::PodImagePulled {
+                key: key.clone(),
+                uid,
+            },
+        );
         if let Some(p) = sim.state.pods.get_mut(key) {
             p.lab.pull_ms = d.as_millis();
         }
@@ -118,26 +176,50 @@ fn start_pod(sim: &mut Simulation, key: &ObjectKey, node_name: &str, ip: String,
 
 /// `Successfully pulled image "nginx:1.27" in 3.274s (3.274s including waiting)`.
 pub(crate) fn image_pulled(sim: &mut Simulation, key: &ObjectKey, uid: u64) {
-    let Some(pod) = sim.state.pods.get_mut(key) else { return };
+    let Some(pod) = sim.state.pods.get_mut(key) else {
+        return;
+    };
     if pod.meta.uid != uid || pod.is_terminating() {
         return;
     }
     let ms = pod.lab.pull_ms;
-    let image = pod.spec.containers.first().map(|c| c.image.clone()).unwrap_or_default();
+    let image = pod
+        .spec
+        .containers
+        .first()
+        .map(|c| c.image.clone())
+        .unwrap_or_default();
     let node = pod.spec.node_name.clone().unwrap_or_default();
     if let Some(n) = sim.state.nodes.get_mut(&node) {
         n.images.insert(image.clone());
     }
     let secs = format!("{}.{:03}s", ms / 1000, ms % 1000);
-    sim.record(EventType::Normal, reason::PULLED, pod_ref(key), format!("Successfully pulled image \"{image}\" in {secs} ({secs} including waiting)"), "kubelet");
-    let d = sim.rng.kubelet.delay(sim.spec.settings.delays.container_start);
-    sim.after(d, Timer::PodContainerStarted { key: key.clone(), uid });
+    sim.record(
+        EventType::Normal,
+        reason::PULLED,
+        pod_ref(key),
+        format!("Successfully pulled image \"{image}\" in {secs} ({secs} including waiting)"),
+        "kubelet",
+    );
+    let d = sim
+        .rng
+        .kubelet
+        .delay(sim.spec.settings.delays.container_start);
+    sim.after(
+        d,
+        Timer::PodContainerStarted {
+            key: key.clone(),
+            uid,
+        },
+    );
 }
 
 /// Containers created and started: the pod is Running and Ready.
 pub(crate) fn container_started(sim: &mut Simulation, key: &ObjectKey, uid: u64) {
     let now = sim.now();
-    let Some(pod) = sim.state.pods.get_mut(key) else { return };
+    let Some(pod) = sim.state.pods.get_mut(key) else {
+        return;
+    };
     if pod.meta.uid != uid || pod.is_terminating() {
         return;
     }
@@ -149,11 +231,29 @@ pub(crate) fn container_started(sim: &mut Simulation, key: &ObjectKey, uid: u64)
     let run_for = pod.lab.run_for_ms;
     sim.state.touch();
     for c in &names {
-        sim.record(EventType::Normal, reason::CREATED, pod_ref(key), format!("Created container: {c}"), "kubelet");
-        sim.record(EventType::Normal, reason::STARTED, pod_ref(key), format!("Started container {c}"), "kubelet");
+        sim.record(
+            EventType::Normal,
+            reason::CREATED,
+            pod_ref(key),
+            format!("Created container: {c}"),
+            "kubelet",
+        );
+        sim.record(
+            EventType::Normal,
+            reason::STARTED,
+            pod_ref(key),
+            format!("Started container {c}"),
+            "kubelet",
+        );
     }
     if let Some(ms) = run_for {
-        sim.after(SimDuration(ms), Timer::PodContainerExited { key: key.clone(), uid });
+        sim.after(
+            SimDuration(ms),
+            Timer::PodContainerExited {
+                key: key.clone(),
+                uid,
+            },
+        );
     }
 }
 
@@ -161,14 +261,25 @@ pub(crate) fn container_started(sim: &mut Simulation, key: &ObjectKey, uid: u64)
 /// and its bill, until it is deleted: eks-facts §2).
 pub(crate) fn container_exited(sim: &mut Simulation, key: &ObjectKey, uid: u64) {
     let now = sim.now();
-    let Some(pod) = sim.state.pods.get_mut(key) else { return };
+    let Some(pod) = sim.state.pods.get_mut(key) else {
+        return;
+    };
     if pod.meta.uid != uid || pod.is_terminating() {
         return;
     }
     pod.status.phase = PodPhase::Succeeded;
-    pod.status.container_state = ContainerState::Terminated { reason: "Completed".into(), exit_code: 0 };
+    pod.status.container_state = ContainerState::Terminated {
+        reason: "Completed".into(),
+        exit_code: 0,
+    };
     pod.set_condition(PodConditionType::Ready, false, "PodCompleted", "", now);
-    pod.set_condition(PodConditionType::ContainersReady, false, "PodCompleted", "", now);
+    pod.set_condition(
+        PodConditionType::ContainersReady,
+        false,
+        "PodCompleted",
+        "",
+        now,
+    );
     let ip = pod.status.pod_ip.clone();
     let node = pod.spec.node_name.clone();
     let host_network = pod.spec.host_network;
@@ -185,12 +296,18 @@ pub(crate) fn container_exited(sim: &mut Simulation, key: &ObjectKey, uid: u64) 
 /// The kubelet on a new EC2 instance registers its Node (NotReady until the CNI is up).
 pub(crate) fn register_node(sim: &mut Simulation, instance_id: &str) {
     let now = sim.now();
-    let Some(inst) = sim.state.instances.get(instance_id) else { return };
+    let Some(inst) = sim.state.instances.get(instance_id) else {
+        return;
+    };
     if inst.state != InstanceState::Running {
         return;
     }
-    let Some(ng) = sim.state.nodegroups.get(&inst.nodegroup) else { return };
-    let Some(it) = instance_type(&inst.instance_type) else { return };
+    let Some(ng) = sim.state.nodegroups.get(&inst.nodegroup) else {
+        return;
+    };
+    let Some(it) = instance_type(&inst.instance_type) else {
+        return;
+    };
     let policy = match ng.kind {
         NodegroupKind::Managed => MaxPodsPolicy::ManagedNodegroupCap,
         NodegroupKind::SelfManaged => MaxPodsPolicy::EniFormula,
@@ -203,29 +320,56 @@ pub(crate) fn register_node(sim: &mut Simulation, instance_id: &str) {
     labels.insert("kubernetes.io/arch".into(), it.arch.as_str().into());
     labels.insert("node.kubernetes.io/instance-type".into(), it.name.into());
     labels.insert("topology.kubernetes.io/zone".into(), inst.zone.clone());
-    labels.insert("topology.kubernetes.io/region".into(), sim.state.cluster.region.clone());
+    labels.insert(
+        "topology.kubernetes.io/region".into(),
+        sim.state.cluster.region.clone(),
+    );
     let data_plane = match ng.kind {
         NodegroupKind::Managed => {
             // The labels EKS puts on managed nodes (eks-facts §4, §9).
             labels.insert("eks.amazonaws.com/nodegroup".into(), ng.name.clone());
-            labels.insert("eks.amazonaws.com/capacityType".into(), ng.capacity_type.as_str().into());
-            labels.insert("eks.amazonaws.com/nodegroup-image".into(), ng.ami_name.clone());
-            DataPlane::Managed { nodegroup: ng.name.clone() }
+            labels.insert(
+                "eks.amazonaws.com/capacityType".into(),
+                ng.capacity_type.as_str().into(),
+            );
+            labels.insert(
+                "eks.amazonaws.com/nodegroup-image".into(),
+                ng.ami_name.clone(),
+            );
+            DataPlane::Managed {
+                nodegroup: ng.name.clone(),
+            }
         }
         NodegroupKind::SelfManaged => {
             labels.insert("alpha.eksctl.io/nodegroup-name".into(), ng.name.clone());
-            DataPlane::SelfManaged { nodegroup: ng.name.clone() }
+            DataPlane::SelfManaged {
+                nodegroup: ng.name.clone(),
+            }
         }
     };
     let kubelet_version = format!("v{}.0-eks", ng.version);
     let node = Node {
-        meta: ObjectMeta { name: name.clone(), labels, creation_timestamp: now, uid: 0, ..ObjectMeta::default() },
-        spec: NodeSpec { taints: ng.taints.clone(), unschedulable: false, provider_id: format!("aws:///{}/{}", inst.zone, inst.id) },
+        meta: ObjectMeta {
+            name: name.clone(),
+            labels,
+            creation_timestamp: now,
+            uid: 0,
+            ..ObjectMeta::default()
+        },
+        spec: NodeSpec {
+            taints: ng.taints.clone(),
+            unschedulable: false,
+            provider_id: format!("aws:///{}/{}", inst.zone, inst.id),
+        },
         status: NodeStatus {
             capacity: it.capacity(),
             allocatable: it.allocatable(max_pods),
             max_pods,
-            ready: NodeCondition { ready: false, reason: "KubeletNotReady".into(), last_transition_time: now },
+            ready: NodeCondition {
+                ready: false,
+                reason: "KubeletNotReady".into(),
+                last_transition_time: now,
+            },
             kubelet_version,
             internal_ip: inst.private_ip.clone(),
         },
@@ -239,13 +383,25 @@ pub(crate) fn register_node(sim: &mut Simulation, instance_id: &str) {
     let mut node = node;
     node.meta.uid = uid;
     if let Some(i) = sim.state.instances.get_mut(instance_id) {
-        i.node_name = name.clone();
+        i.node_name.clone_from(&name);
     }
     sim.state.nodes.insert(name.clone(), node);
     sim.state.touch();
     let obj = ObjectRef::cluster_scoped(Kind::Node, name.clone());
-    sim.record(EventType::Normal, reason::STARTING, obj.clone(), "Starting kubelet.".into(), "kubelet");
-    sim.record(EventType::Normal, reason::REGISTERED_NODE, obj, format!("Node {name} event: Registered Node {name} in Controller"), "node-controller");
+    sim.record(
+        EventType::Normal,
+        reason::STARTING,
+        obj.clone(),
+        "Starting kubelet.".into(),
+        "kubelet",
+    );
+    sim.record(
+        EventType::Normal,
+        reason::REGISTERED_NODE,
+        obj,
+        format!("Node {name} event: Registered Node {name} in Controller"),
+        "node-controller",
+    );
     let d = sim.rng.kubelet.delay(sim.spec.settings.delays.node_ready);
     sim.after(d, Timer::NodeReady(name));
 }
@@ -253,31 +409,53 @@ pub(crate) fn register_node(sim: &mut Simulation, instance_id: &str) {
 /// The CNI is up: the node turns Ready.
 pub(crate) fn node_ready(sim: &mut Simulation, name: &str) {
     let now = sim.now();
-    let Some(node) = sim.state.nodes.get_mut(name) else { return };
+    let Some(node) = sim.state.nodes.get_mut(name) else {
+        return;
+    };
     if node.is_ready() {
         return;
     }
     if !node.instance_id.is_empty()
-        && sim.state.instances.get(&node.instance_id).is_none_or(|i| i.state != InstanceState::Running)
+        && sim
+            .state
+            .instances
+            .get(&node.instance_id)
+            .is_none_or(|i| i.state != InstanceState::Running)
     {
         return;
     }
-    node.status.ready = NodeCondition { ready: true, reason: "KubeletReady".into(), last_transition_time: now };
+    node.status.ready = NodeCondition {
+        ready: true,
+        reason: "KubeletReady".into(),
+        last_transition_time: now,
+    };
     sim.state.touch();
     sim.controllers.capacity_revision += 1;
     let obj = ObjectRef::cluster_scoped(Kind::Node, name.to_string());
-    sim.record(EventType::Normal, reason::NODE_READY, obj, format!("Node {name} status is now: NodeReady"), "kubelet");
+    sim.record(
+        EventType::Normal,
+        reason::NODE_READY,
+        obj,
+        format!("Node {name} status is now: NodeReady"),
+        "kubelet",
+    );
 }
 
 /// The kubelet stopped (instance shutting down): the node controller marks it NotReady and the
 /// pods on it not ready.
 pub(crate) fn node_not_ready(sim: &mut Simulation, name: &str) {
     let now = sim.now();
-    let Some(node) = sim.state.nodes.get_mut(name) else { return };
+    let Some(node) = sim.state.nodes.get_mut(name) else {
+        return;
+    };
     if !node.is_ready() {
         return;
     }
-    node.status.ready = NodeCondition { ready: false, reason: "NodeStatusUnknown".into(), last_transition_time: now };
+    node.status.ready = NodeCondition {
+        ready: false,
+        reason: "NodeStatusUnknown".into(),
+        last_transition_time: now,
+    };
     let pods: Vec<ObjectKey> = sim.state.pods_on_node(name).map(|p| p.meta.key()).collect();
     for k in pods {
         if let Some(p) = sim.state.pods.get_mut(&k) {
@@ -286,7 +464,13 @@ pub(crate) fn node_not_ready(sim: &mut Simulation, name: &str) {
     }
     sim.state.touch();
     let obj = ObjectRef::cluster_scoped(Kind::Node, name.to_string());
-    sim.record(EventType::Normal, reason::NODE_NOT_READY, obj, format!("Node {name} status is now: NodeNotReady"), "node-controller");
+    sim.record(
+        EventType::Normal,
+        reason::NODE_NOT_READY,
+        obj,
+        format!("Node {name} status is now: NodeNotReady"),
+        "node-controller",
+    );
 }
 
 /// The Node object goes (its instance is gone): the pod garbage collector force-deletes the
@@ -298,9 +482,20 @@ pub(crate) fn delete_node(sim: &mut Simulation, name: &str) {
     sim.state.touch();
     sim.controllers.capacity_revision += 1;
     let obj = ObjectRef::cluster_scoped(Kind::Node, name.to_string());
-    sim.record(EventType::Normal, reason::REMOVING_NODE, obj, format!("Node {name} event: Removing Node {name} from Controller"), "node-controller");
-    let pods: Vec<ObjectKey> =
-        sim.state.pods.values().filter(|p| p.spec.node_name.as_deref() == Some(name)).map(|p| p.meta.key()).collect();
+    sim.record(
+        EventType::Normal,
+        reason::REMOVING_NODE,
+        obj,
+        format!("Node {name} event: Removing Node {name} from Controller"),
+        "node-controller",
+    );
+    let pods: Vec<ObjectKey> = sim
+        .state
+        .pods
+        .values()
+        .filter(|p| p.spec.node_name.as_deref() == Some(name))
+        .map(|p| p.meta.key())
+        .collect();
     for k in pods {
         super::api_server::remove_pod(sim, &k);
     }

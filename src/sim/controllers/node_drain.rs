@@ -43,11 +43,21 @@ fn node_ref(node: &str) -> ObjectRef {
 }
 
 /// `kubectl cordon` / `kubectl uncordon`.
-pub(crate) fn cordon(sim: &mut Simulation, node: &str, unschedulable: bool) -> Result<String, String> {
+pub(crate) fn cordon(
+    sim: &mut Simulation,
+    node: &str,
+    unschedulable: bool,
+) -> Result<String, String> {
     let Some(n) = sim.state.nodes.get_mut(node) else {
-        return Err(format!("Error from server (NotFound): nodes \"{node}\" not found"));
+        return Err(format!(
+            "Error from server (NotFound): nodes \"{node}\" not found"
+        ));
     };
-    let verb = if unschedulable { "cordoned" } else { "uncordoned" };
+    let verb = if unschedulable {
+        "cordoned"
+    } else {
+        "uncordoned"
+    };
     if n.spec.unschedulable == unschedulable {
         return Ok(format!("node/{node} already {verb}"));
     }
@@ -57,8 +67,18 @@ pub(crate) fn cordon(sim: &mut Simulation, node: &str, unschedulable: bool) -> R
         sim.controllers.capacity_revision += 1;
         sim.controllers.drains.retain(|d| d.node != node);
     }
-    let (r, status) = if unschedulable { (reason::NODE_NOT_SCHEDULABLE, "NodeNotSchedulable") } else { (reason::NODE_SCHEDULABLE, "NodeSchedulable") };
-    sim.record(EventType::Normal, r, node_ref(node), format!("Node {node} status is now: {status}"), "kubelet");
+    let (r, status) = if unschedulable {
+        (reason::NODE_NOT_SCHEDULABLE, "NodeNotSchedulable")
+    } else {
+        (reason::NODE_SCHEDULABLE, "NodeSchedulable")
+    };
+    sim.record(
+        EventType::Normal,
+        r,
+        node_ref(node),
+        format!("Node {node} status is now: {status}"),
+        "kubelet",
+    );
     Ok(format!("node/{node} {verb}"))
 }
 
@@ -69,47 +89,86 @@ pub(crate) fn start(sim: &mut Simulation, node: &str, purpose: DrainPurpose) {
         return;
     }
     let now = sim.now();
-    sim.controllers.drains.push(DrainOp { node: node.to_string(), purpose, started: now, next_attempt: now, reported: BTreeSet::new(), evicted: 0 });
+    sim.controllers.drains.push(DrainOp {
+        node: node.to_string(),
+        purpose,
+        started: now,
+        next_attempt: now,
+        reported: BTreeSet::new(),
+        evicted: 0,
+    });
 }
 
 fn is_daemonset_pod(p: &Pod) -> bool {
-    p.meta.owner.as_ref().is_some_and(|o| o.kind == Kind::DaemonSet)
+    p.meta
+        .owner
+        .as_ref()
+        .is_some_and(|o| o.kind == Kind::DaemonSet)
 }
 
 fn has_local_storage(p: &Pod) -> bool {
-    p.spec.volumes.iter().any(|v| matches!(v.source, VolumeSource::EmptyDir { memory: false }))
+    p.spec
+        .volumes
+        .iter()
+        .any(|v| matches!(v.source, VolumeSource::EmptyDir { memory: false }))
 }
 
 /// `kubectl drain NODE [--ignore-daemonsets] [--delete-emptydir-data] [--force]`: refuses with
 /// kubectl's own messages, otherwise cordons and starts evicting.
-pub(crate) fn drain(sim: &mut Simulation, node: &str, options: DrainOptions) -> Result<String, String> {
+pub(crate) fn drain(
+    sim: &mut Simulation,
+    node: &str,
+    options: DrainOptions,
+) -> Result<String, String> {
     if !sim.state.nodes.contains_key(node) {
-        return Err(format!("Error from server (NotFound): nodes \"{node}\" not found"));
+        return Err(format!(
+            "Error from server (NotFound): nodes \"{node}\" not found"
+        ));
     }
     let pods: Vec<&Pod> = sim.state.pods_on_node(node).collect();
-    let list = |f: &dyn Fn(&&Pod) -> bool| pods.iter().filter(|p| f(p)).map(|p| format!("{}/{}", p.meta.namespace, p.meta.name)).collect::<Vec<_>>();
+    let list = |f: &dyn Fn(&&Pod) -> bool| {
+        pods.iter()
+            .filter(|p| f(p))
+            .map(|p| format!("{}/{}", p.meta.namespace, p.meta.name))
+            .collect::<Vec<_>>()
+    };
     let mut errors = Vec::new();
     let unmanaged = list(&|p| p.meta.owner.is_none());
     if !unmanaged.is_empty() && !options.force {
-        errors.push(format!("cannot delete Pods that declare no controller (use --force to override): {}", unmanaged.join(", ")));
+        errors.push(format!(
+            "cannot delete Pods that declare no controller (use --force to override): {}",
+            unmanaged.join(", ")
+        ));
     }
     let ds = list(&|p| is_daemonset_pod(p));
     if !ds.is_empty() && !options.ignore_daemonsets {
-        errors.push(format!("cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore): {}", ds.join(", ")));
+        errors.push(format!(
+            "cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore): {}",
+            ds.join(", ")
+        ));
     }
     let local = list(&|p| has_local_storage(p));
     if !local.is_empty() && !options.delete_emptydir_data {
-        errors.push(format!("cannot delete Pods with local storage (use --delete-emptydir-data to override): {}", local.join(", ")));
+        errors.push(format!(
+            "cannot delete Pods with local storage (use --delete-emptydir-data to override): {}",
+            local.join(", ")
+        ));
     }
     let evicting = list(&|p| !is_daemonset_pod(p));
     let cordoned = cordon(sim, node, true)?;
     if !errors.is_empty() {
-        return Err(format!("{cordoned}\nerror: unable to drain node \"{node}\" due to error: {}, continuing command...", errors.join(", ")));
+        return Err(format!(
+            "{cordoned}\nerror: unable to drain node \"{node}\" due to error: {}, continuing command...",
+            errors.join(", ")
+        ));
     }
     start(sim, node, DrainPurpose::Kubectl(options));
     let mut out = vec![cordoned];
     if !ds.is_empty() {
-        out.push(format!("Warning: ignoring DaemonSet-managed Pods: {}", ds.join(", ")));
+        out.push(format!(
+            "Warning: ignoring DaemonSet-managed Pods: {}",
+            ds.join(", ")
+        ));
     }
     out.extend(evicting.iter().map(|p| format!("evicting pod {p}")));
     Ok(out.join("\n"))
@@ -128,9 +187,17 @@ pub(crate) fn reconcile(sim: &mut Simulation) {
             sim.controllers.drains.remove(i);
             continue;
         }
-        let remaining: Vec<ObjectKey> =
-            sim.state.pods_on_node(&op.node).filter(|p| !is_daemonset_pod(p)).map(|p| p.meta.key()).collect();
-        let waiting: Vec<ObjectKey> = remaining.iter().filter(|k| !sim.state.pods[*k].is_terminating()).cloned().collect();
+        let remaining: Vec<ObjectKey> = sim
+            .state
+            .pods_on_node(&op.node)
+            .filter(|p| !is_daemonset_pod(p))
+            .map(|p| p.meta.key())
+            .collect();
+        let waiting: Vec<ObjectKey> = remaining
+            .iter()
+            .filter(|k| !sim.state.pods[*k].is_terminating())
+            .cloned()
+            .collect();
         if remaining.is_empty() {
             sim.controllers.drains.remove(i);
             finish(sim, &op);
@@ -161,8 +228,17 @@ pub(crate) fn reconcile(sim: &mut Simulation) {
                     Err(e) => {
                         if !op.reported.contains(k) {
                             newly_reported.push(k.clone());
-                            let msg = format!("error when evicting pods/\"{}\" -n \"{}\" (will retry after 5s): {e}", k.name, k.namespace);
-                            sim.record(EventType::Warning, reason::EVICTION_BLOCKED, node_ref(&op.node), msg, drain_source(op.purpose));
+                            let msg = format!(
+                                "error when evicting pods/\"{}\" -n \"{}\" (will retry after 5s): {e}",
+                                k.name, k.namespace
+                            );
+                            sim.record(
+                                EventType::Warning,
+                                reason::EVICTION_BLOCKED,
+                                node_ref(&op.node),
+                                msg,
+                                drain_source(op.purpose),
+                            );
                         }
                     }
                 }
@@ -187,7 +263,13 @@ fn drain_source(p: DrainPurpose) -> &'static str {
 fn finish(sim: &mut Simulation, op: &DrainOp) {
     match op.purpose {
         DrainPurpose::Kubectl(_) => {
-            sim.record(EventType::Normal, reason::DRAINED, node_ref(&op.node), format!("node/{} drained", op.node), "kubectl");
+            sim.record(
+                EventType::Normal,
+                reason::DRAINED,
+                node_ref(&op.node),
+                format!("node/{} drained", op.node),
+                "kubectl",
+            );
         }
         DrainPurpose::ManagedScaleIn | DrainPurpose::NodegroupDelete => {
             let cause = if op.purpose == DrainPurpose::ManagedScaleIn {

@@ -2,8 +2,8 @@
 //! deletes surplus pods in upstream's preferred order.
 
 use crate::sim::Simulation;
-use crate::sim::api::{Kind, ObjectKey, ObjectMeta, ObjectRef, OwnerRef, Pod, PodPhase, PodStatus};
 use crate::sim::api::pod::PodLab;
+use crate::sim::api::{Kind, ObjectKey, ObjectMeta, ObjectRef, OwnerRef, Pod, PodPhase, PodStatus};
 use crate::sim::event::{EventType, reason};
 
 const SOURCE: &str = "replicaset-controller";
@@ -13,18 +13,24 @@ pub(crate) fn reconcile(sim: &mut Simulation) {
         return;
     }
     // Index live pods by owning ReplicaSet once.
-    let mut owned: std::collections::BTreeMap<ObjectKey, Vec<ObjectKey>> = std::collections::BTreeMap::new();
+    let mut owned: std::collections::BTreeMap<ObjectKey, Vec<ObjectKey>> =
+        std::collections::BTreeMap::new();
     for p in sim.state.pods.values() {
-        if let Some(o) = &p.meta.owner {
-            if o.kind == Kind::ReplicaSet && !p.is_terminating() && !p.status.phase.is_terminal() {
-                owned.entry(ObjectKey::new(p.meta.namespace.clone(), o.name.clone())).or_default().push(p.meta.key());
+        if let Some(o) = &p.meta.owner
+            && o.kind == Kind::ReplicaSet && !p.is_terminating() && !p.status.phase.is_terminal() {
+                owned
+                    .entry(ObjectKey::new(p.meta.namespace.clone(), o.name.clone()))
+                    .or_default()
+                    .push(p.meta.key());
             }
-        }
     }
     let keys: Vec<ObjectKey> = sim.state.replicasets.keys().cloned().collect();
     for key in keys {
         let pods = owned.remove(&key).unwrap_or_default();
-        let ready = pods.iter().filter(|k| sim.state.pods[*k].is_ready()).count() as u64;
+        let ready = pods
+            .iter()
+            .filter(|k| sim.state.pods[*k].is_ready())
+            .count() as u64;
         let want = sim.state.replicasets[&key].replicas;
         let have = pods.len() as u64;
         if have < want {
@@ -36,7 +42,13 @@ pub(crate) fn reconcile(sim: &mut Simulation) {
             rank_for_deletion(sim, &mut ranked);
             for pk in ranked.into_iter().take((have - want) as usize) {
                 super::api_server::delete_pod(sim, &pk);
-                sim.record(EventType::Normal, reason::SUCCESSFUL_DELETE, rs_ref(&key), format!("Deleted pod: {}", pk.name), SOURCE);
+                sim.record(
+                    EventType::Normal,
+                    reason::SUCCESSFUL_DELETE,
+                    rs_ref(&key),
+                    format!("Deleted pod: {}", pk.name),
+                    SOURCE,
+                );
             }
         }
         if let Some(rs) = sim.state.replicasets.get_mut(&key) {
@@ -60,15 +72,27 @@ fn create_pod(sim: &mut Simulation, rs_key: &ObjectKey) {
     let mut meta = ObjectMeta::named(rs_key.namespace.clone(), name.clone());
     meta.labels = template.labels.clone();
     meta.annotations = template.annotations.clone();
-    meta.owner = Some(OwnerRef { kind: Kind::ReplicaSet, name: rs_key.name.clone() });
+    meta.owner = Some(OwnerRef {
+        kind: Kind::ReplicaSet,
+        name: rs_key.name.clone(),
+    });
     let pod = Pod {
         meta,
         spec: template.spec,
         status: PodStatus::default(),
-        lab: PodLab { template_hash: hash, ..PodLab::default() },
+        lab: PodLab {
+            template_hash: hash,
+            ..PodLab::default()
+        },
     };
     super::api_server::create_pod(sim, pod);
-    sim.record(EventType::Normal, reason::SUCCESSFUL_CREATE, rs_ref(rs_key), format!("Created pod: {name}"), SOURCE);
+    sim.record(
+        EventType::Normal,
+        reason::SUCCESSFUL_CREATE,
+        rs_ref(rs_key),
+        format!("Created pod: {name}"),
+        SOURCE,
+    );
 }
 
 /// Upstream `ActivePodsWithRanks` order, simplified: unscheduled before scheduled, Pending
@@ -89,6 +113,13 @@ fn rank_for_deletion(sim: &Simulation, pods: &mut [ObjectKey]) {
             _ => 2,
         };
         let doubled = p.spec.node_name.as_ref().map_or(0, |n| per_node[n]);
-        (assigned, phase, p.is_ready(), std::cmp::Reverse(doubled), std::cmp::Reverse(p.meta.creation_timestamp), std::cmp::Reverse(p.meta.uid))
+        (
+            assigned,
+            phase,
+            p.is_ready(),
+            std::cmp::Reverse(doubled),
+            std::cmp::Reverse(p.meta.creation_timestamp),
+            std::cmp::Reverse(p.meta.uid),
+        )
     });
 }

@@ -72,9 +72,17 @@ pub(crate) fn reconcile(sim: &mut Simulation) {
     let now = sim.now();
     let s = &mut sim.controllers.scheduler;
     let capacity_changed = s.seen_capacity_revision != sim.controllers.capacity_revision;
-    if capacity_changed || s.unschedulable.values().any(|(_, t)| now.saturating_sub(*t) >= UNSCHEDULABLE_FLUSH) {
+    if capacity_changed
+        || s.unschedulable
+            .values()
+            .any(|(_, t)| now.saturating_sub(*t) >= UNSCHEDULABLE_FLUSH)
+    {
         s.seen_capacity_revision = sim.controllers.capacity_revision;
-        let retry: Vec<(ObjectKey, u64)> = s.unschedulable.iter().map(|(k, (uid, _))| (k.clone(), *uid)).collect();
+        let retry: Vec<(ObjectKey, u64)> = s
+            .unschedulable
+            .iter()
+            .map(|(k, (uid, _))| (k.clone(), *uid))
+            .collect();
         s.unschedulable.clear();
         for (k, uid) in retry {
             s.active.insert((uid, k));
@@ -90,8 +98,14 @@ pub(crate) fn reconcile(sim: &mut Simulation) {
     let mut bindings: Vec<(ObjectKey, String)> = Vec::new();
     let mut failures: Vec<(ObjectKey, u64, String)> = Vec::new();
     for (uid, key) in queue {
-        let Some(pod) = sim.state.pods.get(&key) else { continue };
-        if pod.meta.uid != uid || pod.spec.node_name.is_some() || pod.is_terminating() || pod.spec.scheduler_name != DEFAULT_SCHEDULER {
+        let Some(pod) = sim.state.pods.get(&key) else {
+            continue;
+        };
+        if pod.meta.uid != uid
+            || pod.spec.node_name.is_some()
+            || pod.is_terminating()
+            || pod.spec.scheduler_name != DEFAULT_SCHEDULER
+        {
             continue;
         }
         match schedule_one(pod, &infos, &mut sim.rng.scheduler) {
@@ -117,23 +131,51 @@ pub(crate) fn reconcile(sim: &mut Simulation) {
         }
         s.last_message.insert(key.clone(), message.clone());
         if let Some(pod) = sim.state.pods.get_mut(&key) {
-            pod.set_condition(PodConditionType::PodScheduled, false, "Unschedulable", &message, now);
+            pod.set_condition(
+                PodConditionType::PodScheduled,
+                false,
+                "Unschedulable",
+                &message,
+                now,
+            );
         }
-        sim.record(EventType::Warning, reason::FAILED_SCHEDULING, ObjectRef::new(Kind::Pod, key.namespace.clone(), key.name.clone()), message, DEFAULT_SCHEDULER);
+        sim.record(
+            EventType::Warning,
+            reason::FAILED_SCHEDULING,
+            ObjectRef::new(Kind::Pod, key.namespace.clone(), key.name.clone()),
+            message,
+            DEFAULT_SCHEDULER,
+        );
     }
 }
 
 /// Binds a pod to a node: sets `spec.nodeName`, the PodScheduled condition and the
 /// `Scheduled` event, and hands the pod to the kubelet.
-pub(crate) fn bind(sim: &mut Simulation, key: &ObjectKey, node_name: &str, scheduler: &'static str) {
+pub(crate) fn bind(
+    sim: &mut Simulation,
+    key: &ObjectKey,
+    node_name: &str,
+    scheduler: &'static str,
+) {
     let now = sim.now();
-    let Some(pod) = sim.state.pods.get_mut(key) else { return };
+    let Some(pod) = sim.state.pods.get_mut(key) else {
+        return;
+    };
     pod.spec.node_name = Some(node_name.to_string());
     pod.set_condition(PodConditionType::PodScheduled, true, "", "", now);
     sim.state.touch();
     sim.controllers.scheduler.last_message.remove(key);
-    let msg = format!("Successfully assigned {}/{} to {}", key.namespace, key.name, node_name);
-    sim.record(EventType::Normal, reason::SCHEDULED, ObjectRef::new(Kind::Pod, key.namespace.clone(), key.name.clone()), msg, scheduler);
+    let msg = format!(
+        "Successfully assigned {}/{} to {}",
+        key.namespace, key.name, node_name
+    );
+    sim.record(
+        EventType::Normal,
+        reason::SCHEDULED,
+        ObjectRef::new(Kind::Pod, key.namespace.clone(), key.name.clone()),
+        msg,
+        scheduler,
+    );
     super::kubelet::enqueue(sim, key);
 }
 
@@ -145,7 +187,14 @@ pub fn snapshot(state: &crate::sim::state::State) -> Vec<NodeInfo<'_>> {
         .map(|n| {
             (
                 n.name(),
-                NodeInfo { node: n, requested: Resources::ZERO, pods: 0, gpus: 0, host_ports: BTreeSet::new(), owners: BTreeMap::new() },
+                NodeInfo {
+                    node: n,
+                    requested: Resources::ZERO,
+                    pods: 0,
+                    gpus: 0,
+                    host_ports: BTreeSet::new(),
+                    owners: BTreeMap::new(),
+                },
             )
         })
         .collect();
@@ -166,7 +215,13 @@ fn add_pod(info: &mut NodeInfo<'_>, pod: &Pod) {
     info.gpus += pod.spec.gpus();
     info.host_ports.extend(pod.spec.host_ports());
     if let Some(owner) = &pod.meta.owner {
-        *info.owners.entry((owner.kind, ObjectKey::new(pod.meta.namespace.clone(), owner.name.clone()))).or_default() += 1;
+        *info
+            .owners
+            .entry((
+                owner.kind,
+                ObjectKey::new(pod.meta.namespace.clone(), owner.name.clone()),
+            ))
+            .or_default() += 1;
     }
 }
 
@@ -188,7 +243,11 @@ pub fn filter(pod: &Pod, info: &NodeInfo<'_>) -> Status {
 }
 
 /// Picks a node for `pod`, or returns the upstream FailedScheduling message.
-pub fn schedule_one(pod: &Pod, infos: &[NodeInfo<'_>], rng: &mut crate::sim::rng::SimRng) -> Result<String, String> {
+pub fn schedule_one(
+    pod: &Pod,
+    infos: &[NodeInfo<'_>],
+    rng: &mut crate::sim::rng::SimRng,
+) -> Result<String, String> {
     if infos.is_empty() {
         // upstream ErrNoNodesAvailable
         return Err("no nodes available to schedule pods".to_string());
@@ -203,13 +262,17 @@ pub fn schedule_one(pod: &Pod, infos: &[NodeInfo<'_>], rng: &mut crate::sim::rng
                 for r in rs {
                     *reasons.entry(r).or_default() += 1;
                 }
-                *preemption.entry("No preemption victims found for incoming pod").or_default() += 1;
+                *preemption
+                    .entry("No preemption victims found for incoming pod")
+                    .or_default() += 1;
             }
             Status::UnschedulableAndUnresolvable(rs) => {
                 for r in rs {
                     *reasons.entry(r).or_default() += 1;
                 }
-                *preemption.entry("Preemption is not helpful for scheduling").or_default() += 1;
+                *preemption
+                    .entry("Preemption is not helpful for scheduling")
+                    .or_default() += 1;
             }
         }
     }
@@ -237,7 +300,11 @@ pub fn schedule_one(pod: &Pod, infos: &[NodeInfo<'_>], rng: &mut crate::sim::rng
 /// `FitError.Error()`: `0/3 nodes are available: 3 Insufficient cpu. preemption: 0/3 nodes
 /// are available: 3 No preemption victims found for incoming pod.` Reasons are sorted as
 /// strings with their counts, as upstream's `sortReasonsHistogram` does.
-pub fn fit_error(n_nodes: usize, reasons: &BTreeMap<String, u64>, preemption: &BTreeMap<&'static str, u64>) -> String {
+pub fn fit_error(
+    n_nodes: usize,
+    reasons: &BTreeMap<String, u64>,
+    preemption: &BTreeMap<&'static str, u64>,
+) -> String {
     let histogram = |m: Vec<String>| {
         let mut v = m;
         v.sort();
@@ -245,18 +312,26 @@ pub fn fit_error(n_nodes: usize, reasons: &BTreeMap<String, u64>, preemption: &B
     };
     let main = histogram(reasons.iter().map(|(r, n)| format!("{n} {r}")).collect());
     let pre = histogram(preemption.iter().map(|(r, n)| format!("{n} {r}")).collect());
-    format!("0/{n_nodes} nodes are available: {main}. preemption: 0/{n_nodes} nodes are available: {pre}.")
+    format!(
+        "0/{n_nodes} nodes are available: {main}. preemption: 0/{n_nodes} nodes are available: {pre}."
+    )
 }
 
 fn owner_key(pod: &Pod) -> Option<(Kind, ObjectKey)> {
-    pod.meta.owner.as_ref().map(|o| (o.kind, ObjectKey::new(pod.meta.namespace.clone(), o.name.clone())))
+    pod.meta.owner.as_ref().map(|o| {
+        (
+            o.kind,
+            ObjectKey::new(pod.meta.namespace.clone(), o.name.clone()),
+        )
+    })
 }
 
 fn zone_owner_counts(pod: &Pod, infos: &[NodeInfo<'_>]) -> BTreeMap<String, u64> {
     let mut m = BTreeMap::new();
     if let Some(k) = owner_key(pod) {
         for info in infos {
-            *m.entry(info.node.zone.clone()).or_default() += info.owners.get(&k).copied().unwrap_or(0);
+            *m.entry(info.node.zone.clone()).or_default() +=
+                info.owners.get(&k).copied().unwrap_or(0);
         }
     }
     m
@@ -280,9 +355,13 @@ fn spread_score(pod: &Pod, info: &NodeInfo<'_>, zone_counts: &BTreeMap<String, u
     let on_node = info.owners.get(&k).copied().unwrap_or(0) as i64;
     let in_zone = zone_counts.get(&info.node.zone).copied().unwrap_or(0) as i64;
     let max_zone = zone_counts.values().copied().max().unwrap_or(0) as i64;
-    let zone_part = if max_zone == 0 { 100 } else { 100 * (max_zone - in_zone) / max_zone };
+    let zone_part = if max_zone == 0 {
+        100
+    } else {
+        100 * (max_zone - in_zone) / max_zone
+    };
     let node_part = 100 - (on_node * 10).min(100);
-    (zone_part + node_part) / 2
+    i64::midpoint(zone_part, node_part)
 }
 
 /// Pods waiting in the queue or marked unschedulable, for explanations.
@@ -300,5 +379,7 @@ pub(crate) fn forget(sim: &mut Simulation, key: &ObjectKey) {
 
 /// Is the pod still waiting for the default scheduler?
 pub fn is_pending_default(pod: &Pod) -> bool {
-    pod.status.phase == PodPhase::Pending && pod.spec.node_name.is_none() && pod.spec.scheduler_name == DEFAULT_SCHEDULER
+    pod.status.phase == PodPhase::Pending
+        && pod.spec.node_name.is_none()
+        && pod.spec.scheduler_name == DEFAULT_SCHEDULER
 }

@@ -10,12 +10,18 @@ use crate::sim::catalog::instance_type;
 /// Attaches one more ENI to an instance, taking its addresses from the subnet. Returns false
 /// when the instance is at its ENI limit or the subnet has too few free addresses.
 pub(crate) fn attach_eni(sim: &mut Simulation, instance_id: &str) -> bool {
-    let Some(inst) = sim.state.instances.get(instance_id) else { return false };
-    let Some(it) = instance_type(&inst.instance_type) else { return false };
+    let Some(inst) = sim.state.instances.get(instance_id) else {
+        return false;
+    };
+    let Some(it) = instance_type(&inst.instance_type) else {
+        return false;
+    };
     if inst.enis_attached >= it.enis {
         return false;
     }
-    let Some(si) = sim.state.subnet_index(&inst.zone) else { return false };
+    let Some(si) = sim.state.subnet_index(&inst.zone) else {
+        return false;
+    };
     let per = it.ipv4_per_eni;
     if u64::from(sim.state.subnets[si].free()) < per {
         return false;
@@ -27,14 +33,16 @@ pub(crate) fn attach_eni(sim: &mut Simulation, instance_id: &str) -> bool {
             ips.push(ip);
         }
     }
-    let Some(inst) = sim.state.instances.get_mut(instance_id) else { return false };
+    let Some(inst) = sim.state.instances.get_mut(instance_id) else {
+        return false;
+    };
     let first_eni = inst.enis_attached == 0;
     inst.enis_attached += 1;
     inst.subnet_ips.extend(ips.iter().cloned());
     // The ENI's first address is its primary (for ENI 0, the node's own IP); the rest are
     // secondary IPs for pods.
     if first_eni {
-        inst.private_ip = ips[0].clone();
+        inst.private_ip.clone_from(&ips[0]);
     }
     inst.ip_pool.extend(ips.into_iter().skip(1));
     sim.state.touch();
@@ -45,21 +53,37 @@ pub(crate) fn attach_eni(sim: &mut Simulation, instance_id: &str) -> bool {
 pub(crate) fn assign_pod_ip(sim: &mut Simulation, node: &str) -> Option<String> {
     let instance_id = sim.state.nodes.get(node)?.instance_id.clone();
     let inst = sim.state.instances.get(&instance_id)?;
-    let mut ip = inst.ip_pool.iter().find(|ip| !inst.ips_in_use.contains(*ip)).cloned();
+    let mut ip = inst
+        .ip_pool
+        .iter()
+        .find(|ip| !inst.ips_in_use.contains(*ip))
+        .cloned();
     if ip.is_none() && attach_eni(sim, &instance_id) {
         let inst = sim.state.instances.get(&instance_id)?;
-        ip = inst.ip_pool.iter().find(|ip| !inst.ips_in_use.contains(*ip)).cloned();
+        ip = inst
+            .ip_pool
+            .iter()
+            .find(|ip| !inst.ips_in_use.contains(*ip))
+            .cloned();
     }
     let ip = ip?;
-    sim.state.instances.get_mut(&instance_id)?.ips_in_use.insert(ip.clone());
+    sim.state
+        .instances
+        .get_mut(&instance_id)?
+        .ips_in_use
+        .insert(ip.clone());
     keep_warm(sim, &instance_id);
     Some(ip)
 }
 
 /// WARM_ENI_TARGET=1: keep at least one ENI's worth of free secondary IPs.
 fn keep_warm(sim: &mut Simulation, instance_id: &str) {
-    let Some(inst) = sim.state.instances.get(instance_id) else { return };
-    let Some(it) = instance_type(&inst.instance_type) else { return };
+    let Some(inst) = sim.state.instances.get(instance_id) else {
+        return;
+    };
+    let Some(it) = instance_type(&inst.instance_type) else {
+        return;
+    };
     let free = inst.ip_pool.len() as u64 - inst.ips_in_use.len() as u64;
     if free < it.ipv4_per_eni - 1 {
         attach_eni(sim, instance_id);
@@ -68,7 +92,9 @@ fn keep_warm(sim: &mut Simulation, instance_id: &str) {
 
 /// Returns a pod IP to the node's pool.
 pub(crate) fn release_pod_ip(sim: &mut Simulation, node: &str, ip: &str) {
-    let Some(instance_id) = sim.state.nodes.get(node).map(|n| n.instance_id.clone()) else { return };
+    let Some(instance_id) = sim.state.nodes.get(node).map(|n| n.instance_id.clone()) else {
+        return;
+    };
     if let Some(inst) = sim.state.instances.get_mut(&instance_id) {
         inst.ips_in_use.remove(ip);
     }
@@ -76,7 +102,9 @@ pub(crate) fn release_pod_ip(sim: &mut Simulation, node: &str, ip: &str) {
 
 /// Returns every address an instance held to its subnet (instance terminated).
 pub(crate) fn release_instance(sim: &mut Simulation, instance_id: &str) {
-    let Some(inst) = sim.state.instances.get_mut(instance_id) else { return };
+    let Some(inst) = sim.state.instances.get_mut(instance_id) else {
+        return;
+    };
     let ips = std::mem::take(&mut inst.subnet_ips);
     inst.ip_pool.clear();
     inst.ips_in_use.clear();

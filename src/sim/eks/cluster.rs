@@ -37,7 +37,11 @@ pub struct EndpointAccess {
 
 impl Default for EndpointAccess {
     fn default() -> Self {
-        EndpointAccess { public: true, private: false, public_access_cidrs: vec!["0.0.0.0/0".to_string()] }
+        EndpointAccess {
+            public: true,
+            private: false,
+            public_access_cidrs: vec!["0.0.0.0/0".to_string()],
+        }
     }
 }
 
@@ -63,8 +67,13 @@ pub enum LogType {
 }
 
 impl LogType {
-    pub const ALL: [LogType; 5] =
-        [LogType::Api, LogType::Audit, LogType::Authenticator, LogType::ControllerManager, LogType::Scheduler];
+    pub const ALL: [LogType; 5] = [
+        LogType::Api,
+        LogType::Audit,
+        LogType::Authenticator,
+        LogType::ControllerManager,
+        LogType::Scheduler,
+    ];
 
     pub const fn as_str(self) -> &'static str {
         match self {

@@ -34,7 +34,9 @@ impl FargateProfileSelector {
     pub fn matches(&self, namespace: &str, labels: &BTreeMap<String, String>) -> bool {
         wildcard_match(&self.namespace, namespace)
             && self.labels.iter().all(|(k, v)| {
-                labels.iter().any(|(lk, lv)| wildcard_match(k, lk) && wildcard_match(v, lv))
+                labels
+                    .iter()
+                    .any(|(lk, lv)| wildcard_match(k, lk) && wildcard_match(v, lv))
             })
     }
 }
@@ -52,7 +54,8 @@ pub struct FargateProfile {
 
 impl FargateProfile {
     pub fn matches(&self, namespace: &str, labels: &BTreeMap<String, String>) -> bool {
-        self.status == FargateProfileStatus::Active && self.selectors.iter().any(|s| s.matches(namespace, labels))
+        self.status == FargateProfileStatus::Active
+            && self.selectors.iter().any(|s| s.matches(namespace, labels))
     }
 }
 
@@ -89,7 +92,10 @@ mod tests {
     use super::*;
 
     fn labels(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs.iter().map(|(k, v)| ((*k).to_string(), (*v).to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
+            .collect()
     }
 
     #[test]
@@ -103,7 +109,10 @@ mod tests {
 
     #[test]
     fn selector_needs_the_namespace_and_all_labels() {
-        let s = FargateProfileSelector { namespace: "jobs".into(), labels: labels(&[("compute", "fargate")]) };
+        let s = FargateProfileSelector {
+            namespace: "jobs".into(),
+            labels: labels(&[("compute", "fargate")]),
+        };
         assert!(s.matches("jobs", &labels(&[("compute", "fargate"), ("app", "x")])));
         assert!(!s.matches("jobs", &labels(&[("app", "x")])));
         assert!(!s.matches("default", &labels(&[("compute", "fargate")])));

@@ -25,7 +25,9 @@ impl Subnet {
     pub fn new(id: &str, zone: &str, cidr: &str, private: bool) -> Result<Subnet, String> {
         let (base, size) = parse_cidr(cidr)?;
         if size < 16 {
-            return Err(format!("subnet {cidr} is too small: EKS needs at least a /28"));
+            return Err(format!(
+                "subnet {cidr} is too small: EKS needs at least a /28"
+            ));
         }
         Ok(Subnet {
             id: id.to_string(),
@@ -70,11 +72,10 @@ impl Subnet {
     }
 
     pub fn release(&mut self, ip: &str) {
-        if let Ok(addr) = parse_ip(ip) {
-            if addr >= self.base && addr < self.base + self.size {
+        if let Ok(addr) = parse_ip(ip)
+            && addr >= self.base && addr < self.base + self.size {
                 self.used.remove(&(addr - self.base));
             }
-        }
     }
 }
 
@@ -85,27 +86,43 @@ pub fn parse_ip(text: &str) -> Result<u32, String> {
     }
     let mut v: u32 = 0;
     for p in parts {
-        let o: u8 = p.parse().map_err(|_| format!("invalid IPv4 address {text:?}"))?;
+        let o: u8 = p
+            .parse()
+            .map_err(|_| format!("invalid IPv4 address {text:?}"))?;
         v = (v << 8) | u32::from(o);
     }
     Ok(v)
 }
 
 pub fn format_ip(v: u32) -> String {
-    format!("{}.{}.{}.{}", v >> 24, (v >> 16) & 0xff, (v >> 8) & 0xff, v & 0xff)
+    format!(
+        "{}.{}.{}.{}",
+        v >> 24,
+        (v >> 16) & 0xff,
+        (v >> 8) & 0xff,
+        v & 0xff
+    )
 }
 
 /// Parses a CIDR block into (base address, size).
 pub fn parse_cidr(cidr: &str) -> Result<(u32, u32), String> {
-    let (ip, prefix) = cidr.split_once('/').ok_or_else(|| format!("invalid CIDR {cidr:?}: expected a.b.c.d/n"))?;
+    let (ip, prefix) = cidr
+        .split_once('/')
+        .ok_or_else(|| format!("invalid CIDR {cidr:?}: expected a.b.c.d/n"))?;
     let base = parse_ip(ip)?;
-    let prefix: u32 = prefix.parse().map_err(|_| format!("invalid CIDR {cidr:?}"))?;
+    let prefix: u32 = prefix
+        .parse()
+        .map_err(|_| format!("invalid CIDR {cidr:?}"))?;
     if !(16..=28).contains(&prefix) {
-        return Err(format!("invalid CIDR {cidr:?}: prefix must be between /16 and /28"));
+        return Err(format!(
+            "invalid CIDR {cidr:?}: prefix must be between /16 and /28"
+        ));
     }
     let size = 1u32 << (32 - prefix);
     if base % size != 0 {
-        return Err(format!("invalid CIDR {cidr:?}: address is not aligned to the prefix"));
+        return Err(format!(
+            "invalid CIDR {cidr:?}: address is not aligned to the prefix"
+        ));
     }
     Ok((base, size))
 }
@@ -148,7 +165,9 @@ pub fn eksctl_private_subnet(vpc_cidr: &str, index: usize, zones: usize) -> Resu
     let blocks: u32 = if zones * 2 <= 8 { 8 } else { 16 };
     let block = size / blocks;
     if block < 16 {
-        return Err(format!("vpc.cidr: {vpc_cidr} is too small to split into subnets for {zones} AZs"));
+        return Err(format!(
+            "vpc.cidr: {vpc_cidr} is too small to split into subnets for {zones} AZs"
+        ));
     }
     let start = base + block * (zones as u32 + index as u32);
     let prefix = 32 - block.trailing_zeros();
@@ -157,15 +176,23 @@ pub fn eksctl_private_subnet(vpc_cidr: &str, index: usize, zones: usize) -> Resu
 
 /// Parses a VPC CIDR (/16 to /24).
 fn parse_cidr_any(cidr: &str) -> Result<(u32, u32), String> {
-    let (ip, prefix) = cidr.split_once('/').ok_or_else(|| format!("invalid CIDR {cidr:?}: expected a.b.c.d/n"))?;
+    let (ip, prefix) = cidr
+        .split_once('/')
+        .ok_or_else(|| format!("invalid CIDR {cidr:?}: expected a.b.c.d/n"))?;
     let base = parse_ip(ip)?;
-    let prefix: u32 = prefix.parse().map_err(|_| format!("invalid CIDR {cidr:?}"))?;
+    let prefix: u32 = prefix
+        .parse()
+        .map_err(|_| format!("invalid CIDR {cidr:?}"))?;
     if !(16..=24).contains(&prefix) {
-        return Err(format!("invalid CIDR {cidr:?}: a VPC prefix must be between /16 and /24"));
+        return Err(format!(
+            "invalid CIDR {cidr:?}: a VPC prefix must be between /16 and /24"
+        ));
     }
     let size = 1u32 << (32 - prefix);
     if base % size != 0 {
-        return Err(format!("invalid CIDR {cidr:?}: address is not aligned to the prefix"));
+        return Err(format!(
+            "invalid CIDR {cidr:?}: address is not aligned to the prefix"
+        ));
     }
     Ok((base, size))
 }
@@ -176,7 +203,12 @@ mod layout_tests {
 
     #[test]
     fn eksctl_default_private_subnets() {
-        let got: Vec<String> = (0..3).map(|i| eksctl_private_subnet("192.168.0.0/16", i, 3).unwrap()).collect();
-        assert_eq!(got, ["192.168.96.0/19", "192.168.128.0/19", "192.168.160.0/19"]);
+        let got: Vec<String> = (0..3)
+            .map(|i| eksctl_private_subnet("192.168.0.0/16", i, 3).unwrap())
+            .collect();
+        assert_eq!(
+            got,
+            ["192.168.96.0/19", "192.168.128.0/19", "192.168.160.0/19"]
+        );
     }
 }

@@ -17,8 +17,16 @@ pub fn filter(pod: &Pod, info: &NodeInfo<'_>) -> Status {
 
 /// Does a pod's selector and required affinity accept these node labels?
 pub fn matches(pod: &Pod, labels: &std::collections::BTreeMap<String, String>) -> bool {
-    let selector_ok = pod.spec.node_selector.iter().all(|(k, v)| labels.get(k) == Some(v));
+    let selector_ok = pod
+        .spec
+        .node_selector
+        .iter()
+        .all(|(k, v)| labels.get(k) == Some(v));
     let affinity_ok = pod.spec.node_affinity.is_empty()
-        || pod.spec.node_affinity.iter().any(|term| term.iter().all(|r| r.matches(labels)));
+        || pod
+            .spec
+            .node_affinity
+            .iter()
+            .any(|term| term.iter().all(|r| r.matches(labels)));
     selector_ok && affinity_ok
 }

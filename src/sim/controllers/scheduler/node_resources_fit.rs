@@ -24,7 +24,11 @@ pub fn filter(pod: &Pod, info: &NodeInfo<'_>) -> Status {
     if gpus > 0 && info.gpus + gpus > gpu_capacity(info) {
         reasons.push("Insufficient nvidia.com/gpu".to_string());
     }
-    if reasons.is_empty() { Status::Success } else { Status::Unschedulable(reasons) }
+    if reasons.is_empty() {
+        Status::Success
+    } else {
+        Status::Unschedulable(reasons)
+    }
 }
 
 fn gpu_capacity(info: &NodeInfo<'_>) -> u64 {
@@ -37,8 +41,14 @@ fn gpu_capacity(info: &NodeInfo<'_>) -> u64 {
 pub fn least_allocated_score(pod: &Pod, info: &NodeInfo<'_>) -> i64 {
     let (cpu, mem) = after(pod, info);
     let alloc = info.node.status.allocatable;
-    let part = |used: u64, cap: u64| if cap == 0 || used > cap { 0 } else { ((cap - used) * 100 / cap) as i64 };
-    (part(cpu, alloc.cpu.0) + part(mem, alloc.memory.0)) / 2
+    let part = |used: u64, cap: u64| {
+        if cap == 0 || used > cap {
+            0
+        } else {
+            ((cap - used) * 100 / cap) as i64
+        }
+    };
+    i64::midpoint(part(cpu, alloc.cpu.0), part(mem, alloc.memory.0))
 }
 
 /// Upstream BalancedAllocation: 100 minus the spread between CPU and memory fractions.
@@ -56,6 +66,10 @@ pub fn balanced_allocation_score(pod: &Pod, info: &NodeInfo<'_>) -> i64 {
 fn after(pod: &Pod, info: &NodeInfo<'_>) -> (u64, u64) {
     let req = pod.requests();
     let cpu = if req.cpu.0 == 0 { 100 } else { req.cpu.0 };
-    let mem = if req.memory.0 == 0 { 200 * crate::sim::quantity::MIB } else { req.memory.0 };
+    let mem = if req.memory.0 == 0 {
+        200 * crate::sim::quantity::MIB
+    } else {
+        req.memory.0
+    };
     (info.requested.cpu.0 + cpu, info.requested.memory.0 + mem)
 }

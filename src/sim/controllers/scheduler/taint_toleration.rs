@@ -18,7 +18,10 @@ pub fn filter(pod: &Pod, info: &NodeInfo<'_>) -> Status {
     match untolerated {
         None => Status::Success,
         // Upstream: fmt.Sprintf("node(s) had untolerated taint {%s: %s}", taint.Key, taint.Value)
-        Some(t) => Status::UnschedulableAndUnresolvable(vec![format!("node(s) had untolerated taint {{{}: {}}}", t.key, t.value)]),
+        Some(t) => Status::UnschedulableAndUnresolvable(vec![format!(
+            "node(s) had untolerated taint {{{}: {}}}",
+            t.key, t.value
+        )]),
     }
 }
 
@@ -29,7 +32,10 @@ pub fn score(pod: &Pod, info: &NodeInfo<'_>) -> i64 {
         .spec
         .taints
         .iter()
-        .filter(|t| t.effect == TaintEffect::PreferNoSchedule && !pod.spec.tolerations.iter().any(|tol| tol.tolerates(t)))
+        .filter(|t| {
+            t.effect == TaintEffect::PreferNoSchedule
+                && !pod.spec.tolerations.iter().any(|tol| tol.tolerates(t))
+        })
         .count() as i64;
     (100 - 25 * n).max(0)
 }

@@ -1,0 +1,108 @@
+//! The cluster: the control plane strip (API servers and etcd across AZs), then one column per
+//! AZ with node groups and node cards (CPU, memory and pod-slot bars; pods as chips), and the
+//! tray of pods no node has taken yet, with the reason. Dispatches nothing yet.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::view::cluster::{ClusterView, NodeCard, PodChip};
+use crate::view::format;
+
+#[derive(Properties, PartialEq, Debug)]
+pub struct ClusterPanelProps {
+    pub view: Rc<ClusterView>,
+}
+
+fn bar(label: &str, used: u64, total: u64, text: String) -> Html {
+    let pct = format::percent(used, total).min(100);
+    let over = used > total;
+    html! {
+        <div class="bar" title={format!("{label}: {text}")}>
+            <span class="bar-label">{ label }</span>
+            <span class="bar-track" role="meter" aria-label={label.to_string()} aria-valuemin="0" aria-valuemax="100" aria-valuenow={pct.to_string()}>
+                <span class={classes!("bar-fill", over.then_some("over"))} style={format!("width:{pct}%")}></span>
+            </span>
+            <span class="bar-text">{ text }</span>
+        </div>
+    }
+}
+
+pub fn chip_html(c: &PodChip) -> Html {
+    let colour = c
+        .colour
+        .map_or_else(|| "system".to_string(), |i| format!("c{i}"));
+    let title = match &c.reason {
+        Some(r) => format!(
+            "{}/{} ({}) {}: {r}",
+            c.namespace, c.name, c.workload, c.status
+        ),
+        None => format!("{}/{} ({}) {}", c.namespace, c.name, c.workload, c.status),
+    };
+    html! {
+        <span class={classes!("chip", colour, c.state.css())} title={title.clone()} aria-label={title} data-pod={c.name.clone()}></span>
+    }
+}
+
+fn node_card(n: &NodeCard) -> Html {
+    let status = if !n.ready {
+        "NotReady"
+    } else if n.cordoned {
+        "SchedulingDisabled"
+    } else {
+        "Ready"
+    };
+    html! {
+        <article class={classes!("node", n.kind.css(), (!n.ready).then_some("not-ready"), n.cordoned.then_some("cordoned"))} data-node={n.name.clone()}>
+            <header>
+                <span class="node-name" title={n.name.clone()}>{ &n.name }</span>
+                <span class="node-type">{ &n.instance_type }</span>
+                <span class={classes!("node-status", status)}>{ status }</span>
+            </header>
+            { bar("CPU", n.cpu_requested, n.cpu_allocatable, format!("{} / {}", format::cpu(n.cpu_requested), format::cpu(n.cpu_allocatable))) }
+            { bar("Mem", n.mem_requested, n.mem_allocatable, format!("{} / {}", format::mem(crate::sim::quantity::Bytes(n.mem_requested)), format::mem(crate::sim::quantity::Bytes(n.mem_allocatable)))) }
+            { bar("Pods", n.pods, n.max_pods, format!("{} / {}", n.pods, n.max_pods)) }
+            <div class="chips">{ for n.chips.iter().map(chip_html) }</div>
+        </article>
+    }
+}
+
+#[function_component(ClusterPanel)]
+pub fn cluster_panel(p: &ClusterPanelProps) -> Html {
+    let v = &p.view;
+    html! {
+        <div class="cluster-panel">
+            <div class="control-plane" aria-label="Control plane (run by AWS)">
+                <span class="cp-title">{ format!("Control plane · {} · run by AWS", v.status) }</span>
+                { for v.control_plane.iter().map(|c| html! {
+                    <span class={classes!("cp", c.healthy.then_some("healthy"))} title={format!("{} in {}", c.name, c.zone)}>
+                        { format!("{} · {}", c.role, c.zone) }
+                    </span>
+                }) }
+            </div>
+            <div class="zones">
+                { for v.zones.iter().map(|z| html! {
+                    <section class="zone" aria-label={format!("Availability Zone {}", z.zone)}>
+                        <h3>{ &z.zone }<span class="subnet" title="Subnet CIDR and free IP addresses">{ format!("{} · {} free IPs", z.subnet, z.free_ips) }</span></h3>
+                        { for z.groups.iter().map(|g| html! {
+                            <div class={classes!("group", g.kind.css())}>
+                                <div class="group-title"><span class={classes!("badge", g.kind.css())}>{ g.kind.short() }</span>{ &g.name }</div>
+                                { for g.nodes.iter().map(node_card) }
+                            </div>
+                        }) }
+                        if z.groups.is_empty() {
+                            <p class="empty">{ "No nodes in this AZ yet." }</p>
+                        }
+                    </section>
+                }) }
+            </div>
+            <div class="pending-tray" aria-label="Pending pods">
+                <h3>{ format!("Unscheduled pods ({})", v.pending.len()) }</h3>
+                { for v.pending.iter().take(50).map(|c| html! {
+                    <div class="pending-row">{ chip_html(c) }<span class="pod-name">{ format!("{}/{}", c.namespace, c.name) }</span>
+                        <span class="pending-reason">{ c.reason.clone().unwrap_or_else(|| c.status.clone()) }</span></div>
+                }) }
+            </div>
+        </div>
+    }
+}

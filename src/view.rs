@@ -1,0 +1,6 @@
+//! View models: small, comparable summaries of the simulation for the UI to draw, plus number
+//! formatting. Pure Rust with no web dependencies, so it is tested natively.
+
+pub mod cluster;
+pub mod demo;
+pub mod format;

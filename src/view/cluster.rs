@@ -1,0 +1,314 @@
+//! The cluster as the UI draws it: the control plane, one column per AZ holding its node
+//! groups and nodes, pods as chips, and the pods no node has taken yet.
+
+use std::collections::BTreeMap;
+
+use crate::sim::Simulation;
+use crate::sim::api::node::DataPlane;
+use crate::sim::api::{Kind, Pod, PodPhase};
+use crate::sim::catalog::version_info;
+use crate::sim::controllers::scheduler;
+use crate::sim::eks::ControlPlaneRole;
+
+/// Which data plane a group or node belongs to; every view shows it as a labelled badge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum DataPlaneKind {
+    Managed,
+    SelfManaged,
+    Fargate,
+}
+
+impl DataPlaneKind {
+    pub const fn label(self) -> &'static str {
+        match self {
+            DataPlaneKind::Managed => "Managed node group",
+            DataPlaneKind::SelfManaged => "Self-managed node group",
+            DataPlaneKind::Fargate => "Fargate",
+        }
+    }
+    pub const fn short(self) -> &'static str {
+        match self {
+            DataPlaneKind::Managed => "MNG",
+            DataPlaneKind::SelfManaged => "SELF",
+            DataPlaneKind::Fargate => "FARGATE",
+        }
+    }
+    pub const fn css(self) -> &'static str {
+        match self {
+            DataPlaneKind::Managed => "managed",
+            DataPlaneKind::SelfManaged => "self-managed",
+            DataPlaneKind::Fargate => "fargate",
+        }
+    }
+}
+
+impl From<&DataPlane> for DataPlaneKind {
+    fn from(d: &DataPlane) -> Self {
+        match d {
+            DataPlane::Managed { .. } => DataPlaneKind::Managed,
+            DataPlane::SelfManaged { .. } => DataPlaneKind::SelfManaged,
+            DataPlane::Fargate { .. } => DataPlaneKind::Fargate,
+        }
+    }
+}
+
+/// A pod's state as a chip shows it (shape and outline as well as colour).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ChipState {
+    Pending,
+    Creating,
+    Running,
+    Terminating,
+    Succeeded,
+    Failed,
+}
+
+impl ChipState {
+    pub const fn css(self) -> &'static str {
+        match self {
+            ChipState::Pending => "pending",
+            ChipState::Creating => "creating",
+            ChipState::Running => "running",
+            ChipState::Terminating => "terminating",
+            ChipState::Succeeded => "succeeded",
+            ChipState::Failed => "failed",
+        }
+    }
+}
+
+/// One pod.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PodChip {
+    pub namespace: String,
+    pub name: String,
+    /// The owning workload (`deployment/web`, `daemonset/aws-node`, `job/report`, or the pod).
+    pub workload: String,
+    /// Index into the colour-blind-safe palette; `None` for system pods (drawn grey).
+    pub colour: Option<u8>,
+    pub state: ChipState,
+    /// `kubectl get pods` STATUS.
+    pub status: String,
+    /// Why a pending pod is waiting (the scheduler's message).
+    pub reason: Option<String>,
+}
+
+/// One node card.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NodeCard {
+    pub name: String,
+    pub kind: DataPlaneKind,
+    pub instance_type: String,
+    pub ready: bool,
+    pub cordoned: bool,
+    pub cpu_requested: u64,
+    pub cpu_allocatable: u64,
+    pub mem_requested: u64,
+    pub mem_allocatable: u64,
+    pub pods: u64,
+    pub max_pods: u64,
+    pub chips: Vec<PodChip>,
+}
+
+/// A node group's nodes within one AZ.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupView {
+    pub name: String,
+    pub kind: DataPlaneKind,
+    pub nodes: Vec<NodeCard>,
+}
+
+/// One AZ column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ZoneView {
+    pub zone: String,
+    pub subnet: String,
+    pub free_ips: u32,
+    pub groups: Vec<GroupView>,
+}
+
+/// A control plane instance.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ControlPlaneBox {
+    pub name: String,
+    pub role: &'static str,
+    pub zone: String,
+    pub healthy: bool,
+}
+
+/// The whole picture.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClusterView {
+    pub name: String,
+    pub version: String,
+    pub status: &'static str,
+    pub support: &'static str,
+    pub control_plane: Vec<ControlPlaneBox>,
+    pub zones: Vec<ZoneView>,
+    pub pending: Vec<PodChip>,
+}
+
+/// The Okabe-Ito palette has seven colours besides black.
+pub const PALETTE_SIZE: u8 = 7;
+
+fn workload_of(p: &Pod) -> (String, Option<u8>) {
+    let workload = match &p.meta.owner {
+        Some(o) if o.kind == Kind::ReplicaSet => {
+            let rs = o.name.as_str();
+            let dep = if p.lab.template_hash.is_empty() {
+                rs
+            } else {
+                rs.strip_suffix(&format!("-{}", p.lab.template_hash))
+                    .unwrap_or(rs)
+            };
+            format!("deployment/{dep}")
+        }
+        Some(o) => format!("{}/{}", o.kind.ref_name(), o.name),
+        None => format!("pod/{}", p.meta.name),
+    };
+    let colour = if p.meta.namespace == "kube-system" {
+        None
+    } else {
+        let h = crate::sim::digest::fnv1a64(format!("{}/{workload}", p.meta.namespace).as_bytes());
+        Some((h % u64::from(PALETTE_SIZE)) as u8)
+    };
+    (workload, colour)
+}
+
+/// A pod as a chip.
+pub fn chip(sim: &Simulation, p: &Pod) -> PodChip {
+    let (workload, colour) = workload_of(p);
+    let state = if p.is_terminating() {
+        ChipState::Terminating
+    } else {
+        match p.status.phase {
+            PodPhase::Pending if p.spec.node_name.is_some() => ChipState::Creating,
+            PodPhase::Pending | PodPhase::Unknown => ChipState::Pending,
+            PodPhase::Running => ChipState::Running,
+            PodPhase::Succeeded => ChipState::Succeeded,
+            PodPhase::Failed => ChipState::Failed,
+        }
+    };
+    let reason = if p.spec.node_name.is_none() {
+        pending_reason(sim, p)
+    } else {
+        None
+    };
+    PodChip {
+        namespace: p.meta.namespace.clone(),
+        name: p.meta.name.clone(),
+        workload,
+        colour,
+        state,
+        status: p.display_status(),
+        reason,
+    }
+}
+
+/// Why a pod has no node yet, in the words of whichever scheduler owns it.
+pub fn pending_reason(sim: &Simulation, p: &Pod) -> Option<String> {
+    let key = p.meta.key();
+    if let Some(m) = scheduler::pending_reason(sim, &key) {
+        return Some(m);
+    }
+    let obj = crate::sim::api::ObjectRef::new(Kind::Pod, key.namespace.clone(), key.name.clone());
+    sim.events()
+        .for_object(&obj)
+        .filter(|e| e.reason == crate::sim::event::reason::FAILED_SCHEDULING)
+        .last()
+        .map(|e| e.message.clone())
+}
+
+impl ClusterView {
+    pub fn from_sim(sim: &Simulation) -> ClusterView {
+        let st = sim.state();
+        let c = &st.cluster;
+        let support =
+            version_info(c.version).map_or("unknown", |v| v.status_on(sim.date()).as_str());
+        let control_plane = c
+            .control_plane
+            .iter()
+            .map(|i| ControlPlaneBox {
+                name: i.name.clone(),
+                role: match i.role {
+                    ControlPlaneRole::ApiServer => "API server",
+                    ControlPlaneRole::Etcd => "etcd",
+                },
+                zone: i.zone.clone(),
+                healthy: i.healthy,
+            })
+            .collect();
+        let mut chips_by_node: BTreeMap<&str, Vec<PodChip>> = BTreeMap::new();
+        let mut pending = Vec::new();
+        for p in st.pods.values() {
+            match p.spec.node_name.as_deref() {
+                Some(n) => chips_by_node.entry(n).or_default().push(chip(sim, p)),
+                None if !p.status.phase.is_terminal() => pending.push(chip(sim, p)),
+                None => {}
+            }
+        }
+        let mut zones: Vec<ZoneView> = st
+            .subnets
+            .iter()
+            .map(|s| ZoneView {
+                zone: s.zone.clone(),
+                subnet: s.cidr.clone(),
+                free_ips: s.free(),
+                groups: Vec::new(),
+            })
+            .collect();
+        for n in st.nodes.values() {
+            let Some(z) = zones.iter_mut().find(|z| z.zone == n.zone) else {
+                continue;
+            };
+            let kind = DataPlaneKind::from(&n.data_plane);
+            let group = n.data_plane.group_name().to_string();
+            let chips = chips_by_node.remove(n.name()).unwrap_or_default();
+            let (mut cpu, mut mem, mut pods) = (0, 0, 0);
+            for p in st.pods_on_node(n.name()) {
+                let r = p.requests();
+                cpu += r.cpu.0;
+                mem += r.memory.0;
+                pods += 1;
+            }
+            let card = NodeCard {
+                name: n.name().to_string(),
+                kind,
+                instance_type: n.instance_type.clone(),
+                ready: n.is_ready(),
+                cordoned: n.spec.unschedulable,
+                cpu_requested: cpu,
+                cpu_allocatable: n.status.allocatable.cpu.0,
+                mem_requested: mem,
+                mem_allocatable: n.status.allocatable.memory.0,
+                pods,
+                max_pods: n.status.max_pods,
+                chips,
+            };
+            match z
+                .groups
+                .iter_mut()
+                .find(|g| g.name == group && g.kind == kind)
+            {
+                Some(g) => g.nodes.push(card),
+                None => z.groups.push(GroupView {
+                    name: group,
+                    kind,
+                    nodes: vec![card],
+                }),
+            }
+        }
+        for z in &mut zones {
+            z.groups
+                .sort_by(|a, b| (a.kind, &a.name).cmp(&(b.kind, &b.name)));
+        }
+        ClusterView {
+            name: c.name.clone(),
+            version: c.version.to_string(),
+            status: c.status.as_str(),
+            support,
+            control_plane,
+            zones,
+            pending,
+        }
+    }
+}

@@ -1,0 +1,115 @@
+// The end-to-end harness: serves dist/ on a free loopback port under a sub-path (to prove the
+// build uses relative URLs), drives Debian's Chromium through playwright-core, records every
+// request (any other host fails the test), console errors and page errors, and saves
+// screenshots under tests/e2e/artifacts/ (git-ignored).
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const ARTIFACTS = path.join(here, 'artifacts');
+export const DIST = path.resolve(here, '..', '..', 'dist');
+export const BASE = '/classroom/eks-lab/';
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript',
+  '.wasm': 'application/wasm', '.css': 'text/css', '.png': 'image/png', '.svg': 'image/svg+xml',
+  '.json': 'application/json', '.yaml': 'text/yaml; charset=utf-8', '.txt': 'text/plain; charset=utf-8',
+};
+
+/** Serves `dir` at `base` on 127.0.0.1 with a free port. */
+export async function serve(dir = DIST, base = BASE) {
+  if (!fs.existsSync(path.join(dir, 'index.html'))) {
+    throw new Error(`no build at ${dir}: run \`trunk build --release\` first`);
+  }
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url, 'http://x');
+    if (!url.pathname.startsWith(base)) {
+      res.writeHead(404).end('outside the lab base path');
+      return;
+    }
+    let rel = decodeURIComponent(url.pathname.slice(base.length)) || 'index.html';
+    const file = path.join(dir, path.normalize(rel).replace(/^(\.\.[/\\])+/, ''));
+    fs.readFile(file, (err, body) => {
+      if (err) { res.writeHead(404).end('not found'); return; }
+      res.writeHead(200, { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream', 'cache-control': 'no-store' });
+      res.end(body);
+    });
+  });
+  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  const { port } = server.address();
+  const origin = `http://127.0.0.1:${port}`;
+  return { origin, url: origin + base, close: () => new Promise((ok) => server.close(ok)) };
+}
+
+/** Launches Debian's Chromium headless (no browser download). */
+export function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+      '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
+  });
+}
+
+/** A fresh page that records problems: foreign requests, console errors, page errors. */
+export async function openPage(browser, site, { width = 1280, height = 800, path: sub = '', allowConsoleErrors = false } = {}) {
+  const context = await browser.newContext({ viewport: { width, height } });
+  const page = await context.newPage();
+  const problems = [];
+  const requests = [];
+  page.on('request', (r) => {
+    const u = new URL(r.url());
+    requests.push(r.url());
+    if ((u.protocol === 'http:' || u.protocol === 'https:') && u.origin !== site.origin) {
+      problems.push(`request to another host: ${r.url()}`);
+    }
+  });
+  page.on('console', (m) => { if (m.type() === 'error' && !allowConsoleErrors) problems.push(`console error: ${m.text()}`); });
+  page.on('pageerror', (e) => { if (!allowConsoleErrors) problems.push(`page error: ${e.message}`); });
+  await page.goto(site.url + sub);
+  return { page, context, problems, requests };
+}
+
+/** Fails with a readable message. */
+export function expect(cond, message) {
+  if (!cond) throw new Error(message);
+}
+
+/** Waits until `fn` (run in the page) returns truthy, or fails saying what was awaited. */
+export async function waitFor(page, what, fn, arg, timeout = 15000) {
+  try {
+    await page.waitForFunction(fn, arg, { timeout });
+  } catch {
+    throw new Error(`timed out after ${timeout} ms waiting for ${what}`);
+  }
+}
+
+/** Saves a PNG under artifacts/ and returns its path. */
+export async function screenshot(page, name) {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  const file = path.join(ARTIFACTS, `${name}.png`);
+  await page.screenshot({ path: file });
+  return file;
+}
+
+/** Text of the first element matching `selector`. */
+export async function text(page, selector) {
+  const el = await page.$(selector);
+  if (!el) throw new Error(`no element matches ${selector}`);
+  return (await el.textContent()).trim();
+}
+
+/** `HH:MM:SS` or `Nd HH:MM:SS` → seconds. */
+export function clockSeconds(s) {
+  const m = /^(?:(\d+)d )?(\d+):(\d\d):(\d\d)$/.exec(s.trim());
+  if (!m) throw new Error(`not a sim clock: ${JSON.stringify(s)}`);
+  return (+(m[1] || 0)) * 86400 + (+m[2]) * 3600 + (+m[3]) * 60 + (+m[4]);
+}
+
+/** Fails if the page recorded problems. */
+export function noProblems(problems) {
+  expect(problems.length === 0, `page problems:\n  ${problems.join('\n  ')}`);
+}
