@@ -119,6 +119,13 @@ impl SimDuration {
     }
 }
 
+impl std::ops::Sub for SimDuration {
+    type Output = SimDuration;
+    fn sub(self, o: SimDuration) -> SimDuration {
+        SimDuration(self.0.saturating_sub(o.0))
+    }
+}
+
 impl std::ops::Add for SimDuration {
     type Output = SimDuration;
     fn add(self, o: SimDuration) -> SimDuration {
@@ -130,7 +137,12 @@ impl std::ops::Add for SimDuration {
 impl fmt::Display for SimTime {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let total = self.as_secs();
-        let (days, hours, mins, secs) = (total / 86_400, total / 3600 % 24, total / 60 % 60, total % 60);
+        let (days, hours, mins, secs) = (
+            total / 86_400,
+            total / 3600 % 24,
+            total / 60 % 60,
+            total % 60,
+        );
         if days > 0 {
             write!(f, "{days}d {hours:02}:{mins:02}:{secs:02}")
         } else {
