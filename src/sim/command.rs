@@ -5,7 +5,7 @@ use super::Simulation;
 use super::api::{Kind, ObjectKey};
 use super::clock::SimTime;
 use super::controllers;
-use super::quantity::Resources;
+use super::quantity::{Bytes, MilliCpu};
 use super::spec::{FargateProfileSpec, Manifest, NodegroupSpec};
 
 /// Options of `kubectl drain`: one flag each, as kubectl has them.
@@ -17,6 +17,25 @@ pub struct DrainOptions {
     pub force: bool,
     /// Bypass PDBs by deleting instead of evicting (`--disable-eviction`).
     pub disable_eviction: bool,
+}
+
+/// A change to some resources of a container, as `kubectl set resources --requests=cpu=500m`
+/// gives it: resources not named keep their value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ResourcePatch {
+    pub cpu: Option<MilliCpu>,
+    pub memory: Option<Bytes>,
+}
+
+impl ResourcePatch {
+    pub fn apply_to(self, r: &mut super::quantity::Resources) {
+        if let Some(c) = self.cpu {
+            r.cpu = c;
+        }
+        if let Some(m) = self.memory {
+            r.memory = m;
+        }
+    }
 }
 
 /// Something a user asks for.
@@ -33,8 +52,8 @@ pub enum Command {
     SetResources {
         key: ObjectKey,
         container: Option<String>,
-        requests: Option<Resources>,
-        limits: Option<Resources>,
+        requests: Option<ResourcePatch>,
+        limits: Option<ResourcePatch>,
     },
     /// `kubectl set image deployment/<name> <container>=<image>`.
     SetImage {

@@ -92,7 +92,13 @@ fn parse_scaled(text: &str, unit: u64) -> Result<u64, String> {
         frac_part.parse().map_err(|_| "malformed number")?
     };
     // value = (int + frac/frac_den) * mul_num / mul_den * unit, rounded up.
-    let numerator = (int * frac_den + frac) * mul_num * u128::from(unit);
+    // Checked: a quantity with dozens of digits must be an error, not an overflow panic.
+    let numerator = int
+        .checked_mul(frac_den)
+        .and_then(|v| v.checked_add(frac))
+        .and_then(|v| v.checked_mul(mul_num))
+        .and_then(|v| v.checked_mul(u128::from(unit)))
+        .ok_or("number too large")?;
     let denominator = frac_den * mul_den;
     let v = numerator.div_ceil(denominator);
     u64::try_from(v).map_err(|_| "number too large".to_string())
@@ -204,6 +210,7 @@ mod tests {
         assert_eq!(Bytes::parse("128974848"), Ok(Bytes(128_974_848)));
         assert_eq!(Bytes::parse("1.5Gi"), Ok(Bytes(3 * GIB / 2)));
         assert!(Bytes::parse("Mi").is_err());
+        assert!(Bytes::parse("99999999999999999999999999999999999Ti").is_err());
     }
 
     #[test]

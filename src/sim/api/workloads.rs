@@ -96,7 +96,7 @@ pub struct JobSpec {
     pub template: PodTemplateSpec,
     pub ttl_seconds_after_finished: Option<u64>,
     /// How long each pod's container runs before exiting 0 (from `sleep N` in the command or
-    /// the `lab.ekslab.io/run-duration` annotation; default 60 s).
+    /// the `ekslab.dev/run-duration` annotation; default 60 s).
     pub run_for_ms: u64,
 }
 

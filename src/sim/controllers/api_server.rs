@@ -208,9 +208,10 @@ pub(crate) fn remove_pod(sim: &mut Simulation, key: &ObjectKey) {
     super::kubelet::forget(sim, key);
     super::fargate::forget(sim, key);
     if let (Some(ip), Some(node)) = (&pod.status.pod_ip, &pod.spec.node_name)
-        && !pod.spec.host_network {
-            super::vpc_cni::release_pod_ip(sim, node, ip);
-        }
+        && !pod.spec.host_network
+    {
+        super::vpc_cni::release_pod_ip(sim, node, ip);
+    }
     if let (Some(size), Some(start)) = (pod.lab.fargate_size, pod.lab.billing_start) {
         let billed = sim.now().saturating_sub(start).as_secs();
         if billed < prices::FARGATE_MINIMUM_BILLED_SECS {
@@ -223,9 +224,10 @@ pub(crate) fn remove_pod(sim: &mut Simulation, key: &ObjectKey) {
         }
     }
     if pod.spec.scheduler_name == super::fargate::FARGATE_SCHEDULER
-        && let Some(node) = &pod.spec.node_name {
-            super::fargate::remove_node(sim, node);
-        }
+        && let Some(node) = &pod.spec.node_name
+    {
+        super::fargate::remove_node(sim, node);
+    }
 }
 
 /// Why an eviction was refused.

@@ -284,17 +284,16 @@ pub(crate) fn terminate(sim: &mut Simulation, id: &str, cause: &str) {
         inst.running_at,
     );
     sim.state.touch();
-    if was_running
-        && let Some(start) = running_at {
-            let billed = now.saturating_sub(start).as_secs();
-            if billed < prices::EC2_MINIMUM_BILLED_SECS {
-                sim.billing.charge(
-                    CostComponent::Ec2,
-                    rate,
-                    prices::EC2_MINIMUM_BILLED_SECS - billed,
-                );
-            }
+    if was_running && let Some(start) = running_at {
+        let billed = now.saturating_sub(start).as_secs();
+        if billed < prices::EC2_MINIMUM_BILLED_SECS {
+            sim.billing.charge(
+                CostComponent::Ec2,
+                rate,
+                prices::EC2_MINIMUM_BILLED_SECS - billed,
+            );
         }
+    }
     sim.record(
         EventType::Normal,
         reason::TERMINATING_INSTANCE,

@@ -71,19 +71,21 @@ pub(crate) fn reconcile(sim: &mut Simulation) {
     let mut by_ds: BTreeMap<ObjectKey, Vec<(ObjectKey, Option<String>, bool)>> = BTreeMap::new();
     for p in sim.state.pods.values() {
         if let Some(o) = &p.meta.owner
-            && o.kind == Kind::DaemonSet && !p.is_terminating() {
-                let target = p
-                    .spec
-                    .node_affinity
-                    .iter()
-                    .flatten()
-                    .find(|r| r.key == "kubernetes.io/hostname")
-                    .and_then(|r| r.values.first().cloned());
-                by_ds
-                    .entry(ObjectKey::new(p.meta.namespace.clone(), o.name.clone()))
-                    .or_default()
-                    .push((p.meta.key(), target, p.is_ready()));
-            }
+            && o.kind == Kind::DaemonSet
+            && !p.is_terminating()
+        {
+            let target = p
+                .spec
+                .node_affinity
+                .iter()
+                .flatten()
+                .find(|r| r.key == "kubernetes.io/hostname")
+                .and_then(|r| r.values.first().cloned());
+            by_ds
+                .entry(ObjectKey::new(p.meta.namespace.clone(), o.name.clone()))
+                .or_default()
+                .push((p.meta.key(), target, p.is_ready()));
+        }
     }
     let keys: Vec<ObjectKey> = sim.state.daemonsets.keys().cloned().collect();
     for key in keys {

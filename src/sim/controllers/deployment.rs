@@ -11,7 +11,7 @@ use crate::sim::api::{
 };
 use crate::sim::digest::Digest;
 use crate::sim::event::{EventType, reason};
-use crate::sim::quantity::Resources;
+use crate::sim::command::ResourcePatch;
 
 const SOURCE: &str = "deployment-controller";
 
@@ -93,7 +93,9 @@ fn sync(sim: &mut Simulation, key: &ObjectKey, counts: &BTreeMap<ObjectKey, (u64
     let replicas =
         |sim: &Simulation, k: &ObjectKey| sim.state.replicasets.get(k).map_or(0, |r| r.replicas);
 
-    let new_key = if let Some(k) = new_key { k } else {
+    let new_key = if let Some(k) = new_key {
+        k
+    } else {
         let initial = match d.spec.strategy {
             // With nothing old around, the first ReplicaSet starts at full size.
             _ if old.iter().all(|k| replicas(sim, k) == 0 && active(k) == 0) => d.spec.replicas,
@@ -334,8 +336,8 @@ pub(crate) fn set_resources(
     sim: &mut Simulation,
     key: &ObjectKey,
     container: Option<&str>,
-    requests: Option<Resources>,
-    limits: Option<Resources>,
+    requests: Option<ResourcePatch>,
+    limits: Option<ResourcePatch>,
 ) -> Result<String, String> {
     let d = sim
         .state
@@ -348,10 +350,10 @@ pub(crate) fn set_resources(
             continue;
         }
         if let Some(r) = requests {
-            c.requests = r;
+            r.apply_to(&mut c.requests);
         }
         if let Some(l) = limits {
-            c.limits = l;
+            l.apply_to(&mut c.limits);
         }
         touched = true;
     }

@@ -136,12 +136,13 @@ fn validate_nodegroup(spec: &LabSpec, ng: &NodegroupSpec) -> Result<(), String> 
         }
     }
     if let Some(v) = ng.version
-        && v > spec.cluster.version {
-            return Err(format!(
-                "nodegroup {n:?}: version {v} is newer than the control plane {}; kubelets may not be newer than the API server",
-                spec.cluster.version
-            ));
-        }
+        && v > spec.cluster.version
+    {
+        return Err(format!(
+            "nodegroup {n:?}: version {v} is newer than the control plane {}; kubelets may not be newer than the API server",
+            spec.cluster.version
+        ));
+    }
     Ok(())
 }
 
@@ -497,12 +498,7 @@ fn install_addons(sim: &mut Simulation) {
     // Its template carries `eks.amazonaws.com/compute-type: ec2`, which keeps it off Fargate
     // unless eksctl removes it because a Fargate profile selects kube-system.
     let l = labels(&[("k8s-app", "kube-dns")]);
-    let fargate_kube_system = sim.spec.fargate_profiles.iter().any(|fp| {
-        fp.selectors.iter().any(|s| {
-            crate::sim::eks::fargate_profile::wildcard_match(&s.namespace, "kube-system")
-                && s.labels.is_empty()
-        })
-    });
+    let fargate_kube_system = coredns_on_fargate(&sim.spec);
     let mut annotations = BTreeMap::new();
     if !fargate_kube_system {
         annotations.insert(
@@ -706,6 +702,16 @@ pub(crate) fn delete_nodegroup(sim: &mut Simulation, name: &str) -> Result<Strin
     ))
 }
 
+/// Does a Fargate profile of the spec take every kube-system pod (so CoreDNS runs on Fargate)?
+fn coredns_on_fargate(spec: &LabSpec) -> bool {
+    spec.fargate_profiles.iter().any(|fp| {
+        fp.selectors.iter().any(|s| {
+            crate::sim::eks::fargate_profile::wildcard_match(&s.namespace, "kube-system")
+                && s.labels.is_empty()
+        })
+    })
+}
+
 /// `eksctl create cluster` returns once the control plane, the Fargate profiles and the node
 /// groups of the config are all ACTIVE; only then does the learner's `kubectl apply` run, so
 /// the scenario's manifests are applied at that moment (namespaces first, then file order).
@@ -740,6 +746,13 @@ fn finish_cluster_creation(sim: &mut Simulation) {
         msg,
         "eksctl",
     );
+    // The CoreDNS pods were created before the Fargate profiles were ACTIVE, so the webhook
+    // sent them to the default scheduler; eksctl restarts CoreDNS once a profile selecting
+    // kube-system is ACTIVE, and the new pods land on Fargate.
+    if coredns_on_fargate(&sim.spec) {
+        let key = crate::sim::api::ObjectKey::new("kube-system", "coredns");
+        let _ = super::deployment::rollout_restart(sim, &key);
+    }
     let mut manifests = sim.spec.manifests.clone();
     manifests.sort_by_key(|m| !matches!(m, Manifest::Namespace(_)));
     for m in manifests {

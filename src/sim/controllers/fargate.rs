@@ -308,9 +308,10 @@ pub(crate) fn remove_node(sim: &mut Simulation, node: &str) {
 pub(crate) fn forget(sim: &mut Simulation, key: &ObjectKey) {
     sim.controllers.fargate.queue.remove(key);
     if let Some((zone, ip)) = sim.controllers.fargate.provisioning.remove(key)
-        && let Some(si) = sim.state.subnet_index(&zone) {
-            sim.state.subnets[si].release(&ip);
-        }
+        && let Some(si) = sim.state.subnet_index(&zone)
+    {
+        sim.state.subnets[si].release(&ip);
+    }
 }
 
 /// Does an ACTIVE profile select this namespace and these labels?

@@ -17,12 +17,15 @@ pub(crate) fn reconcile(sim: &mut Simulation) {
         std::collections::BTreeMap::new();
     for p in sim.state.pods.values() {
         if let Some(o) = &p.meta.owner
-            && o.kind == Kind::ReplicaSet && !p.is_terminating() && !p.status.phase.is_terminal() {
-                owned
-                    .entry(ObjectKey::new(p.meta.namespace.clone(), o.name.clone()))
-                    .or_default()
-                    .push(p.meta.key());
-            }
+            && o.kind == Kind::ReplicaSet
+            && !p.is_terminating()
+            && !p.status.phase.is_terminal()
+        {
+            owned
+                .entry(ObjectKey::new(p.meta.namespace.clone(), o.name.clone()))
+                .or_default()
+                .push(p.meta.key());
+        }
     }
     let keys: Vec<ObjectKey> = sim.state.replicasets.keys().cloned().collect();
     for key in keys {

@@ -1,0 +1,521 @@
+//! The eksctl commands the lab runs: scale/create/delete nodegroup, create/delete
+//! fargateprofile, and the `utils` updates of cluster logging and endpoint access.
+
+use super::{Args, CommandContext, Flag, Tool, Verb, flag, parse_pairs, switch};
+use crate::scenario::eksctl::nodegroup::{
+    AMI_FAMILIES, VOLUME_TYPES, check_instance_type, check_name, sizes,
+};
+use crate::scenario::eksctl::parse_cidr;
+use crate::sim::catalog::versions::known_versions;
+use crate::sim::catalog::{KubernetesVersion, version_info};
+use crate::sim::command::Command;
+use crate::sim::eks::{FargateProfileSelector, LogType};
+use crate::sim::spec::{FargateProfileSpec, NodegroupSpec};
+
+pub(super) const GLOBAL_FLAGS: &[Flag] = &[flag("region", Some('r')), flag("cluster", Some('c'))];
+
+const NODEGROUP: &str = "nodegroup|nodegroups|ng";
+const FARGATE: &str = "fargateprofile|fargateprofiles|fp";
+
+pub(super) const VERBS: &[Verb] = &[
+    Verb {
+        tool: Tool::Eksctl,
+        path: &["scale", NODEGROUP],
+        flags: &[
+            flag("name", Some('n')),
+            flag("nodes", Some('N')),
+            flag("nodes-min", Some('m')),
+            flag("nodes-max", Some('M')),
+            switch("wait", Some('w')),
+        ],
+        build: scale_nodegroup,
+    },
+    Verb {
+        tool: Tool::Eksctl,
+        path: &["create", NODEGROUP],
+        flags: &[
+            flag("name", Some('n')),
+            flag("node-type", Some('t')),
+            flag("nodes", Some('N')),
+            flag("nodes-min", Some('m')),
+            flag("nodes-max", Some('M')),
+            switch("managed", None),
+            switch("spot", None),
+            flag("instance-types", None),
+            flag("node-labels", None),
+            flag("node-volume-size", None),
+            flag("node-volume-type", None),
+            flag("node-ami-family", None),
+            switch("node-private-networking", Some('P')),
+            flag("node-zones", None),
+            flag("max-pods-per-node", None),
+            flag("version", None),
+        ],
+        build: create_nodegroup,
+    },
+    Verb {
+        tool: Tool::Eksctl,
+        path: &["delete", NODEGROUP],
+        flags: &[
+            flag("name", Some('n')),
+            switch("wait", Some('w')),
+            switch("approve", None),
+            switch("drain", None),
+        ],
+        build: delete_nodegroup,
+    },
+    Verb {
+        tool: Tool::Eksctl,
+        path: &["create", FARGATE],
+        flags: &[
+            flag("name", Some('n')),
+            flag("namespace", None),
+            flag("labels", Some('l')),
+        ],
+        build: create_fargate_profile,
+    },
+    Verb {
+        tool: Tool::Eksctl,
+        path: &["delete", FARGATE],
+        flags: &[flag("name", Some('n')), switch("wait", Some('w'))],
+        build: delete_fargate_profile,
+    },
+    Verb {
+        tool: Tool::Eksctl,
+        path: &["utils", "update-cluster-logging"],
+        flags: &[
+            flag("enable-types", None),
+            flag("disable-types", None),
+            switch("approve", None),
+        ],
+        build: update_logging,
+    },
+    Verb {
+        tool: Tool::Eksctl,
+        path: &["utils", "update-cluster-vpc-config"],
+        flags: &[
+            switch("public-access", None),
+            switch("private-access", None),
+            flag("public-access-cidrs", None),
+            switch("approve", None),
+        ],
+        build: update_vpc_config,
+    },
+];
+
+fn err(msg: impl std::fmt::Display) -> String {
+    Tool::Eksctl.error(msg)
+}
+
+/// `--cluster` must name the lab's cluster.
+fn check_cluster(args: &Args, ctx: &CommandContext) -> Result<(), String> {
+    let c = args.required("cluster")?;
+    if c == ctx.cluster {
+        Ok(())
+    } else {
+        Err(err(format!(
+            "cluster {c:?} not found (this lab's cluster is {:?})",
+            ctx.cluster
+        )))
+    }
+}
+
+/// The resource name: `--name` or a single positional word.
+fn resource_name(args: &Args) -> Result<String, String> {
+    match (args.value("name"), args.positionals.as_slice()) {
+        (Some(n), []) => Ok(n.to_string()),
+        (None, [n]) => Ok(n.clone()),
+        (Some(_), [_, ..]) => Err(err(
+            "--name=<name> and argument <name> cannot be used at the same time",
+        )),
+        (None, []) => Err(err("--name must be set")),
+        (None, [_, ..]) => Err(err("only one name can be given")),
+    }
+}
+
+fn scale_nodegroup(args: &Args, ctx: &CommandContext) -> Result<Command, String> {
+    check_cluster(args, ctx)?;
+    let name = resource_name(args)?;
+    let desired = args.number("nodes")?;
+    let min = args.number("nodes-min")?;
+    let max = args.number("nodes-max")?;
+    if desired.is_none() && min.is_none() && max.is_none() {
+        return Err(err(
+            "at least one of minimum, maximum and desired nodes must be set",
+        ));
+    }
+    if let (Some(mn), Some(mx)) = (min, max)
+        && mn > mx
+    {
+        return Err(err(format!(
+            "minimum number of nodes ({mn}) must be less than or equal to maximum ({mx})"
+        )));
+    }
+    if let Some(d) = desired
+        && (min.is_some_and(|m| d < m) || max.is_some_and(|m| d > m))
+    {
+        return Err(err(
+            "number of nodes must be within range of min nodes and max nodes",
+        ));
+    }
+    Ok(Command::ScaleNodegroup {
+        name,
+        desired,
+        min,
+        max,
+    })
+}
+
+fn list(text: &str) -> Vec<String> {
+    text.split(',')
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+fn create_nodegroup(args: &Args, ctx: &CommandContext) -> Result<Command, String> {
+    check_cluster(args, ctx)?;
+    let name = args
+        .value("name")
+        .map(str::to_string)
+        .map_or_else(|| resource_name(args), Ok)?;
+    check_name(&name).map_err(err)?;
+    let managed = args.switch("managed", true)?;
+    let mut ng = if managed {
+        NodegroupSpec::managed(&name)
+    } else {
+        NodegroupSpec::self_managed(&name)
+    };
+    ng.spot = args.switch("spot", false)?;
+    if ng.spot && !managed {
+        return Err(err(
+            "--spot is only valid with managed nodegroups (--managed)",
+        ));
+    }
+    match (args.value("node-type"), args.value("instance-types")) {
+        (Some(_), Some(_)) => {
+            return Err(err(
+                "--node-type and --instance-types cannot be used at the same time",
+            ));
+        }
+        (Some(t), None) => ng.instance_types = vec![t.to_string()],
+        (None, Some(ts)) => {
+            if !managed {
+                return Err(err(
+                    "--instance-types is only valid with managed nodegroups (--managed)",
+                ));
+            }
+            ng.instance_types = list(ts);
+        }
+        (None, None) => {}
+    }
+    for t in &ng.instance_types {
+        check_instance_type(t).map_err(err)?;
+    }
+    let (min, desired, max) = sizes(
+        args.number("nodes")?,
+        args.number("nodes-min")?,
+        args.number("nodes-max")?,
+    );
+    if min > max {
+        return Err(err(format!(
+            "--nodes-min value ({min}) cannot be greater than --nodes-max value ({max})"
+        )));
+    }
+    if desired < min || desired > max {
+        return Err(err(
+            "number of nodes must be within range of min nodes and max nodes",
+        ));
+    }
+    (ng.min_size, ng.desired_capacity, ng.max_size) = (min, desired, max);
+    if let Some(l) = args.value("node-labels") {
+        ng.labels = parse_pairs(Tool::Eksctl, "node-labels", l)?;
+    }
+    if let Some(v) = args.number("node-volume-size")? {
+        ng.volume_size_gib = v;
+    }
+    let pick = |flag: &str, allowed: &[&str], target: &mut String| -> Result<(), String> {
+        if let Some(v) = args.value(flag) {
+            if !allowed.contains(&v) {
+                return Err(err(format!(
+                    "invalid --{flag} {v:?}: use one of {}",
+                    allowed.join(", ")
+                )));
+            }
+            *target = v.to_string();
+        }
+        Ok(())
+    };
+    pick("node-volume-type", VOLUME_TYPES, &mut ng.volume_type)?;
+    pick("node-ami-family", AMI_FAMILIES, &mut ng.ami_family)?;
+    ng.private_networking = args.switch("node-private-networking", false)?;
+    if let Some(z) = args.value("node-zones") {
+        ng.zones = list(z);
+    }
+    ng.max_pods_per_node = args.number("max-pods-per-node")?;
+    if let Some(v) = args.value("version") {
+        let version = KubernetesVersion::parse(v).map_err(err)?;
+        if version_info(version).is_none() {
+            return Err(err(format!(
+                "invalid version {v:?}: EKS versions the lab knows are {}",
+                known_versions()
+            )));
+        }
+        ng.version = Some(version);
+    }
+    Ok(Command::CreateNodegroup(ng))
+}
+
+fn delete_nodegroup(args: &Args, ctx: &CommandContext) -> Result<Command, String> {
+    check_cluster(args, ctx)?;
+    if !args.switch("drain", true)? {
+        return Err(err(
+            "--drain=false is not supported by the lab: deleting a node group always drains it",
+        ));
+    }
+    Ok(Command::DeleteNodegroup {
+        name: resource_name(args)?,
+    })
+}
+
+fn create_fargate_profile(args: &Args, ctx: &CommandContext) -> Result<Command, String> {
+    check_cluster(args, ctx)?;
+    let name = resource_name(args)?;
+    let namespace = args.value("namespace").ok_or_else(|| {
+        err("invalid Fargate profile: empty selector namespace (set --namespace)")
+    })?;
+    let labels = args
+        .value("labels")
+        .map(|l| parse_pairs(Tool::Eksctl, "labels", l))
+        .transpose()?
+        .unwrap_or_default();
+    Ok(Command::CreateFargateProfile(FargateProfileSpec {
+        name,
+        selectors: vec![FargateProfileSelector {
+            namespace: namespace.to_string(),
+            labels,
+        }],
+        subnets: Vec::new(),
+    }))
+}
+
+fn delete_fargate_profile(args: &Args, ctx: &CommandContext) -> Result<Command, String> {
+    check_cluster(args, ctx)?;
+    Ok(Command::DeleteFargateProfile {
+        name: resource_name(args)?,
+    })
+}
+
+fn log_types(flag: &str, text: &str) -> Result<Vec<LogType>, String> {
+    let mut out = Vec::new();
+    for t in list(text) {
+        let add: Vec<LogType> = if t == "all" || t == "*" {
+            LogType::ALL.to_vec()
+        } else {
+            vec![LogType::parse(&t).ok_or_else(|| {
+                err(format!("unknown log type {t:?} in --{flag}: use api, audit, authenticator, controllerManager, scheduler or all"))
+            })?]
+        };
+        for l in add {
+            if !out.contains(&l) {
+                out.push(l);
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn update_logging(args: &Args, ctx: &CommandContext) -> Result<Command, String> {
+    check_cluster(args, ctx)?;
+    let enable = args
+        .value("enable-types")
+        .map(|t| log_types("enable-types", t))
+        .transpose()?
+        .unwrap_or_default();
+    let disable = args
+        .value("disable-types")
+        .map(|t| log_types("disable-types", t))
+        .transpose()?
+        .unwrap_or_default();
+    if enable.is_empty() && disable.is_empty() {
+        return Err(err(
+            "at least one of --enable-types and --disable-types must be set",
+        ));
+    }
+    if let Some(both) = enable.iter().find(|l| disable.contains(l)) {
+        return Err(err(format!(
+            "log type {:?} cannot be both enabled and disabled",
+            both.as_str()
+        )));
+    }
+    Ok(Command::UpdateClusterLogging { enable, disable })
+}
+
+fn update_vpc_config(args: &Args, ctx: &CommandContext) -> Result<Command, String> {
+    check_cluster(args, ctx)?;
+    if let Some(c) = args.value("public-access-cidrs") {
+        for cidr in list(c) {
+            parse_cidr(&cidr).map_err(err)?;
+        }
+        return Err(err(
+            "--public-access-cidrs is not supported by the lab; set vpc.publicAccessCIDRs in the ClusterConfig",
+        ));
+    }
+    if !args.has("public-access") || !args.has("private-access") {
+        return Err(err(
+            "the lab needs both --public-access and --private-access (true or false)",
+        ));
+    }
+    let public = args.switch("public-access", true)?;
+    let private = args.switch("private-access", false)?;
+    if !public && !private {
+        return Err(err(
+            "at least one of public and private endpoint access must be enabled",
+        ));
+    }
+    Ok(Command::UpdateEndpointAccess { public, private })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::parse_command;
+    use super::*;
+    use crate::sim::eks::NodegroupKind;
+
+    fn parse(line: &str) -> Result<Command, String> {
+        parse_command(line, &CommandContext::new("lab"))
+    }
+
+    #[test]
+    fn scale_nodegroup_forms() {
+        let want = Command::ScaleNodegroup {
+            name: "ng-1".into(),
+            desired: Some(5),
+            min: None,
+            max: Some(6),
+        };
+        assert_eq!(
+            parse("eksctl scale nodegroup --cluster=lab --name=ng-1 --nodes=5 --nodes-max=6"),
+            Ok(want.clone())
+        );
+        assert_eq!(parse("eksctl scale ng ng-1 -c lab -N 5 -M 6"), Ok(want));
+        assert_eq!(
+            parse("eksctl scale nodegroup --cluster=lab --name=ng-1 --nodes=x"),
+            Err("Error: --nodes must be a number".into())
+        );
+        assert!(
+            parse("eksctl scale nodegroup --cluster=other --name=ng-1 --nodes=1")
+                .unwrap_err()
+                .starts_with("Error: cluster \"other\" not found")
+        );
+        assert_eq!(
+            parse("eksctl scale nodegroup --name=ng-1 --nodes=1"),
+            Err("Error: --cluster must be set".into())
+        );
+        assert!(
+            parse("eksctl scale nodegroup --cluster=lab --name=ng-1")
+                .unwrap_err()
+                .contains("at least one")
+        );
+    }
+
+    #[test]
+    fn create_nodegroup_defaults_and_flags() {
+        let Ok(Command::CreateNodegroup(ng)) =
+            parse("eksctl create nodegroup --cluster=lab --name=ng-2")
+        else {
+            panic!()
+        };
+        assert_eq!(ng, NodegroupSpec::managed("ng-2"));
+        let Ok(Command::CreateNodegroup(ng)) = parse(
+            "eksctl create nodegroup --cluster lab --name ng-3 --managed=false --node-type=c5.xlarge --nodes=3 --nodes-max=6 --node-labels=role=batch,tier=b --node-zones=us-east-1a,us-east-1b",
+        ) else {
+            panic!()
+        };
+        assert_eq!(ng.kind, NodegroupKind::SelfManaged);
+        assert_eq!(ng.instance_types, ["c5.xlarge"]);
+        assert_eq!((ng.min_size, ng.desired_capacity, ng.max_size), (3, 3, 6));
+        assert_eq!(ng.labels.len(), 2);
+        assert_eq!(ng.zones, ["us-east-1a", "us-east-1b"]);
+        let Ok(Command::CreateNodegroup(ng)) = parse(
+            "eksctl create nodegroup --cluster=lab --name=spot --spot --instance-types=m5.large,m6i.large",
+        ) else {
+            panic!()
+        };
+        assert!(ng.spot);
+        assert_eq!(ng.instance_types.len(), 2);
+        assert!(
+            parse("eksctl create nodegroup --cluster=lab --name=x --node-type=m5.huge")
+                .unwrap_err()
+                .contains("unknown instance type")
+        );
+        assert!(
+            parse("eksctl create nodegroup --cluster=lab --name=x --managed=false --spot")
+                .unwrap_err()
+                .contains("--spot")
+        );
+        assert!(
+            parse("eksctl create nodegroup --cluster=lab --name=x --nodes-min=3 --nodes-max=2")
+                .unwrap_err()
+                .contains("cannot be greater")
+        );
+    }
+
+    #[test]
+    fn delete_and_fargate() {
+        assert_eq!(
+            parse("eksctl delete nodegroup --cluster=lab --name=ng-1"),
+            Ok(Command::DeleteNodegroup {
+                name: "ng-1".into()
+            })
+        );
+        let Ok(Command::CreateFargateProfile(fp)) = parse(
+            "eksctl create fargateprofile --cluster lab --name fp-x --namespace batch --labels a=b,c=d",
+        ) else {
+            panic!()
+        };
+        assert_eq!(fp.selectors[0].namespace, "batch");
+        assert_eq!(fp.selectors[0].labels.len(), 2);
+        assert_eq!(
+            parse("eksctl delete fargateprofile --cluster lab --name fp-x"),
+            Ok(Command::DeleteFargateProfile {
+                name: "fp-x".into()
+            })
+        );
+    }
+
+    #[test]
+    fn utils_updates() {
+        assert_eq!(
+            parse(
+                "eksctl utils update-cluster-logging --cluster=lab --enable-types=api,audit --disable-types=scheduler --approve"
+            ),
+            Ok(Command::UpdateClusterLogging {
+                enable: vec![LogType::Api, LogType::Audit],
+                disable: vec![LogType::Scheduler]
+            })
+        );
+        assert_eq!(
+            parse("eksctl utils update-cluster-logging --cluster=lab --enable-types=all"),
+            Ok(Command::UpdateClusterLogging {
+                enable: LogType::ALL.to_vec(),
+                disable: vec![]
+            })
+        );
+        assert!(
+            parse("eksctl utils update-cluster-logging --cluster=lab --enable-types=apis")
+                .unwrap_err()
+                .contains("unknown log type")
+        );
+        assert_eq!(
+            parse(
+                "eksctl utils update-cluster-vpc-config --cluster=lab --public-access=false --private-access=true --approve"
+            ),
+            Ok(Command::UpdateEndpointAccess {
+                public: false,
+                private: true
+            })
+        );
+        assert!(parse("eksctl utils update-cluster-vpc-config --cluster=lab --public-access=false --private-access=false").is_err());
+    }
+}

@@ -1,0 +1,148 @@
+//! eksctl `fargateProfiles[]`: selectors by namespace and labels, within the EKS quotas.
+
+use std::collections::BTreeMap;
+
+use crate::scenario::decode::{Fields, Obj, Sink, join, obj};
+use crate::scenario::yaml::Node;
+use crate::sim::controllers::eks::{
+    MAX_FARGATE_PROFILES, MAX_LABELS_PER_SELECTOR, MAX_SELECTORS_PER_PROFILE,
+};
+use crate::sim::eks::FargateProfileSelector;
+use crate::sim::spec::FargateProfileSpec;
+
+/// `fargateProfiles[]`, checked for duplicates and the per-cluster quota.
+pub(crate) fn decode_fargate_profiles(sink: &mut Sink, top: &Obj<'_>) -> Vec<FargateProfileSpec> {
+    let mut out: Vec<FargateProfileSpec> = Vec::new();
+    for (p, n) in top.seq(sink, "fargateProfiles") {
+        let Some(fp) = decode_fargate_profile(sink, n, &p) else {
+            continue;
+        };
+        if out.iter().any(|o| o.name == fp.name) {
+            let mark = n.get("name").map_or(n.mark(), Node::mark);
+            sink.error(
+                mark,
+                &join(&p, "name"),
+                format!("Fargate profile {:?} is defined twice", fp.name),
+            );
+        } else if out.len() >= MAX_FARGATE_PROFILES {
+            sink.error(
+                n.mark(),
+                &p,
+                format!("at most {MAX_FARGATE_PROFILES} Fargate profiles per cluster (EKS quota)"),
+            );
+        } else {
+            out.push(fp);
+        }
+    }
+    out
+}
+
+/// One Fargate profile.
+pub(crate) fn decode_fargate_profile(
+    sink: &mut Sink,
+    node: &Node,
+    path: &str,
+) -> Option<FargateProfileSpec> {
+    let before = sink.error_count();
+    let fields = Fields {
+        known: &["name", "selectors", "subnets"],
+        unmodelled: &["podExecutionRoleARN", "tags"],
+        silent: &["status"],
+    };
+    let o = obj(sink, node, path, &fields)?;
+    let name = o.req_str(sink, "name")?;
+    let mut selectors = Vec::new();
+    let items = o.seq(sink, "selectors");
+    if items.is_empty() {
+        sink.error(
+            o.key_mark("selectors"),
+            &o.at("selectors"),
+            "a Fargate profile needs at least one selector",
+        );
+    }
+    if items.len() > MAX_SELECTORS_PER_PROFILE {
+        sink.error(
+            o.value_mark("selectors"),
+            &o.at("selectors"),
+            format!("at most {MAX_SELECTORS_PER_PROFILE} selectors per Fargate profile"),
+        );
+    }
+    for (p, n) in items {
+        let Some(s) = obj(sink, n, &p, &Fields::known(&["namespace", "labels"])) else {
+            continue;
+        };
+        let Some(namespace) = s.req_str(sink, "namespace") else {
+            continue;
+        };
+        let labels: BTreeMap<String, String> = s.string_map(sink, "labels").unwrap_or_default();
+        if labels.len() > MAX_LABELS_PER_SELECTOR {
+            sink.error(
+                s.value_mark("labels"),
+                &s.at("labels"),
+                format!("at most {MAX_LABELS_PER_SELECTOR} labels per selector"),
+            );
+        }
+        selectors.push(FargateProfileSelector { namespace, labels });
+    }
+    let subnets = o.string_list(sink, "subnets").unwrap_or_default();
+    (sink.error_count() == before).then_some(FargateProfileSpec {
+        name,
+        selectors,
+        subnets,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::yaml::parse_stream;
+
+    fn decode(text: &str) -> (Option<FargateProfileSpec>, Sink) {
+        let root = parse_stream(text, 10)
+            .unwrap()
+            .documents
+            .remove(0)
+            .root
+            .unwrap();
+        let mut sink = Sink {
+            document: 1,
+            ..Sink::default()
+        };
+        (
+            decode_fargate_profile(&mut sink, &root, "fargateProfiles[0]"),
+            sink,
+        )
+    }
+
+    #[test]
+    fn selectors_need_a_namespace() {
+        let (fp, sink) = decode(
+            "name: fp\nselectors:\n  - namespace: batch\n    labels: {compute: fargate}\npodExecutionRoleARN: arn:aws:iam::1:role/x\n",
+        );
+        let fp = fp.unwrap();
+        assert_eq!(
+            fp.selectors[0].labels.get("compute").map(String::as_str),
+            Some("fargate")
+        );
+        assert_eq!(sink.diags[0].path, "fargateProfiles[0].podExecutionRoleARN");
+        let (fp, sink) = decode("name: fp\nselectors:\n  - labels: {a: b}\n");
+        assert!(fp.is_none());
+        assert_eq!(
+            sink.diags[0].path,
+            "fargateProfiles[0].selectors[0].namespace"
+        );
+    }
+
+    #[test]
+    fn quotas_are_checked() {
+        let many = (0..6)
+            .map(|i| format!("  - namespace: ns{i}\n"))
+            .collect::<Vec<_>>()
+            .concat();
+        let (fp, sink) = decode(&format!("name: fp\nselectors:\n{many}"));
+        assert!(fp.is_none());
+        assert!(sink.diags[0].message.contains("at most 5 selectors"));
+        let (_, sink) = decode("name: fp\nselectors: []\n");
+        assert!(sink.diags[0].message.contains("at least one selector"));
+    }
+}

@@ -1,0 +1,504 @@
+//! eksctl `managedNodeGroups[]` and `nodeGroups[]` (self-managed): instance types, sizes,
+//! labels, taints and update settings, with eksctl's defaults.
+
+mod instances;
+mod taints;
+
+pub use instances::check_instance_type;
+
+use crate::scenario::decode::{Fields, Obj, Sink, join, obj, string};
+use crate::scenario::yaml::Node;
+use crate::sim::controllers::eks::MAX_NODES_PER_MANAGED_NODEGROUP;
+use crate::sim::eks::NodegroupUpdateConfig;
+use crate::sim::spec::{ClusterSpec, NodegroupSpec};
+
+/// Fields the lab ignores: the ones both kinds of node group share, plus `$extra`.
+macro_rules! unmodelled {
+    ($($extra:literal),*) => {
+        &[
+            "subnets",
+            "instancePrefix",
+            "instanceName",
+            "volumeName",
+            "volumeEncrypted",
+            "volumeKmsKeyID",
+            "volumeIOPS",
+            "volumeThroughput",
+            "additionalVolumes",
+            "ssh",
+            "tags",
+            "iam",
+            "ami",
+            "securityGroups",
+            "asgSuspendProcesses",
+            "ebsOptimized",
+            "preBootstrapCommands",
+            "overrideBootstrapCommand",
+            "propagateASGTags",
+            "disableIMDSv1",
+            "disablePodIMDS",
+            "placement",
+            "efaEnabled",
+            "instanceSelector",
+            "bottlerocket",
+            "enableDetailedMonitoring",
+            "capacityReservation",
+            "outpostARN",
+            $($extra),*
+        ]
+    };
+}
+
+const MANAGED: Fields = Fields {
+    known: &[
+        "name",
+        "instanceType",
+        "instanceTypes",
+        "desiredCapacity",
+        "minSize",
+        "maxSize",
+        "spot",
+        "labels",
+        "taints",
+        "updateConfig",
+        "volumeSize",
+        "volumeType",
+        "amiFamily",
+        "privateNetworking",
+        "availabilityZones",
+        "maxPodsPerNode",
+        "releaseVersion",
+    ],
+    unmodelled: unmodelled!("launchTemplate", "nodeRepairConfig", "releaseVersionLocked"),
+    silent: &[],
+};
+
+const SELF_MANAGED: Fields = Fields {
+    known: &[
+        "name",
+        "instanceType",
+        "instancesDistribution",
+        "desiredCapacity",
+        "minSize",
+        "maxSize",
+        "labels",
+        "taints",
+        "volumeSize",
+        "volumeType",
+        "amiFamily",
+        "privateNetworking",
+        "availabilityZones",
+        "maxPodsPerNode",
+        // Not eksctl fields for self-managed groups; read with a warning so every lab node group
+        // can be written down.
+        "spot",
+        "updateConfig",
+    ],
+    unmodelled: unmodelled!(
+        "kubeletExtraConfig",
+        "containerRuntime",
+        "clusterDNS",
+        "targetGroupARNs",
+        "classicLoadBalancerNames",
+        "cpuCredits",
+        "warmPool",
+        "maxInstanceLifetime",
+        "localZones"
+    ),
+    silent: &[],
+};
+
+/// The AMI families eksctl accepts.
+pub const AMI_FAMILIES: &[&str] = &[
+    "AmazonLinux2023",
+    "AmazonLinux2",
+    "Bottlerocket",
+    "Ubuntu2004",
+    "Ubuntu2204",
+    "Ubuntu2404",
+    "UbuntuPro2204",
+    "UbuntuPro2404",
+    "WindowsServer2019CoreContainer",
+    "WindowsServer2019FullContainer",
+    "WindowsServer2022CoreContainer",
+    "WindowsServer2022FullContainer",
+];
+
+/// EBS volume types.
+pub const VOLUME_TYPES: &[&str] = &["gp2", "gp3", "io1", "io2", "sc1", "st1"];
+
+/// eksctl's size defaults: 2/2/2; only desired given → min = max = desired; only min or max
+/// given → desired = min (or the default clamped under max). Returns (min, desired, max).
+pub fn sizes(desired: Option<u64>, min: Option<u64>, max: Option<u64>) -> (u64, u64, u64) {
+    let desired = desired
+        .or(min)
+        .unwrap_or_else(|| max.map_or(2, |m| m.min(2)));
+    let min = min.unwrap_or_else(|| max.map_or(desired, |m| desired.min(m)));
+    let max = max.unwrap_or_else(|| desired.max(min));
+    (min, desired, max)
+}
+
+/// eksctl's node group name rule.
+pub fn check_name(name: &str) -> Result<(), String> {
+    let ok = name.len() <= 63
+        && name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "invalid name {name:?}: use letters, digits and hyphens, starting with a letter"
+        ))
+    }
+}
+
+/// Both node group lists of a `ClusterConfig`, checked for duplicate names.
+pub(crate) fn decode_all(
+    sink: &mut Sink,
+    top: &Obj<'_>,
+    cluster: &ClusterSpec,
+) -> Vec<NodegroupSpec> {
+    let mut out: Vec<NodegroupSpec> = Vec::new();
+    for (field, managed) in [("managedNodeGroups", true), ("nodeGroups", false)] {
+        for (p, n) in top.seq(sink, field) {
+            let Some(ng) = decode(sink, n, &p, managed, cluster) else {
+                continue;
+            };
+            if out.iter().any(|o| o.name == ng.name) {
+                let mark = n.get("name").map_or(n.mark(), Node::mark);
+                sink.error(
+                    mark,
+                    &join(&p, "name"),
+                    format!("node group {:?} is defined twice", ng.name),
+                );
+                continue;
+            }
+            out.push(ng);
+        }
+    }
+    out
+}
+
+/// One node group entry; `managed` picks `managedNodeGroups` or `nodeGroups` rules.
+pub(crate) fn decode(
+    sink: &mut Sink,
+    node: &Node,
+    path: &str,
+    managed: bool,
+    cluster: &ClusterSpec,
+) -> Option<NodegroupSpec> {
+    let fields = if managed { MANAGED } else { SELF_MANAGED };
+    let before = sink.error_count();
+    let o = obj(sink, node, path, &fields)?;
+    let name = o.req_str(sink, "name")?;
+    if let Err(e) = check_name(&name) {
+        sink.error(o.value_mark("name"), &o.at("name"), e);
+    }
+    let mut ng = if managed {
+        NodegroupSpec::managed(&name)
+    } else {
+        NodegroupSpec::self_managed(&name)
+    };
+    instances::instance_types(sink, &o, managed, &mut ng);
+    scaling(sink, &o, &mut ng);
+    if let Some(labels) = o.string_map(sink, "labels") {
+        ng.labels = labels;
+    }
+    if let Some(t) = o.get("taints") {
+        ng.taints = taints::taints(sink, t, &o.at("taints"), managed);
+    }
+    if let Some(u) = o.get("updateConfig") {
+        if !managed {
+            sink.warn(o.key_mark("updateConfig"), &o.at("updateConfig"), "eksctl has no updateConfig for self-managed nodeGroups; the lab uses it for its own rolling replacements");
+        }
+        if let Some(cfg) = update_config(sink, u, &o.at("updateConfig")) {
+            ng.update_config = cfg;
+        }
+    }
+    if let Some(v) = o.u64(sink, "volumeSize") {
+        if v == 0 {
+            sink.error(
+                o.value_mark("volumeSize"),
+                &o.at("volumeSize"),
+                "must be at least 1 (GiB)",
+            );
+        } else {
+            ng.volume_size_gib = v;
+        }
+    }
+    one_of(sink, &o, "volumeType", VOLUME_TYPES, &mut ng.volume_type);
+    one_of(sink, &o, "amiFamily", AMI_FAMILIES, &mut ng.ami_family);
+    if let Some(p) = o.bool(sink, "privateNetworking") {
+        ng.private_networking = p;
+    }
+    if let Some(m) = o.u64(sink, "maxPodsPerNode") {
+        if m == 0 {
+            sink.error(
+                o.value_mark("maxPodsPerNode"),
+                &o.at("maxPodsPerNode"),
+                "must be at least 1",
+            );
+        } else {
+            ng.max_pods_per_node = Some(m);
+        }
+    }
+    for (p, n) in o.seq(sink, "availabilityZones") {
+        let Some(z) = string(sink, n, &p) else {
+            continue;
+        };
+        if cluster.zones.contains(&z) {
+            ng.zones.push(z);
+        } else {
+            sink.error(
+                n.mark(),
+                &p,
+                format!(
+                    "{z:?} is not one of the cluster's availabilityZones ({})",
+                    cluster.zones.join(", ")
+                ),
+            );
+        }
+    }
+    if let Some(v) = o.get("releaseVersion")
+        && let Some(version) = super::parse_version(sink, v, &o.at("releaseVersion"))
+    {
+        if version > cluster.version {
+            sink.error(v.mark(), &o.at("releaseVersion"), format!("kubelet {version} would be newer than the control plane {}; nodes may not be newer than the API server", cluster.version));
+        } else {
+            ng.version = Some(version);
+        }
+    }
+    if let Some(s) = o.bool(sink, "spot") {
+        if !managed {
+            sink.warn(o.key_mark("spot"), &o.at("spot"), "eksctl's self-managed nodeGroups have no spot field (use instancesDistribution with onDemandPercentageAboveBaseCapacity: 0); the lab reads it as that");
+        }
+        ng.spot = ng.spot || s;
+    }
+    (sink.error_count() == before).then_some(ng)
+}
+
+fn one_of(sink: &mut Sink, o: &Obj<'_>, key: &str, allowed: &[&str], target: &mut String) {
+    let Some(v) = o.str(sink, key) else { return };
+    if allowed.contains(&v.as_str()) {
+        *target = v;
+    } else {
+        sink.error(
+            o.value_mark(key),
+            &o.at(key),
+            format!("invalid value {v:?}: use one of {}", allowed.join(", ")),
+        );
+    }
+}
+
+fn scaling(sink: &mut Sink, o: &Obj<'_>, ng: &mut NodegroupSpec) {
+    let d = o.u64(sink, "desiredCapacity");
+    let mn = o.u64(sink, "minSize");
+    let mx = o.u64(sink, "maxSize");
+    let (min, desired, max) = sizes(d, mn, mx);
+    let at = |k: &str| (o.value_mark(k), o.at(k));
+    if min > max {
+        let (mark, path) = at(if mn.is_some() { "minSize" } else { "maxSize" });
+        sink.error(
+            mark,
+            &path,
+            format!("minSize ({min}) must be less than or equal to maxSize ({max})"),
+        );
+    } else if desired < min || desired > max {
+        let key = if d.is_some() {
+            "desiredCapacity"
+        } else if desired > max {
+            "maxSize"
+        } else {
+            "minSize"
+        };
+        let (mark, path) = at(key);
+        sink.error(
+            mark,
+            &path,
+            format!(
+                "desiredCapacity ({desired}) must be between minSize ({min}) and maxSize ({max})"
+            ),
+        );
+    } else if max > MAX_NODES_PER_MANAGED_NODEGROUP {
+        let (mark, path) = at("maxSize");
+        sink.error(mark, &path, format!("maxSize ({max}) exceeds the quota of {MAX_NODES_PER_MANAGED_NODEGROUP} nodes per node group"));
+    }
+    ng.min_size = min;
+    ng.desired_capacity = desired;
+    ng.max_size = max;
+}
+
+fn update_config(sink: &mut Sink, node: &Node, path: &str) -> Option<NodegroupUpdateConfig> {
+    let u = obj(
+        sink,
+        node,
+        path,
+        &Fields::known(&["maxUnavailable", "maxUnavailablePercentage"]),
+    )?;
+    let n = u.u64(sink, "maxUnavailable");
+    let p = u.u64(sink, "maxUnavailablePercentage");
+    let range = |sink: &mut Sink, key: &str, v: u64| {
+        if (1..=100).contains(&v) {
+            true
+        } else {
+            sink.error(
+                u.value_mark(key),
+                &u.at(key),
+                format!("must be between 1 and 100, got {v}"),
+            );
+            false
+        }
+    };
+    match (n, p) {
+        (Some(_), Some(_)) => {
+            sink.error(
+                u.key_mark("maxUnavailablePercentage"),
+                &u.path,
+                "set exactly one of maxUnavailable and maxUnavailablePercentage",
+            );
+            None
+        }
+        (Some(v), None) => {
+            range(sink, "maxUnavailable", v).then_some(NodegroupUpdateConfig::MaxUnavailable(v))
+        }
+        (None, Some(v)) => range(sink, "maxUnavailablePercentage", v)
+            .then_some(NodegroupUpdateConfig::MaxUnavailablePercentage(v)),
+        (None, None) => {
+            if !u.has("maxUnavailable") && !u.has("maxUnavailablePercentage") {
+                sink.error(
+                    u.mark,
+                    &u.path,
+                    "set exactly one of maxUnavailable and maxUnavailablePercentage",
+                );
+            }
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::yaml::parse_stream;
+    use crate::sim::api::{Taint, TaintEffect};
+
+    fn ng(text: &str, managed: bool) -> (Option<NodegroupSpec>, Sink) {
+        let root = parse_stream(text, 10)
+            .unwrap()
+            .documents
+            .remove(0)
+            .root
+            .unwrap();
+        let mut sink = Sink {
+            document: 1,
+            ..Sink::default()
+        };
+        let out = decode(
+            &mut sink,
+            &root,
+            "managedNodeGroups[0]",
+            managed,
+            &ClusterSpec::default(),
+        );
+        (out, sink)
+    }
+
+    #[test]
+    fn size_defaults_follow_eksctl() {
+        assert_eq!(sizes(None, None, None), (2, 2, 2));
+        assert_eq!(sizes(Some(5), None, None), (5, 5, 5));
+        assert_eq!(sizes(None, Some(1), Some(4)), (1, 1, 4));
+        assert_eq!(sizes(Some(3), Some(1), None), (1, 3, 3));
+        assert_eq!(sizes(None, None, Some(1)), (1, 1, 1));
+        assert_eq!(sizes(Some(5), None, Some(3)), (3, 5, 3));
+    }
+
+    #[test]
+    fn managed_group_fields() {
+        let (g, sink) = ng(
+            "name: web\ninstanceTypes: [m5.large, m5.xlarge]\nspot: true\nminSize: 1\nmaxSize: 5\nlabels: {role: web}\ntaints:\n  - {key: dedicated, value: web, effect: NoSchedule}\nupdateConfig: {maxUnavailablePercentage: 33}\nvolumeSize: 50\nreleaseVersion: \"1.33\"\niam: {withAddonPolicies: {autoScaler: true}}\n",
+            true,
+        );
+        let g = g.unwrap();
+        assert_eq!(g.instance_types, ["m5.large", "m5.xlarge"]);
+        assert!(g.spot);
+        assert_eq!((g.min_size, g.desired_capacity, g.max_size), (1, 1, 5));
+        assert_eq!(
+            g.taints,
+            [Taint::new("dedicated", "web", TaintEffect::NoSchedule)]
+        );
+        assert_eq!(
+            g.update_config,
+            NodegroupUpdateConfig::MaxUnavailablePercentage(33)
+        );
+        assert_eq!(g.volume_size_gib, 50);
+        assert_eq!(
+            g.version,
+            Some(crate::sim::catalog::KubernetesVersion::new(33))
+        );
+        assert_eq!(sink.diags.len(), 1);
+        assert_eq!(sink.diags[0].path, "managedNodeGroups[0].iam");
+    }
+
+    #[test]
+    fn self_managed_groups_take_legacy_taints_and_instances_distribution() {
+        let (g, sink) = ng(
+            "name: batch\ninstancesDistribution:\n  instanceTypes: [c5.large, c5.xlarge]\n  onDemandBaseCapacity: 0\n  onDemandPercentageAboveBaseCapacity: 0\ntaints:\n  dedicated: \"batch:NoSchedule\"\n",
+            false,
+        );
+        assert!(sink.diags.is_empty(), "{:?}", sink.diags);
+        let g = g.unwrap();
+        assert!(g.spot);
+        assert_eq!(g.instance_types, ["c5.large", "c5.xlarge"]);
+        assert_eq!(
+            g.taints,
+            [Taint::new("dedicated", "batch", TaintEffect::NoSchedule)]
+        );
+    }
+
+    #[test]
+    fn errors_are_positioned_at_the_field() {
+        let (g, sink) = ng(
+            "name: web\ninstanceType: m5.larg\nminSize: 3\nmaxSize: 2\n",
+            true,
+        );
+        assert!(g.is_none());
+        let got: Vec<(usize, usize, &str)> = sink
+            .diags
+            .iter()
+            .map(|d| (d.line, d.column, d.path.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (2, 15, "managedNodeGroups[0].instanceType"),
+                (3, 10, "managedNodeGroups[0].minSize")
+            ]
+        );
+        assert!(sink.diags[0].message.contains("did you mean \"m5.large\""));
+        assert_eq!(
+            sink.diags[1].message,
+            "minSize (3) must be less than or equal to maxSize (2)"
+        );
+        let (_, sink) = ng(
+            "name: web\ninstanceType: m5.large\ninstanceTypes: [m5.large]\n",
+            true,
+        );
+        assert_eq!(
+            sink.diags[0].message,
+            "instanceType and instanceTypes cannot both be set"
+        );
+        assert_eq!((sink.diags[0].line, sink.diags[0].column), (3, 1));
+    }
+
+    #[test]
+    fn update_config_needs_exactly_one_field() {
+        let (_, sink) = ng(
+            "name: web\nupdateConfig: {maxUnavailable: 1, maxUnavailablePercentage: 10}\n",
+            true,
+        );
+        assert!(sink.diags[0].message.contains("exactly one"));
+        let (_, sink) = ng("name: web\nupdateConfig: {maxUnavailable: 0}\n", true);
+        assert!(sink.diags[0].message.contains("between 1 and 100"));
+    }
+}

@@ -1,0 +1,363 @@
+//! The lab's own document (`ekslab.dev/v1alpha1`, kind `Lab`): seed, duration, start date,
+//! settings and the timeline of commands.
+//!
+//! A timeline entry runs at `at` after the lab starts and holds exactly one action: `run` (one
+//! kubectl or eksctl line), `apply` (an inline manifest), or, for changes no single command
+//! line can express, `managedNodeGroup`, `nodeGroup` or `fargateProfile` (an eksctl entry, as
+//! `eksctl create ... -f` would read it).
+
+use super::command_line::{CommandContext, parse_command};
+use super::decode::{Fields, Obj, Sink, join, obj};
+use super::eksctl::{fargate, nodegroup, parse_version};
+use super::manifest::{self, Class};
+use super::yaml::Node;
+use crate::sim::clock::{Date, SimDuration};
+use crate::sim::command::Command;
+use crate::sim::eks::NodegroupKind;
+use crate::sim::rng::Delay;
+use crate::sim::spec::{AddonManagement, Delays, LabSpec, Manifest, TimelineEntry};
+
+/// The apiVersion and kind of the lab document.
+pub const API_VERSION: &str = "ekslab.dev/v1alpha1";
+pub const KIND: &str = "Lab";
+
+const SPEC: Fields = Fields::known(&[
+    "seed",
+    "duration",
+    "startDate",
+    "spotDiscountPercent",
+    "skipClusterCreation",
+    "timeline",
+    "delays",
+    "addonManagement",
+    "nodegroupVersions",
+]);
+
+/// The fields of a timeline entry: `at` and the action keys.
+const ENTRY: Fields = Fields::known(&[
+    "at",
+    "run",
+    "apply",
+    "managedNodeGroup",
+    "nodeGroup",
+    "fargateProfile",
+]);
+/// The timeline action keys.
+const ACTIONS: &[&str] = &[
+    "run",
+    "apply",
+    "managedNodeGroup",
+    "nodeGroup",
+    "fargateProfile",
+];
+
+/// Names of the lifecycle delays, as the `delays` mapping spells them.
+pub const DELAY_NAMES: [&str; 10] = [
+    "clusterCreate",
+    "instanceRunning",
+    "nodeRegister",
+    "nodeReady",
+    "imagePull",
+    "containerStart",
+    "fargateProvision",
+    "fargateProfileCreate",
+    "nodegroupCreate",
+    "instanceShutdown",
+];
+
+/// The delays in `DELAY_NAMES` order.
+pub fn delays_mut(d: &mut Delays) -> [&mut Delay; 10] {
+    [
+        &mut d.cluster_create,
+        &mut d.instance_running,
+        &mut d.node_register,
+        &mut d.node_ready,
+        &mut d.image_pull,
+        &mut d.container_start,
+        &mut d.fargate_provision,
+        &mut d.fargate_profile_create,
+        &mut d.nodegroup_create,
+        &mut d.instance_shutdown,
+    ]
+}
+
+/// The text a timeline entry gets when it is not a command line: what the learner would have
+/// typed, with the object it creates.
+pub fn structured_text(cmd: &Command) -> Option<String> {
+    Some(match cmd {
+        Command::Apply(m) => format!("kubectl apply -f - ({}/{})", m.kind().as_str(), m.name()),
+        Command::CreateNodegroup(ng) => {
+            let list = if ng.kind == NodegroupKind::Managed {
+                "managedNodeGroups"
+            } else {
+                "nodeGroups"
+            };
+            format!("eksctl create nodegroup -f - ({list}/{})", ng.name)
+        }
+        Command::CreateFargateProfile(fp) => format!(
+            "eksctl create fargateprofile -f - (fargateProfiles/{})",
+            fp.name
+        ),
+        _ => return None,
+    })
+}
+
+/// Decodes the `Lab` document into `spec` (whose cluster and node groups are already read).
+pub(crate) fn decode(sink: &mut Sink, root: &Node, spec: &mut LabSpec) {
+    let Some(top) = obj(
+        sink,
+        root,
+        "",
+        &Fields::known(&["apiVersion", "kind", "metadata", "spec"]),
+    ) else {
+        return;
+    };
+    match top.obj(sink, "metadata", &Fields::known(&["name", "description"])) {
+        Some(m) => {
+            m.req_str(sink, "name");
+            m.str(sink, "description");
+        }
+        None => sink.error(
+            top.mark,
+            "metadata.name",
+            "required field is missing: the lab needs a name",
+        ),
+    }
+    let Some(s) = top.obj(sink, "spec", &SPEC) else {
+        return;
+    };
+    if let Some(seed) = s.u64(sink, "seed") {
+        spec.seed = seed;
+    }
+    if let Some(d) = s.duration(sink, "duration") {
+        if d == SimDuration::ZERO {
+            sink.error(
+                s.value_mark("duration"),
+                &s.at("duration"),
+                "must be longer than zero",
+            );
+        } else {
+            spec.duration = Some(d);
+        }
+    }
+    if let Some(text) = s
+        .get("startDate")
+        .and_then(|n| super::decode::scalar_text(sink, n, &s.at("startDate")))
+    {
+        match Date::parse(&text) {
+            Ok(d) => spec.start_date = d,
+            Err(e) => sink.error(s.value_mark("startDate"), &s.at("startDate"), e),
+        }
+    }
+    if let Some(p) = s.u64(sink, "spotDiscountPercent") {
+        if p > 100 {
+            sink.error(
+                s.value_mark("spotDiscountPercent"),
+                &s.at("spotDiscountPercent"),
+                format!("must be between 0 and 100, got {p}"),
+            );
+        } else {
+            spec.settings.spot_discount_percent = p;
+        }
+    }
+    if let Some(b) = s.bool(sink, "skipClusterCreation") {
+        spec.settings.skip_cluster_creation = b;
+    }
+    if let Some(m) = s.str(sink, "addonManagement") {
+        match m.as_str() {
+            "EksManaged" => spec.cluster.addon_management = AddonManagement::EksManaged,
+            "SelfManaged" => spec.cluster.addon_management = AddonManagement::SelfManaged,
+            other => sink.error(
+                s.value_mark("addonManagement"),
+                &s.at("addonManagement"),
+                format!("invalid value {other:?}: use EksManaged or SelfManaged"),
+            ),
+        }
+    }
+    delays(sink, &s, &mut spec.settings.delays);
+    nodegroup_versions(sink, &s, spec);
+    for (p, n) in s.seq(sink, "timeline") {
+        if let Some(entry) = timeline_entry(sink, n, &p, spec) {
+            if spec.duration.is_some_and(|d| entry.at > d) {
+                sink.warn(
+                    n.mark(),
+                    &join(&p, "at"),
+                    format!(
+                        "runs at {} after the lab's duration; it will never run",
+                        super::export::duration_text(entry.at)
+                    ),
+                );
+            }
+            spec.timeline.push(entry);
+        }
+    }
+}
+
+fn delays(sink: &mut Sink, s: &Obj<'_>, delays: &mut Delays) {
+    let Some(d) = s.obj(sink, "delays", &Fields::known(&DELAY_NAMES)) else {
+        return;
+    };
+    for (name, slot) in DELAY_NAMES.iter().zip(delays_mut(delays)) {
+        let Some(o) = d.obj(sink, name, &Fields::known(&["base", "jitter"])) else {
+            continue;
+        };
+        if let Some(b) = o.duration(sink, "base") {
+            slot.base = b;
+        }
+        if let Some(j) = o.duration(sink, "jitter") {
+            slot.jitter = j;
+        }
+    }
+}
+
+fn nodegroup_versions(sink: &mut Sink, s: &Obj<'_>, spec: &mut LabSpec) {
+    let Some(node) = s.get("nodegroupVersions") else {
+        return;
+    };
+    let path = s.at("nodegroupVersions");
+    let Node::Map { entries, .. } = node else {
+        sink.error(
+            node.mark(),
+            &path,
+            format!(
+                "expected a mapping of node group names to versions, got {}",
+                node.describe()
+            ),
+        );
+        return;
+    };
+    for (k, v) in entries {
+        let p = join(&path, &k.text);
+        let Some(version) = parse_version(sink, v, &p) else {
+            continue;
+        };
+        let cluster = spec.cluster.version;
+        let Some(ng) = spec.nodegroups.iter_mut().find(|n| n.name == k.text) else {
+            sink.error(
+                k.mark,
+                &p,
+                format!("no node group named {:?} in the ClusterConfig", k.text),
+            );
+            continue;
+        };
+        if version > cluster {
+            sink.error(
+                v.mark(),
+                &p,
+                format!("kubelet {version} would be newer than the control plane {cluster}"),
+            );
+        } else if ng.version.is_some_and(|old| old != version) {
+            sink.error(
+                v.mark(),
+                &p,
+                "conflicts with the node group's releaseVersion",
+            );
+        } else {
+            ng.version = Some(version);
+        }
+    }
+}
+
+fn timeline_entry(
+    sink: &mut Sink,
+    node: &Node,
+    path: &str,
+    spec: &LabSpec,
+) -> Option<TimelineEntry> {
+    let o = obj(sink, node, path, &ENTRY)?;
+    let at = if o.has("at") {
+        o.duration(sink, "at")
+    } else {
+        sink.error(
+            o.mark,
+            &o.at("at"),
+            "required field is missing: when the command runs, e.g. 30m",
+        );
+        None
+    };
+    let present: Vec<&str> = ACTIONS.iter().copied().filter(|a| o.has(a)).collect();
+    let [action] = present.as_slice() else {
+        sink.error(
+            o.mark,
+            path,
+            format!(
+                "a timeline entry needs exactly one of {}",
+                ACTIONS.join(", ")
+            ),
+        );
+        return None;
+    };
+    let value = o.get(action)?;
+    let vpath = o.at(action);
+    let ctx = CommandContext::new(spec.cluster.name.clone());
+    let command = match *action {
+        "run" => {
+            let line = super::decode::string(sink, value, &vpath)?;
+            match parse_command(&line, &ctx) {
+                Ok(cmd) => {
+                    return at.map(|at| TimelineEntry {
+                        at,
+                        command: cmd,
+                        text: line.trim().to_string(),
+                    });
+                }
+                Err(e) => {
+                    sink.error(value.mark(), &vpath, e);
+                    return None;
+                }
+            }
+        }
+        "apply" => Command::Apply(inline_manifest(sink, value, &vpath)?),
+        "fargateProfile" => {
+            Command::CreateFargateProfile(fargate::decode_fargate_profile(sink, value, &vpath)?)
+        }
+        group => Command::CreateNodegroup(nodegroup::decode(
+            sink,
+            value,
+            &vpath,
+            group == "managedNodeGroup",
+            &spec.cluster,
+        )?),
+    };
+    let text = structured_text(&command)?;
+    Some(TimelineEntry {
+        at: at?,
+        command,
+        text,
+    })
+}
+
+/// An inline manifest of a kind the lab models.
+fn inline_manifest(sink: &mut Sink, node: &Node, path: &str) -> Option<Manifest> {
+    let o = obj(
+        sink,
+        node,
+        path,
+        &Fields {
+            known: &["apiVersion", "kind", "metadata", "spec"],
+            unmodelled: &[],
+            silent: &["status"],
+        },
+    )?;
+    let api_version = o.req_str(sink, "apiVersion")?;
+    let kind = o.req_str(sink, "kind")?;
+    match manifest::classify(&api_version, &kind) {
+        Class::Modelled => manifest::decode(sink, node, path, &kind),
+        Class::WrongVersion(v) => {
+            sink.error(
+                o.value_mark("apiVersion"),
+                &o.at("apiVersion"),
+                format!("no matches for kind {kind:?} in version {api_version:?} (use {v})"),
+            );
+            None
+        }
+        Class::Unmodelled | Class::Unknown => {
+            sink.error(
+                o.value_mark("kind"),
+                &o.at("kind"),
+                format!("kind {kind} is not modelled by the lab, so the timeline cannot apply it"),
+            );
+            None
+        }
+    }
+}

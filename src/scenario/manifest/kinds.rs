@@ -1,0 +1,343 @@
+//! The kinds the lab models, decoded from a manifest mapping: Namespace, Deployment,
+//! DaemonSet, Job, PodDisruptionBudget and Pod, with Kubernetes' defaults and validation.
+
+use super::{label_selector, metadata};
+use crate::scenario::decode::{Fields, Obj, Sink, join, obj};
+use crate::scenario::pod::{self, Owner};
+use crate::scenario::yaml::Node;
+use crate::sim::api::pod::PodLab;
+use crate::sim::api::{
+    DaemonSet, Deployment, DeploymentSpec, DeploymentStatus, DeploymentStrategy, IntOrPercent, Job,
+    JobSpec, JobStatus, LabelSelector, Namespace, Pod, PodDisruptionBudget,
+    PodDisruptionBudgetSpec, PodDisruptionBudgetStatus, PodStatus,
+};
+use crate::sim::spec::Manifest;
+use std::collections::BTreeMap;
+
+/// A `spec.selector` that must select the template's labels (Deployments and DaemonSets).
+fn workload_selector(
+    sink: &mut Sink,
+    spec: &Obj<'_>,
+    labels: &BTreeMap<String, String>,
+    kind: &str,
+) -> Option<LabelSelector> {
+    let Some(node) = spec.get("selector") else {
+        sink.error(spec.mark, &spec.at("selector"), "Required value");
+        return None;
+    };
+    let sel = label_selector(sink, node, &spec.at("selector"))?;
+    if sel.is_empty() {
+        sink.error(
+            node.mark(),
+            &spec.at("selector"),
+            format!("Invalid value: empty selector is invalid for {kind}"),
+        );
+        return None;
+    }
+    if !sel.matches(labels) {
+        let t = spec.get("template");
+        let mark = t
+            .and_then(|t| t.lookup("metadata.labels"))
+            .or(t)
+            .map_or(spec.mark, Node::mark);
+        sink.error(
+            mark,
+            &join(&spec.at("template"), "metadata.labels"),
+            "Invalid value: `selector` does not match template `labels`",
+        );
+        return None;
+    }
+    Some(sel)
+}
+
+/// Decodes a modelled manifest; `path` prefixes every message (empty for a whole document).
+pub(crate) fn decode(sink: &mut Sink, node: &Node, path: &str, kind: &str) -> Option<Manifest> {
+    let before = sink.error_count();
+    let top = obj(
+        sink,
+        node,
+        path,
+        &Fields {
+            known: &["apiVersion", "kind", "metadata", "spec"],
+            unmodelled: &[],
+            silent: &["status"],
+        },
+    )?;
+    let namespaced = kind != "Namespace";
+    let meta = metadata(sink, &top, namespaced);
+    let spec_fields =
+        |known: &'static [&'static str], unmodelled: &'static [&'static str]| Fields {
+            known,
+            unmodelled,
+            silent: &[],
+        };
+    let spec = |sink: &mut Sink, fields: &Fields| -> Option<Obj<'_>> {
+        if top.has("spec") {
+            top.obj(sink, "spec", fields)
+        } else {
+            sink.error(top.mark, &top.at("spec"), "required field is missing");
+            None
+        }
+    };
+    let manifest = match kind {
+        "Namespace" => {
+            top.obj(sink, "spec", &spec_fields(&[], &["finalizers"]));
+            Manifest::Namespace(Namespace { meta: meta? })
+        }
+        "Deployment" => {
+            let s = spec(
+                sink,
+                &spec_fields(
+                    &[
+                        "replicas",
+                        "selector",
+                        "template",
+                        "strategy",
+                        "minReadySeconds",
+                        "paused",
+                    ],
+                    &["revisionHistoryLimit", "progressDeadlineSeconds"],
+                ),
+            )?;
+            let template = required_template(sink, &s, Owner::Deployment)?;
+            let selector = workload_selector(sink, &s, &template.labels, "deployment")?;
+            let strategy = strategy(sink, &s)?;
+            let replicas = s.u64(sink, "replicas").unwrap_or(1);
+            let min_ready_seconds = s.u64(sink, "minReadySeconds").unwrap_or(0);
+            let paused = s.bool(sink, "paused").unwrap_or(false);
+            Manifest::Deployment(Deployment {
+                meta: meta?,
+                spec: DeploymentSpec {
+                    replicas,
+                    selector,
+                    template,
+                    strategy,
+                    min_ready_seconds,
+                    paused,
+                },
+                status: DeploymentStatus::default(),
+            })
+        }
+        "DaemonSet" => {
+            let s = spec(
+                sink,
+                &spec_fields(
+                    &["selector", "template"],
+                    &["updateStrategy", "minReadySeconds", "revisionHistoryLimit"],
+                ),
+            )?;
+            let template = required_template(sink, &s, Owner::DaemonSet)?;
+            let selector = workload_selector(sink, &s, &template.labels, "daemonset")?;
+            Manifest::DaemonSet(DaemonSet {
+                meta: meta?,
+                selector,
+                template,
+                desired_number_scheduled: 0,
+                current_number_scheduled: 0,
+                number_ready: 0,
+            })
+        }
+        "Job" => {
+            let s = spec(
+                sink,
+                &spec_fields(
+                    &[
+                        "completions",
+                        "parallelism",
+                        "backoffLimit",
+                        "ttlSecondsAfterFinished",
+                        "template",
+                    ],
+                    &[
+                        "activeDeadlineSeconds",
+                        "completionMode",
+                        "suspend",
+                        "podFailurePolicy",
+                        "backoffLimitPerIndex",
+                        "maxFailedIndexes",
+                        "podReplacementPolicy",
+                        "successPolicy",
+                        "managedBy",
+                        "selector",
+                        "manualSelector",
+                    ],
+                ),
+            )?;
+            let mut meta = meta?;
+            let mut template = required_template(sink, &s, Owner::Job)?;
+            let meta_mark = top
+                .get("metadata")
+                .and_then(|m| m.lookup("annotations"))
+                .map_or(top.mark, Node::mark);
+            let tpl_mark = s
+                .get("template")
+                .and_then(|t| t.lookup("metadata.annotations"))
+                .map_or(s.mark, Node::mark);
+            let from_job = pod::take_run_duration(
+                sink,
+                &mut meta.annotations,
+                meta_mark,
+                "metadata.annotations",
+            );
+            let from_template = pod::take_run_duration(
+                sink,
+                &mut template.annotations,
+                tpl_mark,
+                &join(&s.at("template"), "metadata.annotations"),
+            );
+            let run_for = from_job
+                .or(from_template)
+                .unwrap_or_else(|| pod::derived_run_for(&template));
+            let positive = |sink: &mut Sink, key: &str, default: u64| {
+                let v = s.u64(sink, key).unwrap_or(default);
+                if v == 0 {
+                    sink.error(
+                        s.value_mark(key),
+                        &s.at(key),
+                        "must be greater than or equal to 1",
+                    );
+                }
+                v
+            };
+            let completions = positive(sink, "completions", 1);
+            let parallelism = positive(sink, "parallelism", 1);
+            Manifest::Job(Job {
+                meta,
+                spec: JobSpec {
+                    completions,
+                    parallelism,
+                    backoff_limit: s.u64(sink, "backoffLimit").unwrap_or(6),
+                    template,
+                    ttl_seconds_after_finished: s.u64(sink, "ttlSecondsAfterFinished"),
+                    run_for_ms: run_for.as_millis(),
+                },
+                status: JobStatus::default(),
+            })
+        }
+        "PodDisruptionBudget" => {
+            let s = spec(
+                sink,
+                &spec_fields(
+                    &["minAvailable", "maxUnavailable", "selector"],
+                    &["unhealthyPodEvictionPolicy"],
+                ),
+            )?;
+            let min_available = s.int_or_percent(sink, "minAvailable");
+            let max_unavailable = s.int_or_percent(sink, "maxUnavailable");
+            if s.has("minAvailable") == s.has("maxUnavailable") {
+                sink.error(
+                    s.mark,
+                    &s.path,
+                    "set exactly one of minAvailable and maxUnavailable",
+                );
+                return None;
+            }
+            let Some(sel) = s.get("selector") else {
+                sink.error(s.mark, &s.at("selector"), "required field is missing: a PodDisruptionBudget without a selector protects no pods");
+                return None;
+            };
+            let selector = label_selector(sink, sel, &s.at("selector"))?;
+            Manifest::PodDisruptionBudget(PodDisruptionBudget {
+                meta: meta?,
+                spec: PodDisruptionBudgetSpec {
+                    min_available,
+                    max_unavailable,
+                    selector,
+                },
+                status: PodDisruptionBudgetStatus::default(),
+            })
+        }
+        "Pod" => {
+            let spec_node = top.get("spec");
+            let Some(spec_node) = spec_node else {
+                sink.error(top.mark, &top.at("spec"), "required field is missing");
+                return None;
+            };
+            let spec = pod::pod_spec(sink, spec_node, &top.at("spec"), Owner::Pod)?;
+            Manifest::Pod(Pod {
+                meta: meta?,
+                spec,
+                status: PodStatus::default(),
+                lab: PodLab::default(),
+            })
+        }
+        other => {
+            sink.error(
+                top.mark,
+                &top.at("kind"),
+                format!("kind {other:?} is not modelled by the lab"),
+            );
+            return None;
+        }
+    };
+    (sink.error_count() == before).then_some(manifest)
+}
+
+fn required_template(
+    sink: &mut Sink,
+    s: &Obj<'_>,
+    owner: Owner,
+) -> Option<crate::sim::api::PodTemplateSpec> {
+    let Some(t) = s.get("template") else {
+        sink.error(s.mark, &s.at("template"), "required field is missing");
+        return None;
+    };
+    pod::template(sink, t, &s.at("template"), owner)
+}
+
+fn strategy(sink: &mut Sink, s: &Obj<'_>) -> Option<DeploymentStrategy> {
+    let Some(st) = s.obj(sink, "strategy", &Fields::known(&["type", "rollingUpdate"])) else {
+        return Some(DeploymentStrategy::default());
+    };
+    let kind = st
+        .str(sink, "type")
+        .unwrap_or_else(|| "RollingUpdate".to_string());
+    match kind.as_str() {
+        "Recreate" => {
+            if st.has("rollingUpdate") {
+                sink.error(
+                    st.key_mark("rollingUpdate"),
+                    &st.at("rollingUpdate"),
+                    "Forbidden: may not be specified when strategy `type` is 'Recreate'",
+                );
+                return None;
+            }
+            Some(DeploymentStrategy::Recreate)
+        }
+        "RollingUpdate" => {
+            let ru = st.obj(
+                sink,
+                "rollingUpdate",
+                &Fields::known(&["maxSurge", "maxUnavailable"]),
+            );
+            let get = |sink: &mut Sink, key: &str| {
+                ru.as_ref()
+                    .and_then(|r| r.int_or_percent(sink, key))
+                    .unwrap_or(IntOrPercent::Percent(25))
+            };
+            let max_surge = get(sink, "maxSurge");
+            let max_unavailable = get(sink, "maxUnavailable");
+            let zero =
+                |v: IntOrPercent| matches!(v, IntOrPercent::Int(0) | IntOrPercent::Percent(0));
+            if zero(max_surge) && zero(max_unavailable) {
+                let mark = ru
+                    .as_ref()
+                    .map_or(st.mark, |r| r.value_mark("maxUnavailable"));
+                sink.error(
+                    mark,
+                    &join(&st.at("rollingUpdate"), "maxUnavailable"),
+                    "Invalid value: may not be 0 when `maxSurge` is 0",
+                );
+                return None;
+            }
+            Some(DeploymentStrategy::RollingUpdate {
+                max_surge,
+                max_unavailable,
+            })
+        }
+        other => {
+            sink.error(st.value_mark("type"), &st.at("type"), format!("Unsupported value: {other:?}: supported values: \"Recreate\", \"RollingUpdate\""));
+            None
+        }
+    }
+}
