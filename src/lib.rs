@@ -2,6 +2,7 @@
 //! that describe labs (`scenario`), the JSON report (`report`), and the browser UI (`ui`,
 //! wasm32 only).
 
+pub mod report;
 pub mod scenario;
 pub mod sim;
 #[cfg(target_arch = "wasm32")]

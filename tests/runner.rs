@@ -1,0 +1,254 @@
+//! The facts sheet pinned through the command-line runner: each test writes a scenario file,
+//! runs `ekslab run FILE --json` and reads the numbers back from the report.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use serde_json::Value;
+
+fn scenario_file(name: &str, text: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("runner-scenarios");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("{name}.yaml"));
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn ekslab(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_ekslab"))
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+fn run_json(name: &str, text: &str, extra: &[&str]) -> Value {
+    let path = scenario_file(name, text);
+    let mut args = vec!["run", path.to_str().unwrap(), "--json"];
+    args.extend_from_slice(extra);
+    let (code, out, err) = ekslab(&args);
+    assert_eq!(code, 0, "ekslab failed: {err}");
+    serde_json::from_str(&out).unwrap_or_else(|e| panic!("not JSON ({e}): {out}"))
+}
+
+/// A cluster that is already ACTIVE, with the given node groups and extra documents.
+fn lab(cluster_extra: &str, docs: &str, lab_spec: &str) -> String {
+    format!(
+        "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata:\n  name: lab\n  region: us-east-1\n  version: \"1.34\"\n{cluster_extra}\n{docs}\n---\napiVersion: ekslab.dev/v1alpha1\nkind: Lab\nmetadata:\n  name: test\nspec:\n  seed: 3\n  skipClusterCreation: true\n{lab_spec}\n"
+    )
+}
+
+fn nodes_of<'a>(report: &'a Value, group: &str) -> Vec<&'a Value> {
+    report["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["nodegroup"] == group)
+        .collect()
+}
+
+#[test]
+fn max_pods_follow_the_eni_formula_and_the_managed_cap() {
+    // eks-facts §3: t3.medium 17, m5.large 29, m5.4xlarge 234 (self-managed, uncapped) and 110
+    // in a managed node group.
+    let cluster = "nodeGroups:\n  - {name: sm-t3m, instanceType: t3.medium, desiredCapacity: 1}\n  - {name: sm-m5l, instanceType: m5.large, desiredCapacity: 1}\n  - {name: sm-m54x, instanceType: m5.4xlarge, desiredCapacity: 1}\nmanagedNodeGroups:\n  - {name: mng-m54x, instanceType: m5.4xlarge, desiredCapacity: 1}\n";
+    let r = run_json("max-pods", &lab(cluster, "", "  duration: 10m"), &[]);
+    for (group, pods) in [
+        ("sm-t3m", 17),
+        ("sm-m5l", 29),
+        ("sm-m54x", 234),
+        ("mng-m54x", 110),
+    ] {
+        let n = nodes_of(&r, group);
+        assert_eq!(n.len(), 1, "{group}");
+        assert_eq!(n[0]["max_pods"], pods, "{group}");
+    }
+    assert_eq!(nodes_of(&r, "mng-m54x")[0]["kind"], "managed");
+    assert_eq!(nodes_of(&r, "sm-m54x")[0]["kind"], "self-managed");
+}
+
+#[test]
+fn allocatable_is_capacity_minus_kube_reserved_and_eviction_threshold() {
+    // eks-facts §1.3: m5.large 1930m / 6903Mi; t3.medium 1930m / 3246Mi; a managed m5.4xlarge
+    // reserves memory for its capped 110 pods: 60620 − (11×110+255) − 100 = 59055Mi.
+    let cluster = "nodeGroups:\n  - {name: a, instanceType: m5.large, desiredCapacity: 1}\n  - {name: b, instanceType: t3.medium, desiredCapacity: 1}\nmanagedNodeGroups:\n  - {name: c, instanceType: m5.4xlarge, desiredCapacity: 1}\n";
+    let r = run_json("allocatable", &lab(cluster, "", "  duration: 10m"), &[]);
+    let alloc = |g: &str| {
+        let n = nodes_of(&r, g)[0];
+        (
+            n["cpu_allocatable_m"].as_u64().unwrap(),
+            n["memory_allocatable_mib"].as_u64().unwrap(),
+        )
+    };
+    assert_eq!(alloc("a"), (1930, 6903));
+    assert_eq!(alloc("b"), (1930, 3246));
+    assert_eq!(alloc("c"), (15890, 59055));
+}
+
+#[test]
+fn fargate_rounds_one_vcpu_eight_gb_up_to_two_vcpu_nine_gb() {
+    // eks-facts §2: request 1 vCPU + 8 GB, +256 MB → 2 vCPU / 9 GB; no requests → 0.25/0.5.
+    let cluster = "fargateProfiles:\n  - name: fp\n    selectors:\n      - namespace: batch\n";
+    let docs = "---\napiVersion: v1\nkind: Namespace\nmetadata: {name: batch}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: big, namespace: batch}\nspec:\n  replicas: 1\n  selector: {matchLabels: {app: big}}\n  template:\n    metadata: {labels: {app: big}}\n    spec:\n      containers:\n        - name: big\n          image: busybox:1.37\n          resources:\n            requests: {cpu: \"1\", memory: 8Gi}\n            limits: {cpu: \"1\", memory: 8Gi}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: tiny, namespace: batch}\nspec:\n  replicas: 1\n  selector: {matchLabels: {app: tiny}}\n  template:\n    metadata: {labels: {app: tiny}}\n    spec:\n      containers:\n        - {name: tiny, image: busybox:1.37}\n";
+    let r = run_json("fargate-sizes", &lab(cluster, docs, "  duration: 15m"), &[]);
+    let mut sizes: Vec<String> = r["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["kind"] == "fargate")
+        .map(|n| n["instance_type"].as_str().unwrap().to_string())
+        .collect();
+    sizes.sort();
+    assert_eq!(sizes, ["0.25vCPU 0.5GB", "2vCPU 9GB"]);
+    assert!(r["cost"]["fargate_usd"].as_f64().unwrap() > 0.0);
+    assert_eq!(
+        r["cost"]["ec2_usd"], 0.0,
+        "a Fargate-only cluster runs no EC2"
+    );
+}
+
+#[test]
+fn ec2_bills_at_least_sixty_seconds() {
+    // eks-facts §1.3: per-second billing with a 60 s minimum. The t3.small ($0.0208/h) is
+    // running for 5–15 s when the group is scaled to zero, and is billed 60 s:
+    // 0.0208 × 60 / 3600 = $0.000346 (to the micro-dollar, rounded down).
+    let cluster = "nodeGroups:\n  - {name: ng, instanceType: t3.small, minSize: 0, desiredCapacity: 1, maxSize: 1}\n";
+    let timeline = "  duration: 10m\n  timeline:\n    - at: 25s\n      run: eksctl scale nodegroup --cluster=lab --name=ng --nodes=0\n";
+    let r = run_json("ec2-minimum", &lab(cluster, "", timeline), &[]);
+    assert_eq!(r["cost"]["ec2_usd"], 0.000346);
+    assert_eq!(
+        r["nodes"].as_array().unwrap().len(),
+        0,
+        "the instance is gone"
+    );
+}
+
+#[test]
+fn fargate_bills_at_least_one_minute() {
+    // eks-facts §1.2: per second with a one-minute minimum. A 10 s Job on 0.25 vCPU / 0.5 GB
+    // ($0.0123425/h) whose pod is deleted right after it finishes bills exactly 60 s:
+    // 0.0123425 × 60 / 3600 = $0.000205 (rounded down to the micro-dollar).
+    let cluster = "fargateProfiles:\n  - name: fp\n    selectors:\n      - namespace: batch\n";
+    let docs = "---\napiVersion: v1\nkind: Namespace\nmetadata: {name: batch}\n---\napiVersion: batch/v1\nkind: Job\nmetadata: {name: quick, namespace: batch}\nspec:\n  ttlSecondsAfterFinished: 0\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n        - name: quick\n          image: busybox:1.37\n          command: [\"sh\", \"-c\", \"sleep 10\"]\n";
+    let r = run_json(
+        "fargate-minimum",
+        &lab(cluster, docs, "  duration: 20m"),
+        &[],
+    );
+    assert_eq!(r["cost"]["fargate_usd"], 0.000205);
+    assert!(
+        r["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["reason"] == "Completed" && e["object"] == "job/quick")
+    );
+}
+
+#[test]
+fn control_plane_costs_ten_cents_an_hour_or_sixty_in_extended_support() {
+    // eks-facts §1.1: $0.10 per cluster-hour in standard support; $0.60 in extended support.
+    // On the lab's default date (2026-11-01), 1.34 is in standard support and 1.32 in extended.
+    let r = run_json("cp-standard", &lab("", "", "  duration: 24h"), &[]);
+    assert_eq!(r["cost"]["control_plane_usd"], 2.4);
+    assert_eq!(r["cluster"]["support_status"], "standard support");
+    let extended = lab("", "", "  duration: 24h").replace("version: \"1.34\"", "version: \"1.32\"");
+    let r = run_json("cp-extended", &extended, &[]);
+    assert_eq!(r["cost"]["control_plane_usd"], 14.4);
+    assert_eq!(r["cluster"]["support_status"], "extended support");
+}
+
+#[test]
+fn pods_that_do_not_fit_stay_pending_with_the_upstream_message() {
+    let cluster = "nodeGroups:\n  - {name: ng, instanceType: t3.medium, desiredCapacity: 1}\n";
+    let docs = "---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: hog}\nspec:\n  replicas: 3\n  selector: {matchLabels: {app: hog}}\n  template:\n    metadata: {labels: {app: hog}}\n    spec:\n      containers:\n        - name: hog\n          image: busybox:1.37\n          resources: {requests: {cpu: \"1\", memory: 256Mi}}\n";
+    let r = run_json("pending", &lab(cluster, docs, "  duration: 15m"), &[]);
+    assert_eq!(r["pods"]["Pending"], 2);
+    let msg = "0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.";
+    let hits = r["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["reason"] == "FailedScheduling" && e["message"] == msg)
+        .count();
+    assert_eq!(
+        hits, 2,
+        "each pending pod got the upstream FailedScheduling message"
+    );
+}
+
+#[test]
+fn same_file_and_seed_give_byte_identical_reports_and_flags_override_the_file() {
+    let cluster =
+        "managedNodeGroups:\n  - {name: ng, instanceType: m5.large, desiredCapacity: 2}\n";
+    let path = scenario_file("identical", &lab(cluster, "", "  duration: 30m"));
+    let p = path.to_str().unwrap();
+    let (_, a, _) = ekslab(&["run", p, "--json"]);
+    let (_, b, _) = ekslab(&["run", p, "--json"]);
+    assert!(!a.is_empty());
+    assert_eq!(a, b, "two runs of the same file differ");
+    let (_, c, _) = ekslab(&["run", p, "--json", "--seed", "99"]);
+    let (va, vc): (Value, Value) = (
+        serde_json::from_str(&a).unwrap(),
+        serde_json::from_str(&c).unwrap(),
+    );
+    assert_eq!(va["seed"], 3);
+    assert_eq!(vc["seed"], 99);
+    assert_ne!(
+        va["event_digest"], vc["event_digest"],
+        "another seed, other node names and timings"
+    );
+    let (_, d, _) = ekslab(&["run", p, "--json", "--duration", "2h"]);
+    let vd: Value = serde_json::from_str(&d).unwrap();
+    assert_eq!(va["duration_s"], 1800);
+    assert_eq!(vd["duration_s"], 7200);
+    assert_eq!(
+        vd["timeline"].as_array().unwrap().len(),
+        121,
+        "one sample per simulated minute, plus t=0"
+    );
+}
+
+#[test]
+fn a_file_with_only_a_cluster_config_runs_with_defaults() {
+    let path = scenario_file(
+        "bare",
+        "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata:\n  name: bare\nmanagedNodeGroups:\n  - name: ng-1\n",
+    );
+    let (code, out, err) = ekslab(&["run", path.to_str().unwrap(), "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let r: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(r["duration_s"], 3600, "default duration is one hour");
+    assert_eq!(r["seed"], 1);
+    assert_eq!(r["cluster"]["version"], "1.34", "eksctl's default version");
+    assert_eq!(r["nodegroups"][0]["desired"], 2, "eksctl's default 2/2/2");
+    // Cluster creation takes 10–15 minutes, then the two default m5.large nodes join.
+    assert_eq!(nodes_of(&r, "ng-1").len(), 2);
+    assert!(
+        nodes_of(&r, "ng-1")
+            .iter()
+            .all(|n| n["instance_type"] == "m5.large")
+    );
+}
+
+#[test]
+fn validate_reports_problems_with_positions_and_exits_non_zero() {
+    let path = scenario_file(
+        "invalid",
+        "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata:\n  name: bad\nmanagedNodeGroups:\n  - name: ng-1\n    instanceType: m9.huge\n",
+    );
+    let (code, _, err) = ekslab(&["validate", path.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(err.contains("line 7"), "{err}");
+    assert!(err.contains("m9.huge"), "{err}");
+    let (code, _, err) = ekslab(&["run", "/no/such/file.yaml"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("cannot read"), "{err}");
+    let (code, _, err) = ekslab(&["frobnicate"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("usage"), "{err}");
+}
