@@ -31,3 +31,15 @@ async fn the_app_mounts_and_shows_the_cluster() {
     assert!(html.contains("data-testid=\"sim-clock\""), "clock rendered");
     assert!(html.contains("us-east-1a"), "AZ columns rendered");
 }
+
+#[wasm_bindgen_test]
+fn mixed_example_digest_matches_the_native_golden() {
+    // The same scenario file the native golden test runs, loaded and run in the browser.
+    let text = include_str!("../examples/mixed.yaml");
+    let loaded = eks_lab::scenario::load(text).unwrap();
+    let duration = loaded.spec.duration.unwrap_or(SimDuration::from_hours(1));
+    let mut sim = Simulation::new(loaded.spec).unwrap();
+    sim.run_for(duration);
+    let expected = include_str!("golden/mixed.digest").trim();
+    assert_eq!(format!("{:016x} {}", sim.digest(), sim.events().len()), expected);
+}

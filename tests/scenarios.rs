@@ -1,0 +1,79 @@
+//! Golden event logs: every example scenario, run for its duration, must produce exactly the
+//! event log in `tests/golden/<name>.events` (one event per line, `t+HH:MM:SS Type Reason
+//! kind/name message`). `UPDATE_GOLDEN=1 cargo test --test scenarios` rewrites them after an
+//! intended change; review the diff like code. The digest files are what the browser test
+//! (tests/web.rs) compares its own run against.
+
+use eks_lab::scenario;
+use eks_lab::sim::Simulation;
+use eks_lab::sim::clock::SimDuration;
+
+const EXAMPLES: [&str; 4] = ["managed-nodegroup", "self-managed-nodegroup", "fargate", "mixed"];
+
+fn run(name: &str) -> (String, String) {
+    let path = format!("{}/examples/{name}.yaml", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap();
+    let loaded = scenario::load(&text).unwrap_or_else(|d| panic!("{name}: {d:?}"));
+    let duration = loaded.spec.duration.unwrap_or(SimDuration::from_hours(1));
+    let mut sim = Simulation::new(loaded.spec).unwrap();
+    sim.run_for(duration);
+    let mut log = String::new();
+    for e in sim.events().all() {
+        log.push_str(&e.to_string());
+        log.push('\n');
+    }
+    (log, format!("{:016x} {}\n", sim.digest(), sim.events().len()))
+}
+
+fn check(name: &str) {
+    let dir = format!("{}/tests/golden", env!("CARGO_MANIFEST_DIR"));
+    let (log, digest) = run(name);
+    let events_path = format!("{dir}/{name}.events");
+    let digest_path = format!("{dir}/{name}.digest");
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(&events_path, &log).unwrap();
+        std::fs::write(&digest_path, &digest).unwrap();
+    }
+    let want = std::fs::read_to_string(&events_path).unwrap_or_else(|_| panic!("{events_path} missing: run with UPDATE_GOLDEN=1"));
+    if want != log {
+        let first = want.lines().zip(log.lines()).position(|(a, b)| a != b).unwrap_or(want.lines().count().min(log.lines().count()));
+        panic!(
+            "{name}: event log differs from {events_path} at line {}:\n  want: {}\n  got:  {}",
+            first + 1,
+            want.lines().nth(first).unwrap_or("<end>"),
+            log.lines().nth(first).unwrap_or("<end>")
+        );
+    }
+    assert_eq!(std::fs::read_to_string(&digest_path).unwrap(), digest, "{name}: digest");
+}
+
+#[test]
+fn managed_nodegroup_golden() {
+    check(EXAMPLES[0]);
+}
+
+#[test]
+fn self_managed_nodegroup_golden() {
+    check(EXAMPLES[1]);
+}
+
+#[test]
+fn fargate_golden() {
+    check(EXAMPLES[2]);
+}
+
+#[test]
+fn mixed_golden() {
+    check(EXAMPLES[3]);
+}
+
+#[test]
+fn golden_logs_carry_the_lessons() {
+    // Spot checks that read like the lessons the examples teach.
+    let (log, _) = run("managed-nodegroup");
+    assert!(log.contains("Warning FailedScheduling"), "scaling past capacity leaves pods Pending");
+    assert!(log.contains("Insufficient cpu"), "with the upstream reason");
+    assert!(log.contains("Scaling nodegroup ng-1: desired 2 -> 4"), "then the node group grows");
+    let (log, _) = run("fargate");
+    assert!(log.contains("Successfully assigned") && log.contains("fargate-ip-"), "pods land on Fargate nodes");
+}
