@@ -151,47 +151,54 @@ impl fmt::Display for SimTime {
     }
 }
 
-/// Short human form used in event ages and reports: `45s`, `12m`, `3h5m`, `2d4h`
-/// (kubectl's `duration.HumanDuration` style).
+/// Ages as kubectl prints them: a port of apimachinery's `duration.HumanDuration`
+/// (`45s`, `2m30s`, `150m`, `3h5m`, `30h`, `2d4h`, `8d`, `2y15d`).
 impl fmt::Display for SimDuration {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let s = self.as_secs();
-        if s < 120 {
-            write!(f, "{s}s")
-        } else if s < 600 {
-            let (m, r) = (s / 60, s % 60);
-            if r == 0 {
-                write!(f, "{m}m")
+        let secs = self.as_secs();
+        if secs < 120 {
+            return write!(f, "{secs}s");
+        }
+        let mins = secs / 60;
+        if mins < 10 {
+            let s = secs % 60;
+            return if s == 0 {
+                write!(f, "{mins}m")
             } else {
-                write!(f, "{m}m{r}s")
-            }
-        } else if s < 3 * 3600 {
-            let (h, m) = (s / 3600, s / 60 % 60);
-            if h == 0 {
-                write!(f, "{m}m")
-            } else if m == 0 {
-                write!(f, "{h}h")
+                write!(f, "{mins}m{s}s")
+            };
+        }
+        if mins < 180 {
+            return write!(f, "{mins}m");
+        }
+        let hours = secs / 3600;
+        if hours < 8 {
+            let m = mins % 60;
+            return if m == 0 {
+                write!(f, "{hours}h")
             } else {
-                write!(f, "{h}h{m}m")
-            }
-        } else if s < 8 * 3600 {
-            let (h, m) = (s / 3600, s / 60 % 60);
-            if m == 0 {
-                write!(f, "{h}h")
+                write!(f, "{hours}h{m}m")
+            };
+        }
+        if hours < 48 {
+            return write!(f, "{hours}h");
+        }
+        if hours < 24 * 8 {
+            let h = hours % 24;
+            return if h == 0 {
+                write!(f, "{}d", hours / 24)
             } else {
-                write!(f, "{h}h{m}m")
-            }
-        } else if s < 48 * 3600 {
-            write!(f, "{}h", s / 3600)
-        } else if s < 8 * 86_400 {
-            let (d, h) = (s / 86_400, s / 3600 % 24);
-            if h == 0 {
-                write!(f, "{d}d")
-            } else {
-                write!(f, "{d}d{h}h")
-            }
+                write!(f, "{}d{h}h", hours / 24)
+            };
+        }
+        if hours < 24 * 365 * 2 {
+            return write!(f, "{}d", hours / 24);
+        }
+        let (years, days) = (hours / 24 / 365, hours / 24 % 365);
+        if hours < 24 * 365 * 8 && days != 0 {
+            write!(f, "{years}y{days}d")
         } else {
-            write!(f, "{}d", s / 86_400)
+            write!(f, "{years}y")
         }
     }
 }
@@ -294,7 +301,11 @@ mod tests {
         assert_eq!(SimDuration::from_secs(45).to_string(), "45s");
         assert_eq!(SimDuration::from_secs(150).to_string(), "2m30s");
         assert_eq!(SimDuration::from_mins(12).to_string(), "12m");
+        assert_eq!(SimDuration::from_mins(150).to_string(), "150m");
         assert_eq!(SimDuration::from_mins(185).to_string(), "3h5m");
+        assert_eq!(SimDuration::from_hours(8).to_string(), "8h");
+        assert_eq!(SimDuration::from_hours(24 * 10).to_string(), "10d");
+        assert_eq!(SimDuration::from_hours(24 * 745).to_string(), "2y15d");
         assert_eq!(SimDuration::from_hours(30).to_string(), "30h");
         assert_eq!(SimDuration::from_hours(52).to_string(), "2d4h");
     }

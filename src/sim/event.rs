@@ -140,6 +140,7 @@ pub mod reason {
     pub const DRAINED: &str = "Drained";
     pub const TAINT_MANAGER_EVICTION: &str = "TaintManagerEviction";
     pub const LOGGING_ENABLED: &str = "LoggingEnabled";
+    pub const LOGGING_DISABLED: &str = "LoggingDisabled";
     /// The lab's warning for workloads a Fargate profile selects but Fargate cannot run.
     pub const NOT_SUPPORTED_ON_FARGATE: &str = "NotSupportedOnFargate";
     // EKS / EC2 / the lab (these are the lab's names for AWS-side happenings; real AWS reports

@@ -58,6 +58,8 @@ impl Taint {
 pub mod taints {
     /// Added by the node lifecycle controller while a node is not Ready.
     pub const NOT_READY: &str = "node.kubernetes.io/not-ready";
+    /// Added when the node stops reporting (its kubelet is gone).
+    pub const UNREACHABLE: &str = "node.kubernetes.io/unreachable";
     /// Added while `spec.unschedulable` is true (cordon).
     pub const UNSCHEDULABLE: &str = "node.kubernetes.io/unschedulable";
     /// Every Fargate node carries `eks.amazonaws.com/compute-type=fargate:NoSchedule`.
@@ -160,7 +162,15 @@ impl Node {
     pub fn effective_taints(&self) -> Vec<Taint> {
         let mut taints = self.spec.taints.clone();
         if !self.is_ready() {
-            taints.push(Taint::new(taints::NOT_READY, "", TaintEffect::NoSchedule));
+            // A node whose kubelet stopped reporting is unreachable; one that reports NotReady
+            // (still booting) is not-ready. The node lifecycle controller adds both effects.
+            let key = if self.status.ready.reason == "NodeStatusUnknown" {
+                taints::UNREACHABLE
+            } else {
+                taints::NOT_READY
+            };
+            taints.push(Taint::new(key, "", TaintEffect::NoSchedule));
+            taints.push(Taint::new(key, "", TaintEffect::NoExecute));
         }
         if self.spec.unschedulable {
             taints.push(Taint::new(

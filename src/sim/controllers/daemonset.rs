@@ -25,7 +25,7 @@ fn default_tolerations() -> Vec<Toleration> {
     };
     vec![
         t(taints::NOT_READY, TaintEffect::NoExecute),
-        t("node.kubernetes.io/unreachable", TaintEffect::NoExecute),
+        t(taints::UNREACHABLE, TaintEffect::NoExecute),
         t("node.kubernetes.io/disk-pressure", TaintEffect::NoSchedule),
         t(
             "node.kubernetes.io/memory-pressure",
@@ -33,7 +33,6 @@ fn default_tolerations() -> Vec<Toleration> {
         ),
         t("node.kubernetes.io/pid-pressure", TaintEffect::NoSchedule),
         t(taints::UNSCHEDULABLE, TaintEffect::NoSchedule),
-        t(taints::NOT_READY, TaintEffect::NoSchedule),
     ]
 }
 

@@ -203,7 +203,11 @@ pub(crate) fn reconcile(sim: &mut Simulation) {
             p.meta
                 .annotations
                 .insert("CapacityProvisioned".into(), size.to_string());
-            p.status.pod_ip = Some(ip.clone());
+            // Without an aws-logging ConfigMap, Fargate says so on every pod.
+            p.meta.annotations.insert(
+                "Logging".into(),
+                "LoggingDisabled: LOGGING_CONFIGMAP_NOT_FOUND".into(),
+            );
         }
         sim.state.touch();
         sim.controllers
@@ -288,8 +292,22 @@ pub(crate) fn capacity_ready(sim: &mut Simulation, key: &ObjectKey, uid: u64) {
         instance_type: size.to_string(),
         images: BTreeSet::new(),
     };
+    let pod_ip = node.status.internal_ip.clone();
     sim.state.nodes.insert(name.clone(), node);
+    if let Some(p) = sim.state.pods.get_mut(key) {
+        // The pod's own ENI, known once its capacity exists.
+        p.status.pod_ip = Some(pod_ip);
+    }
     sim.state.touch();
+    // What every Fargate pod reports when no aws-logging ConfigMap exists.
+    let msg = "Disabled logging because aws-logging configmap was not found. configmap \"aws-logging\" not found".to_string();
+    sim.record(
+        EventType::Warning,
+        reason::LOGGING_DISABLED,
+        pod_ref(key),
+        msg,
+        FARGATE_SCHEDULER,
+    );
     super::scheduler::bind(sim, key, &name, FARGATE_SCHEDULER);
 }
 

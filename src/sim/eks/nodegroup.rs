@@ -133,7 +133,20 @@ pub struct Nodegroup {
 impl Nodegroup {
     pub fn asg_name(&self) -> String {
         match self.kind {
-            NodegroupKind::Managed => format!("eks-{}", self.name),
+            // EKS appends the node group's UUID; the lab derives a stable one from the name.
+            NodegroupKind::Managed => {
+                let h = crate::sim::digest::fnv1a64(self.name.as_bytes());
+                let g = crate::sim::digest::fnv1a64(&h.to_le_bytes());
+                format!(
+                    "eks-{}-{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
+                    self.name,
+                    h >> 32,
+                    (h >> 16) & 0xffff,
+                    h & 0xffff,
+                    g >> 48,
+                    g & 0xffff_ffff_ffff
+                )
+            }
             NodegroupKind::SelfManaged => format!("eksctl-{}-nodegroup", self.name),
         }
     }
