@@ -131,9 +131,16 @@ pub fn load(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
 /// them). ClusterConfig and Lab documents belong in scenario files and are refused here.
 /// Warnings about unmodelled fields are dropped; errors carry positions in the pasted text.
 pub fn load_manifests(text: &str) -> Result<Vec<Manifest>, Vec<Diagnostic>> {
-    let mut sink = Sink { document: 1, diags: Vec::new() };
+    let mut sink = Sink {
+        document: 1,
+        diags: Vec::new(),
+    };
     if text.len() > MAX_BYTES {
-        sink.error(Mark::START, "", format!("the text is {} bytes; at most 2 MiB", text.len()));
+        sink.error(
+            Mark::START,
+            "",
+            format!("the text is {} bytes; at most 2 MiB", text.len()),
+        );
         return Err(sink.diags);
     }
     let stream = match yaml::parse_stream(text, MAX_DOCUMENTS) {
@@ -148,8 +155,16 @@ pub fn load_manifests(text: &str) -> Result<Vec<Manifest>, Vec<Diagnostic>> {
     for doc in &stream.documents {
         sink.document = doc.index;
         let Some(root) = &doc.root else { continue };
-        let kind = root.get("kind").and_then(Node::as_text).unwrap_or("").to_string();
-        let api = root.get("apiVersion").and_then(Node::as_text).unwrap_or("").to_string();
+        let kind = root
+            .get("kind")
+            .and_then(Node::as_text)
+            .unwrap_or("")
+            .to_string();
+        let api = root
+            .get("apiVersion")
+            .and_then(Node::as_text)
+            .unwrap_or("")
+            .to_string();
         if kind.is_empty() || api.is_empty() {
             sink.error(root.mark(), "", "a manifest needs apiVersion and kind");
             continue;
@@ -166,7 +181,11 @@ pub fn load_manifests(text: &str) -> Result<Vec<Manifest>, Vec<Diagnostic>> {
         }
     }
     if out.is_empty() && sink.error_count() == 0 {
-        sink.error(Mark::START, "", "nothing to apply: paste at least one Kubernetes manifest");
+        sink.error(
+            Mark::START,
+            "",
+            "nothing to apply: paste at least one Kubernetes manifest",
+        );
     }
     if sink.error_count() > 0 {
         sink.diags.retain(|d| d.severity == Severity::Error);
@@ -383,12 +402,30 @@ mod manifests_only_tests {
         let ok = load_manifests("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: batch\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers: [{name: web, image: nginx}]\n").unwrap();
         assert_eq!(ok.len(), 2);
         assert_eq!(ok[1].name(), "web");
-        let err = load_manifests("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replica: 3\n").unwrap_err();
-        assert!(err.iter().any(|d| d.line == 6 && d.message.contains("replica")), "{err:?}");
-        let err = load_manifests("apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata: {name: x}\n").unwrap_err();
+        let err = load_manifests(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replica: 3\n",
+        )
+        .unwrap_err();
+        assert!(
+            err.iter()
+                .any(|d| d.line == 6 && d.message.contains("replica")),
+            "{err:?}"
+        );
+        let err = load_manifests(
+            "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata: {name: x}\n",
+        )
+        .unwrap_err();
         assert!(!err.is_empty());
-        assert!(load_manifests("").unwrap_err()[0].message.contains("nothing to apply"));
-        assert!(load_manifests("a: [").unwrap_err()[0].message.contains("YAML"));
+        assert!(
+            load_manifests("").unwrap_err()[0]
+                .message
+                .contains("nothing to apply")
+        );
+        assert!(
+            load_manifests("a: [").unwrap_err()[0]
+                .message
+                .contains("YAML")
+        );
     }
 }
 

@@ -2,12 +2,11 @@
 
 use crate::sim::quantity::{Bytes, MIB};
 
-/// `$12.34`; small amounts keep more digits (`$0.0123`) so early costs are visible.
+/// `$1,234.56`; amounts under $10 keep four decimals (`$0.0133`) so early costs move visibly.
 pub fn usd(micro: u64) -> String {
     let dollars = micro / 1_000_000;
     let rest = micro % 1_000_000;
-    if micro < 10_000 {
-        // under a cent: four decimals
+    if micro < 10_000_000 {
         format!("${dollars}.{:04}", rest / 100)
     } else {
         format!("${}.{:02}", group_thousands(dollars), rest / 10_000)
@@ -55,7 +54,9 @@ pub fn cpu(m: u64) -> String {
 
 /// Integer percentage of `part` in `whole` (0 when whole is 0).
 pub fn percent(part: u64, whole: u64) -> u64 {
-    part.saturating_mul(100).checked_div(whole).map_or(0, |p| p.min(999))
+    part.saturating_mul(100)
+        .checked_div(whole)
+        .map_or(0, |p| p.min(999))
 }
 
 #[cfg(test)]
@@ -66,7 +67,9 @@ mod tests {
     fn money_reads_well() {
         assert_eq!(usd(0), "$0.0000");
         assert_eq!(usd(1_234), "$0.0012");
-        assert_eq!(usd(2_400_000), "$2.40");
+        assert_eq!(usd(2_400_000), "$2.4000");
+        assert_eq!(usd(13_300), "$0.0133");
+        assert_eq!(usd(12_345_678), "$12.34");
         assert_eq!(usd(1_234_567_890), "$1,234.56");
         assert_eq!(usd_per_hour(100_000_000), "$0.1000/h");
         assert_eq!(usd_per_hour(296_000_000), "$0.2960/h");

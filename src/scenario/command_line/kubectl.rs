@@ -440,8 +440,14 @@ mod tests {
             Ok(Command::SetResources {
                 key: key("default", "web"),
                 container: Some("web".into()),
-                requests: Some(ResourcePatch { cpu: Some(MilliCpu(500)), memory: Some(Bytes(256 * MIB)) }),
-                limits: Some(ResourcePatch { cpu: None, memory: Some(Bytes(512 * MIB)) }),
+                requests: Some(ResourcePatch {
+                    cpu: Some(MilliCpu(500)),
+                    memory: Some(Bytes(256 * MIB))
+                }),
+                limits: Some(ResourcePatch {
+                    cpu: None,
+                    memory: Some(Bytes(512 * MIB))
+                }),
             })
         );
         assert!(

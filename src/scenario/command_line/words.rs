@@ -67,7 +67,9 @@ pub fn tokenize(line: &str) -> Result<Vec<String>, String> {
 }
 
 /// Parses `cpu=500m,memory=256Mi` into resources (kubectl `set resources`).
-pub(crate) fn parse_resource_list(text: &str) -> Result<crate::sim::command::ResourcePatch, String> {
+pub(crate) fn parse_resource_list(
+    text: &str,
+) -> Result<crate::sim::command::ResourcePatch, String> {
     use crate::sim::quantity::{Bytes, MilliCpu};
     let mut r = crate::sim::command::ResourcePatch::default();
     for part in text.split(',').filter(|p| !p.is_empty()) {

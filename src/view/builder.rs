@@ -1,0 +1,740 @@
+//! The cluster builder's model: a draft of the cluster and its data planes as form fields,
+//! the choices the forms offer (versions with support status and price, instance types with
+//! size, price and max pods), the help behind every field (with the eksctl field it maps to),
+//! and who runs what for each data plane. `Draft::to_spec` checks the fields and names the
+//! one that is wrong.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::sim::catalog::instance_types::{INSTANCE_TYPES, MaxPodsPolicy};
+use crate::sim::catalog::prices;
+use crate::sim::catalog::versions::VERSIONS;
+use crate::sim::catalog::{KubernetesVersion, SupportStatus};
+use crate::sim::clock::Date;
+use crate::sim::eks::{EndpointAccess, FargateProfileSelector, LogType, NodegroupKind};
+use crate::sim::spec::{FargateProfileSpec, LabSpec, NodegroupSpec};
+
+/// Every AZ of us-east-1 the builder offers (use1-az3 aside, which EKS does not allow for
+/// cluster subnets, eks-facts §3; the lab names AZs by letter).
+pub const ZONES: [&str; 6] = [
+    "us-east-1a",
+    "us-east-1b",
+    "us-east-1c",
+    "us-east-1d",
+    "us-east-1e",
+    "us-east-1f",
+];
+
+/// Endpoint access modes (eks-facts §8).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EndpointMode {
+    Public,
+    PublicAndPrivate,
+    Private,
+}
+
+impl EndpointMode {
+    pub const ALL: [EndpointMode; 3] = [
+        EndpointMode::Public,
+        EndpointMode::PublicAndPrivate,
+        EndpointMode::Private,
+    ];
+
+    pub const fn label(self) -> &'static str {
+        match self {
+            EndpointMode::Public => "Public (default)",
+            EndpointMode::PublicAndPrivate => "Public and private",
+            EndpointMode::Private => "Private only",
+        }
+    }
+
+    pub const fn id(self) -> &'static str {
+        match self {
+            EndpointMode::Public => "public",
+            EndpointMode::PublicAndPrivate => "public-private",
+            EndpointMode::Private => "private",
+        }
+    }
+
+    pub fn from_id(id: &str) -> EndpointMode {
+        EndpointMode::ALL
+            .into_iter()
+            .find(|m| m.id() == id)
+            .unwrap_or(EndpointMode::Public)
+    }
+
+    fn from_access(a: &EndpointAccess) -> EndpointMode {
+        match (a.public, a.private) {
+            (true, true) => EndpointMode::PublicAndPrivate,
+            (false, _) => EndpointMode::Private,
+            _ => EndpointMode::Public,
+        }
+    }
+
+    fn to_access(self) -> EndpointAccess {
+        let (public, private) = match self {
+            EndpointMode::Public => (true, false),
+            EndpointMode::PublicAndPrivate => (true, true),
+            EndpointMode::Private => (false, true),
+        };
+        EndpointAccess {
+            public,
+            private,
+            ..EndpointAccess::default()
+        }
+    }
+}
+
+/// Which data plane a draft entry is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlaneKind {
+    Managed,
+    SelfManaged,
+    Fargate,
+}
+
+impl PlaneKind {
+    pub const fn label(self) -> &'static str {
+        match self {
+            PlaneKind::Managed => "Managed node group",
+            PlaneKind::SelfManaged => "Self-managed node group",
+            PlaneKind::Fargate => "Fargate profile",
+        }
+    }
+}
+
+/// One data plane as form fields (strings, as typed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlaneDraft {
+    pub kind: PlaneKind,
+    pub name: String,
+    pub instance_type: String,
+    pub min: String,
+    pub desired: String,
+    pub max: String,
+    pub spot: bool,
+    /// `role=web, tier=frontend`.
+    pub labels: String,
+    /// Fargate: one selector per line, `namespace` or `namespace: key=value, key=value`.
+    pub selectors: String,
+}
+
+impl PlaneDraft {
+    pub fn new(kind: PlaneKind, name: &str) -> PlaneDraft {
+        PlaneDraft {
+            kind,
+            name: name.to_string(),
+            instance_type: "m5.large".into(),
+            min: "1".into(),
+            desired: "2".into(),
+            max: "4".into(),
+            spot: false,
+            labels: String::new(),
+            selectors: if kind == PlaneKind::Fargate {
+                "batch".into()
+            } else {
+                String::new()
+            },
+        }
+    }
+}
+
+/// The builder's form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Draft {
+    pub name: String,
+    pub version: String,
+    pub zones: BTreeSet<String>,
+    pub endpoint: EndpointMode,
+    pub logging: BTreeSet<LogType>,
+    pub seed: String,
+    pub skip_creation: bool,
+    /// Keep the base lab's manifests and timeline when building (off: an empty cluster).
+    pub keep_workloads: bool,
+    pub planes: Vec<PlaneDraft>,
+}
+
+/// A field that does not check out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// `name`, `version`, `planes[1].max`, ...
+    pub field: String,
+    pub message: String,
+}
+
+fn labels_text(labels: &BTreeMap<String, String>) -> String {
+    labels
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn parse_labels(text: &str, field: &str, errors: &mut Vec<FieldError>) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        match part.split_once('=') {
+            Some((k, v)) if !k.trim().is_empty() => {
+                out.insert(k.trim().to_string(), v.trim().to_string());
+            }
+            _ => errors.push(FieldError {
+                field: field.into(),
+                message: format!("{part:?} is not key=value"),
+            }),
+        }
+    }
+    out
+}
+
+fn dns_name_ok(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 63
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+}
+
+impl Draft {
+    /// The form as it would show `spec`.
+    pub fn from_spec(spec: &LabSpec) -> Draft {
+        let mut planes: Vec<PlaneDraft> = spec
+            .nodegroups
+            .iter()
+            .map(|n| PlaneDraft {
+                kind: if n.kind == NodegroupKind::Managed {
+                    PlaneKind::Managed
+                } else {
+                    PlaneKind::SelfManaged
+                },
+                name: n.name.clone(),
+                instance_type: n.instance_types.first().cloned().unwrap_or_default(),
+                min: n.min_size.to_string(),
+                desired: n.desired_capacity.to_string(),
+                max: n.max_size.to_string(),
+                spot: n.spot,
+                labels: labels_text(&n.labels),
+                selectors: String::new(),
+            })
+            .collect();
+        planes.extend(spec.fargate_profiles.iter().map(|f| {
+            PlaneDraft {
+                kind: PlaneKind::Fargate,
+                name: f.name.clone(),
+                instance_type: String::new(),
+                min: String::new(),
+                desired: String::new(),
+                max: String::new(),
+                spot: false,
+                labels: String::new(),
+                selectors: f
+                    .selectors
+                    .iter()
+                    .map(|s| {
+                        if s.labels.is_empty() {
+                            s.namespace.clone()
+                        } else {
+                            format!("{}: {}", s.namespace, labels_text(&s.labels))
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            }
+        }));
+        Draft {
+            name: spec.cluster.name.clone(),
+            version: spec.cluster.version.to_string(),
+            zones: spec.cluster.zones.iter().cloned().collect(),
+            endpoint: EndpointMode::from_access(&spec.cluster.endpoint_access),
+            logging: spec.cluster.logging.iter().copied().collect(),
+            seed: spec.seed.to_string(),
+            skip_creation: spec.settings.skip_cluster_creation,
+            keep_workloads: true,
+            planes,
+        }
+    }
+
+    /// The spec this form describes, keeping `base`'s workloads, timeline and settings.
+    pub fn to_spec(&self, base: &LabSpec) -> Result<LabSpec, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let err = |errors: &mut Vec<FieldError>, field: &str, message: String| {
+            errors.push(FieldError {
+                field: field.into(),
+                message,
+            });
+        };
+        let mut spec = base.clone();
+        if !dns_name_ok(&self.name) {
+            err(
+                &mut errors,
+                "name",
+                "use 1–63 lower-case letters, digits and hyphens".into(),
+            );
+        }
+        spec.cluster.name.clone_from(&self.name);
+        match KubernetesVersion::parse(&self.version) {
+            Ok(v) if crate::sim::catalog::version_info(v).is_some() => spec.cluster.version = v,
+            _ => err(
+                &mut errors,
+                "version",
+                format!(
+                    "{:?} is not a Kubernetes version EKS offers in the lab",
+                    self.version
+                ),
+            ),
+        }
+        if self.zones.len() < 2 {
+            err(
+                &mut errors,
+                "zones",
+                "EKS needs subnets in at least two Availability Zones".into(),
+            );
+        }
+        spec.cluster.zones = ZONES
+            .iter()
+            .filter(|z| self.zones.contains(**z))
+            .map(|z| (*z).to_string())
+            .collect();
+        spec.cluster
+            .subnets
+            .retain(|s| self.zones.contains(&s.zone));
+        spec.cluster.endpoint_access = self.endpoint.to_access();
+        spec.cluster.logging = self.logging.iter().copied().collect();
+        match self.seed.trim().parse::<u64>() {
+            Ok(s) => spec.seed = s,
+            Err(_) => err(&mut errors, "seed", "the seed is a whole number".into()),
+        }
+        spec.settings.skip_cluster_creation = self.skip_creation;
+        if !self.keep_workloads {
+            spec.manifests.clear();
+            spec.timeline.clear();
+        }
+        spec.nodegroups.clear();
+        spec.fargate_profiles.clear();
+        let mut names = BTreeSet::new();
+        for (i, p) in self.planes.iter().enumerate() {
+            let f = |field: &str| format!("planes[{i}].{field}");
+            if !dns_name_ok(&p.name) {
+                err(
+                    &mut errors,
+                    &f("name"),
+                    "use 1–63 lower-case letters, digits and hyphens".into(),
+                );
+            } else if !names.insert((p.kind == PlaneKind::Fargate, p.name.clone())) {
+                err(
+                    &mut errors,
+                    &f("name"),
+                    format!("another data plane is already called {:?}", p.name),
+                );
+            }
+            match p.kind {
+                PlaneKind::Fargate => {
+                    let mut selectors = Vec::new();
+                    for line in p.selectors.lines().map(str::trim).filter(|l| !l.is_empty()) {
+                        let (ns, labels) = line.split_once(':').unwrap_or((line, ""));
+                        let labels = parse_labels(labels, &f("selectors"), &mut errors);
+                        selectors.push(FargateProfileSelector {
+                            namespace: ns.trim().to_string(),
+                            labels,
+                        });
+                    }
+                    if selectors.is_empty() {
+                        err(
+                            &mut errors,
+                            &f("selectors"),
+                            "a Fargate profile needs at least one selector with a namespace".into(),
+                        );
+                    } else if selectors.len() > 5 {
+                        err(
+                            &mut errors,
+                            &f("selectors"),
+                            "at most 5 selectors per profile (eks-facts §2)".into(),
+                        );
+                    }
+                    spec.fargate_profiles.push(FargateProfileSpec {
+                        name: p.name.clone(),
+                        selectors,
+                        subnets: Vec::new(),
+                    });
+                }
+                PlaneKind::Managed | PlaneKind::SelfManaged => {
+                    let num = |errors: &mut Vec<FieldError>, field: &str, v: &str| -> u64 {
+                        v.trim().parse().unwrap_or_else(|_| {
+                            errors.push(FieldError {
+                                field: f(field),
+                                message: format!("{v:?} is not a whole number"),
+                            });
+                            0
+                        })
+                    };
+                    let (min, desired, max) = (
+                        num(&mut errors, "min", &p.min),
+                        num(&mut errors, "desired", &p.desired),
+                        num(&mut errors, "max", &p.max),
+                    );
+                    if !(min <= desired && desired <= max) {
+                        err(
+                            &mut errors,
+                            &f("desired"),
+                            format!(
+                                "sizes must satisfy min ({min}) <= desired ({desired}) <= max ({max})"
+                            ),
+                        );
+                    }
+                    if crate::sim::catalog::instance_type(&p.instance_type).is_none() {
+                        err(
+                            &mut errors,
+                            &f("instance_type"),
+                            format!("{:?} is not in the lab's instance catalog", p.instance_type),
+                        );
+                    }
+                    let mut ng = if p.kind == PlaneKind::Managed {
+                        NodegroupSpec::managed(&p.name)
+                    } else {
+                        NodegroupSpec::self_managed(&p.name)
+                    };
+                    ng.instance_types = vec![p.instance_type.clone()];
+                    ng.min_size = min;
+                    ng.desired_capacity = desired;
+                    ng.max_size = max;
+                    ng.spot = p.spot;
+                    ng.labels = parse_labels(&p.labels, &f("labels"), &mut errors);
+                    spec.nodegroups.push(ng);
+                }
+            }
+        }
+        if errors.is_empty()
+            && let Err(e) = crate::sim::controllers::eks::validate_spec(&spec)
+        {
+            err(&mut errors, "cluster", e);
+        }
+        if errors.is_empty() {
+            Ok(spec)
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// One version in the picker: `1.34 · standard support · $0.10/h`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VersionChoice {
+    pub version: String,
+    pub status: SupportStatus,
+    pub label: String,
+}
+
+/// Versions a cluster can be created on at `date`, newest first, with status and price.
+pub fn version_choices(date: Date) -> Vec<VersionChoice> {
+    VERSIONS
+        .iter()
+        .rev()
+        .filter(|v| {
+            matches!(
+                v.status_on(date),
+                SupportStatus::Standard | SupportStatus::Extended
+            )
+        })
+        .map(|v| {
+            let status = v.status_on(date);
+            let price = if status == SupportStatus::Extended {
+                prices::CONTROL_PLANE_EXTENDED
+            } else {
+                prices::CONTROL_PLANE_STANDARD
+            };
+            let until = if status == SupportStatus::Extended {
+                v.end_of_extended
+            } else {
+                v.end_of_standard
+            };
+            VersionChoice {
+                version: v.version.to_string(),
+                status,
+                label: format!(
+                    "{} · {} until {until} · {}",
+                    v.version,
+                    status.as_str(),
+                    super::format::usd_per_hour(price)
+                ),
+            }
+        })
+        .collect()
+}
+
+/// One instance type in the picker: `m5.large · 2 vCPU 8 GiB · $0.0960/h · 29 pods`.
+pub fn instance_type_choices(kind: PlaneKind) -> Vec<(String, String)> {
+    let policy = if kind == PlaneKind::Managed {
+        MaxPodsPolicy::ManagedNodegroupCap
+    } else {
+        MaxPodsPolicy::EniFormula
+    };
+    INSTANCE_TYPES
+        .iter()
+        .map(|t| {
+            let gpu = if t.gpus > 0 {
+                format!(" · {} GPU", t.gpus)
+            } else {
+                String::new()
+            };
+            (
+                t.name.to_string(),
+                format!(
+                    "{} · {} vCPU {} GiB{gpu} · {} · {} pods",
+                    t.name,
+                    t.vcpu,
+                    t.memory_gib,
+                    super::format::usd_per_hour(t.price_nusd_per_hour),
+                    t.max_pods(policy)
+                ),
+            )
+        })
+        .collect()
+}
+
+/// Help for a field: what it does and the eksctl field behind it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FieldHelp {
+    pub label: &'static str,
+    pub eksctl: &'static str,
+    pub help: &'static str,
+}
+
+/// The help text of each builder field.
+pub fn help(field: &str) -> FieldHelp {
+    let h = |label, eksctl, help| FieldHelp {
+        label,
+        eksctl,
+        help,
+    };
+    match field {
+        "name" => h(
+            "Cluster name",
+            "metadata.name",
+            "Names the cluster and prefixes its AWS resources.",
+        ),
+        "version" => h(
+            "Kubernetes version",
+            "metadata.version",
+            "Versions get 14 months of standard support ($0.10/h), then 12 months of extended support ($0.60/h).",
+        ),
+        "zones" => h(
+            "Availability Zones",
+            "availabilityZones",
+            "At least two. Each gets a subnet; nodes and Fargate pods spread across them.",
+        ),
+        "endpoint" => h(
+            "API endpoint access",
+            "vpc.clusterEndpoints",
+            "Public (default), public and private, or private only (kubectl must then run inside the VPC).",
+        ),
+        "logging" => h(
+            "Control plane logs",
+            "cloudWatch.clusterLogging.enableTypes",
+            "Off by default. Each enabled type streams to CloudWatch Logs and is billed at CloudWatch rates.",
+        ),
+        "seed" => h(
+            "Seed",
+            "Lab spec.seed",
+            "Same seed, same cluster: node names, timings and choices repeat exactly.",
+        ),
+        "skip_creation" => h(
+            "Skip cluster creation",
+            "Lab spec.skipClusterCreation",
+            "Real clusters take 10–15 minutes to create; skip that wait in class.",
+        ),
+        "keep_workloads" => h(
+            "Keep workloads",
+            "",
+            "Deploy this lab's manifests and replay its timeline on the new cluster; off starts empty.",
+        ),
+        "instance_type" => h(
+            "Instance type",
+            "managedNodeGroups[].instanceType",
+            "Sets vCPU, memory, price and how many pods fit (max pods from the ENI limits).",
+        ),
+        "sizes" => h(
+            "Min / desired / max",
+            "minSize / desiredCapacity / maxSize",
+            "The Auto Scaling group keeps desired nodes; autoscalers move it between min and max.",
+        ),
+        "spot" => h(
+            "Spot",
+            "managedNodeGroups[].spot",
+            "Spare EC2 capacity at a discount (70% in the lab); AWS can reclaim it with two minutes' notice.",
+        ),
+        "labels" => h(
+            "Node labels",
+            "managedNodeGroups[].labels",
+            "Labels on every node, for nodeSelector and affinity.",
+        ),
+        "selectors" => h(
+            "Selectors",
+            "fargateProfiles[].selectors",
+            "One per line: a namespace (required), optionally `: key=value` labels the pod must all carry. Up to 5.",
+        ),
+        _ => h("", "", ""),
+    }
+}
+
+/// Who runs what, for each data plane.
+pub fn responsibilities(kind: PlaneKind) -> (&'static [&'static str], &'static [&'static str]) {
+    match kind {
+        PlaneKind::Managed => (
+            &[
+                "Launches EC2 instances in an Auto Scaling group",
+                "Provides the EKS-optimized AMI and labels nodes",
+                "Drains nodes before scale-in and during version updates",
+            ],
+            &[
+                "Choose instance types and sizes",
+                "Start version updates (they are not automatic)",
+                "Protect apps with PodDisruptionBudgets",
+                "Pay for EC2 and EBS",
+            ],
+        ),
+        PlaneKind::SelfManaged => (
+            &["Runs the EC2 instances you launch"],
+            &[
+                "Choose and patch the AMI",
+                "Own the Auto Scaling group and bootstrap",
+                "Upgrade by blue/green migration or AMI replacement",
+                "Drain nodes yourself before removing them",
+                "Pay for EC2 and EBS",
+            ],
+        ),
+        PlaneKind::Fargate => (
+            &[
+                "Runs one micro-VM per pod, sized from its requests",
+                "Patches and upgrades the OS and kubelet",
+                "Bills per pod, per second (1-minute minimum)",
+            ],
+            &[
+                "Set pod requests (they decide the size and the bill)",
+                "Write profile selectors",
+                "No DaemonSets, privileged pods, hostNetwork, GPUs or EBS",
+            ],
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_draft_of_a_spec_builds_the_same_spec() {
+        let spec = crate::view::demo::demo_spec();
+        let draft = Draft::from_spec(&spec);
+        assert_eq!(draft.to_spec(&spec).unwrap(), spec);
+    }
+
+    #[test]
+    fn building_without_workloads_starts_empty() {
+        let spec = crate::view::demo::demo_spec();
+        let mut d = Draft::from_spec(&spec);
+        d.keep_workloads = false;
+        let built = d.to_spec(&spec).unwrap();
+        assert!(built.manifests.is_empty() && built.timeline.is_empty());
+        assert_eq!(built.nodegroups, spec.nodegroups);
+    }
+
+    #[test]
+    fn bad_fields_are_named() {
+        let spec = crate::view::demo::demo_spec();
+        let mut d = Draft::from_spec(&spec);
+        d.name = "My Cluster".into();
+        d.zones = ["us-east-1a".to_string()].into_iter().collect();
+        d.planes[0].max = "1".into();
+        d.planes[0].instance_type = "m9.huge".into();
+        d.planes.push(PlaneDraft {
+            selectors: String::new(),
+            ..PlaneDraft::new(PlaneKind::Fargate, "fp-empty")
+        });
+        let errs = d.to_spec(&spec).unwrap_err();
+        let fields: Vec<&str> = errs.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "name",
+                "zones",
+                "planes[0].desired",
+                "planes[0].instance_type",
+                "planes[2].selectors"
+            ]
+        );
+    }
+
+    #[test]
+    fn versions_show_status_and_price_on_the_lab_date() {
+        let choices = version_choices(Date::from_ymd(2026, 11, 1));
+        let v134 = choices.iter().find(|c| c.version == "1.34").unwrap();
+        assert_eq!(v134.status, SupportStatus::Standard);
+        assert!(v134.label.contains("$0.1000/h"), "{}", v134.label);
+        let v132 = choices.iter().find(|c| c.version == "1.32").unwrap();
+        assert!(
+            v132.label.contains("extended support") && v132.label.contains("$0.6000/h"),
+            "{}",
+            v132.label
+        );
+        assert!(
+            choices.iter().all(|c| c.version != "1.29"),
+            "1.29 left extended support in March 2026"
+        );
+    }
+
+    #[test]
+    fn instance_choices_show_max_pods_by_policy() {
+        let m = instance_type_choices(PlaneKind::Managed);
+        let s = instance_type_choices(PlaneKind::SelfManaged);
+        let find =
+            |v: &[(String, String)], n: &str| v.iter().find(|(k, _)| k == n).unwrap().1.clone();
+        assert!(find(&m, "m5.4xlarge").ends_with("110 pods"));
+        assert!(find(&s, "m5.4xlarge").ends_with("234 pods"));
+        assert!(find(&m, "m5.large").contains("$0.0960/h"));
+    }
+}
+
+/// What the drafted cluster costs per hour before any Fargate pods: the control plane at the
+/// lab's start date, the desired EC2 instances (Spot at the lab's discount) and their EBS root
+/// volumes, in nano-dollars per hour.
+pub fn estimate_hourly(spec: &LabSpec) -> u64 {
+    let cp = match crate::sim::catalog::version_info(spec.cluster.version)
+        .map(|v| v.status_on(spec.start_date))
+    {
+        Some(SupportStatus::Extended | SupportStatus::EndOfLife) => prices::CONTROL_PLANE_EXTENDED,
+        _ => prices::CONTROL_PLANE_STANDARD,
+    };
+    let nodes: u64 = spec
+        .nodegroups
+        .iter()
+        .map(|n| {
+            let price = n
+                .instance_types
+                .first()
+                .and_then(|t| crate::sim::catalog::instance_type(t))
+                .map_or(0, |t| t.price_nusd_per_hour);
+            let price = if n.spot {
+                price * (100 - spec.settings.spot_discount_percent.min(100)) / 100
+            } else {
+                price
+            };
+            n.desired_capacity * (price + n.volume_size_gib * prices::EBS_GP3_GB_HOUR)
+        })
+        .sum();
+    cp + nodes
+}
+
+#[cfg(test)]
+mod estimate_tests {
+    use super::*;
+
+    #[test]
+    fn estimate_adds_control_plane_instances_and_volumes() {
+        // Demo: 1.34 (standard, $0.10/h) + 3 × m5.large ($0.096/h) + 3 × 80 GiB gp3.
+        let spec = crate::view::demo::demo_spec();
+        assert_eq!(
+            estimate_hourly(&spec),
+            100_000_000 + 3 * (96_000_000 + 80 * 109_589)
+        );
+    }
+}

@@ -1,0 +1,316 @@
+//! The console's read-only side: `kubectl get`, `kubectl describe`, `eksctl get` and `help`,
+//! answered from the simulation in the real tools' formats. Commands that change the lab go
+//! through `scenario::parse_command` instead; `run_query` returns `None` for those.
+
+use crate::scenario::tokenize;
+use crate::sim::Simulation;
+use crate::sim::api::ObjectKey;
+use crate::view::kubectl::{self, ObjectId, Table};
+
+/// What the console prints for `help`.
+pub const HELP: &str = "Commands the lab understands (as kubectl and eksctl spell them):
+  kubectl get pods|nodes|deployments|replicasets|daemonsets|jobs|pdb|namespaces|events [NAME] [-n NS | -A] [-o wide|yaml]
+  kubectl describe pod|node|deployment|daemonset|job|pdb NAME [-n NS]
+  kubectl scale deployment NAME --replicas=N
+  kubectl create deployment NAME --image=IMAGE [--replicas=N]      kubectl create namespace NAME
+  kubectl set image deployment/NAME CONTAINER=IMAGE                 kubectl rollout restart deployment/NAME
+  kubectl set resources deployment NAME --requests=cpu=500m,memory=256Mi
+  kubectl delete pod|deployment|daemonset|job|pdb|namespace NAME    kubectl cordon|uncordon|drain NODE
+  eksctl get cluster|nodegroup|fargateprofile|addons
+  eksctl scale nodegroup --cluster=CLUSTER --name=NG --nodes=N [--nodes-min=N --nodes-max=N]
+  eksctl create nodegroup --cluster=CLUSTER --name=NG [--node-type=TYPE --nodes=N --managed=false]
+  eksctl create|delete fargateprofile --cluster CLUSTER --name NAME [--namespace NS]
+  eksctl delete nodegroup --cluster=CLUSTER --name=NG
+  eksctl utils update-cluster-logging --cluster=CLUSTER --enable-types=api,audit
+Keys: Enter runs, Up/Down walk the history.";
+
+#[derive(Debug, Default)]
+struct Flags {
+    namespace: Option<String>,
+    all: bool,
+    output: Option<String>,
+    positionals: Vec<String>,
+}
+
+fn flags(words: &[String]) -> Result<Flags, String> {
+    let mut f = Flags::default();
+    let mut it = words.iter();
+    while let Some(w) = it.next() {
+        match w.as_str() {
+            "-A" | "--all-namespaces" => f.all = true,
+            "-n" | "--namespace" => {
+                f.namespace = Some(
+                    it.next()
+                        .ok_or("error: flag needs an argument: 'n' in -n")?
+                        .clone(),
+                );
+            }
+            "-o" | "--output" => {
+                f.output = Some(
+                    it.next()
+                        .ok_or("error: flag needs an argument: 'o' in -o")?
+                        .clone(),
+                );
+            }
+            w if w.starts_with("--namespace=") => {
+                f.namespace = Some(w["--namespace=".len()..].to_string());
+            }
+            w if w.starts_with("-o=") || w.starts_with("--output=") => {
+                f.output = w.split_once('=').map(|(_, v)| v.to_string());
+            }
+            w if w.starts_with("-o") && w.len() > 2 => f.output = Some(w[2..].to_string()),
+            w if w.starts_with("--cluster") || w.starts_with("--region") || w == "-c" => {
+                if !w.contains('=') && (w == "--cluster" || w == "--region" || w == "-c") {
+                    it.next();
+                }
+            }
+            w if w.starts_with('-') => return Err(format!("error: unknown flag: {w}")),
+            w => f.positionals.push(w.to_string()),
+        }
+    }
+    Ok(f)
+}
+
+fn resource(word: &str) -> Option<&'static str> {
+    Some(match word {
+        "po" | "pod" | "pods" => "pods",
+        "no" | "node" | "nodes" => "nodes",
+        "deploy" | "deployment" | "deployments" => "deployments",
+        "rs" | "replicaset" | "replicasets" => "replicasets",
+        "ds" | "daemonset" | "daemonsets" => "daemonsets",
+        "job" | "jobs" => "jobs",
+        "pdb" | "poddisruptionbudget" | "poddisruptionbudgets" => "pdb",
+        "ns" | "namespace" | "namespaces" => "namespaces",
+        "ev" | "event" | "events" => "events",
+        _ => return None,
+    })
+}
+
+/// Answers a read-only command; `None` when the line is not one (it may change the lab).
+pub fn run_query(sim: &Simulation, line: &str) -> Option<Result<String, String>> {
+    let words = match tokenize(line) {
+        Ok(w) => w,
+        Err(e) => return Some(Err(e)),
+    };
+    let w: Vec<&str> = words.iter().map(String::as_str).collect();
+    match w.as_slice() {
+        ["help" | "?"] => Some(Ok(HELP.to_string())),
+        ["kubectl", "get", rest @ ..] => Some(get(sim, &words[2..], rest)),
+        ["kubectl", "describe", ..] => Some(describe(sim, &words[2..])),
+        ["kubectl", "top", ..] => Some(Err("error: Metrics API not available".to_string())),
+        ["eksctl", "get", what, ..] => Some(eksctl_get(sim, what)),
+        _ => None,
+    }
+}
+
+fn get(sim: &Simulation, words: &[String], _rest: &[&str]) -> Result<String, String> {
+    let f = flags(words)?;
+    let Some(first) = f.positionals.first() else {
+        return Err("error: you must specify the type of resource to get.".into());
+    };
+    let (res_word, name) = match first.split_once('/') {
+        Some((r, n)) => (r.to_string(), Some(n.to_string())),
+        None => (first.clone(), f.positionals.get(1).cloned()),
+    };
+    let res = resource(&res_word)
+        .ok_or_else(|| format!("error: the server doesn't have a resource type \"{res_word}\""))?;
+    let ns_owned = f.namespace.clone().unwrap_or_else(|| "default".to_string());
+    let ns = if f.all { None } else { Some(ns_owned.as_str()) };
+    let wide = f.output.as_deref() == Some("wide");
+    if let Some(out) = f.output.as_deref()
+        && !matches!(out, "wide" | "yaml")
+    {
+        return Err(format!(
+            "error: the lab prints tables, -o wide and -o yaml, not -o {out}"
+        ));
+    }
+    if f.output.as_deref() == Some("yaml") {
+        let name = name.ok_or("error: the lab prints -o yaml for one object: give its name")?;
+        let key = ObjectKey::new(ns_owned.clone(), name.clone());
+        let id = match res {
+            "pods" => ObjectId::Pod(key),
+            "nodes" => ObjectId::Node(name.clone()),
+            "deployments" => ObjectId::Deployment(key),
+            "daemonsets" => ObjectId::DaemonSet(key),
+            "jobs" => ObjectId::Job(key),
+            "pdb" => ObjectId::Pdb(key),
+            other => {
+                return Err(format!(
+                    "error: the lab prints -o yaml for pods, nodes, deployments, daemonsets, jobs and pdb, not {other}"
+                ));
+            }
+        };
+        return kubectl::yaml(sim, &id).ok_or_else(|| not_found(res, &name));
+    }
+    let table: Table = match res {
+        "pods" => kubectl::pods_table(sim, ns, wide),
+        "nodes" => kubectl::nodes_table(sim, wide),
+        "deployments" => kubectl::deployments_table(sim, ns),
+        "replicasets" => kubectl::replicasets_table(sim, ns),
+        "daemonsets" => kubectl::daemonsets_table(sim, ns),
+        "jobs" => kubectl::jobs_table(sim, ns),
+        "pdb" => kubectl::pdb_table(sim, ns),
+        "namespaces" => kubectl::namespaces_table(sim),
+        _ => return Ok(kubectl::get_events(sim, ns, None)),
+    };
+    match name {
+        None => Ok(table.render()),
+        Some(n) => {
+            let col = usize::from(table.columns.first().is_some_and(|c| c == "NAMESPACE"));
+            let mut one = table.clone();
+            one.rows.retain(|r| r.cells.get(col) == Some(&n));
+            if one.rows.is_empty() {
+                Err(not_found(res, &n))
+            } else {
+                Ok(one.render())
+            }
+        }
+    }
+}
+
+fn not_found(res: &str, name: &str) -> String {
+    let api = match res {
+        "deployments" | "replicasets" | "daemonsets" => format!("{res}.apps"),
+        "jobs" => "jobs.batch".to_string(),
+        "pdb" => "poddisruptionbudgets.policy".to_string(),
+        other => other.to_string(),
+    };
+    format!("Error from server (NotFound): {api} \"{name}\" not found")
+}
+
+fn describe(sim: &Simulation, words: &[String]) -> Result<String, String> {
+    let f = flags(words)?;
+    let (res_word, name) = match (f.positionals.first(), f.positionals.get(1)) {
+        (Some(first), None) if first.contains('/') => {
+            let (r, n) = first.split_once('/').unwrap_or((first, ""));
+            (r.to_string(), n.to_string())
+        }
+        (Some(r), Some(n)) => (r.clone(), n.clone()),
+        _ => {
+            return Err(
+                "error: the lab describes one named object: kubectl describe KIND NAME".into(),
+            );
+        }
+    };
+    let res = resource(&res_word)
+        .ok_or_else(|| format!("error: the server doesn't have a resource type \"{res_word}\""))?;
+    let key = ObjectKey::new(
+        f.namespace.unwrap_or_else(|| "default".into()),
+        name.clone(),
+    );
+    let id = match res {
+        "pods" => ObjectId::Pod(key),
+        "nodes" => ObjectId::Node(name.clone()),
+        "deployments" => ObjectId::Deployment(key),
+        "daemonsets" => ObjectId::DaemonSet(key),
+        "jobs" => ObjectId::Job(key),
+        "pdb" => ObjectId::Pdb(key),
+        other => {
+            return Err(format!(
+                "error: the lab describes pods, nodes, deployments, daemonsets, jobs and pdb, not {other}"
+            ));
+        }
+    };
+    kubectl::describe(sim, &id).ok_or_else(|| not_found(res, &name))
+}
+
+fn eksctl_get(sim: &Simulation, what: &str) -> Result<String, String> {
+    match what {
+        "cluster" | "clusters" => Ok(kubectl::eksctl_get_cluster(sim)),
+        "nodegroup" | "nodegroups" | "ng" => Ok(kubectl::eksctl_get_nodegroups(sim)),
+        "fargateprofile" | "fargateprofiles" => Ok(kubectl::eksctl_get_fargateprofiles(sim)),
+        "addon" | "addons" => Ok(kubectl::eksctl_get_addons(sim)),
+        other => Err(format!(
+            "Error: unknown resource type {other:?} for \"eksctl get\""
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::clock::SimDuration;
+
+    fn lab() -> Simulation {
+        let mut sim = Simulation::new(crate::view::demo::demo_spec()).unwrap();
+        sim.run_for(SimDuration::from_mins(5));
+        sim
+    }
+
+    #[test]
+    fn get_describe_and_eksctl_answer_in_the_tools_formats() {
+        let sim = lab();
+        let pods = run_query(&sim, "kubectl get pods").unwrap().unwrap();
+        assert!(pods.starts_with("NAME "), "{pods}");
+        assert!(pods.contains("web-"));
+        let all = run_query(&sim, "kubectl get po -A -o wide")
+            .unwrap()
+            .unwrap();
+        assert!(all.starts_with("NAMESPACE "), "{all}");
+        assert!(all.contains("fargate-ip-"));
+        let node = sim
+            .state()
+            .nodes
+            .keys()
+            .find(|n| n.starts_with("ip-"))
+            .unwrap()
+            .clone();
+        let d = run_query(&sim, &format!("kubectl describe node {node}"))
+            .unwrap()
+            .unwrap();
+        assert!(d.contains("Allocatable:") && d.contains("1930m"), "{d}");
+        let one = run_query(&sim, &format!("kubectl get nodes {node}"))
+            .unwrap()
+            .unwrap();
+        assert_eq!(one.lines().count(), 2, "{one}");
+        assert!(
+            run_query(&sim, "eksctl get nodegroup --cluster lab")
+                .unwrap()
+                .unwrap()
+                .contains("ng-general")
+        );
+        assert!(
+            run_query(&sim, "kubectl get deploy web -o yaml")
+                .unwrap()
+                .unwrap()
+                .contains("kind: Deployment")
+        );
+        assert!(
+            run_query(&sim, "help")
+                .unwrap()
+                .unwrap()
+                .contains("kubectl get")
+        );
+    }
+
+    #[test]
+    fn mistakes_read_like_kubectl() {
+        let sim = lab();
+        assert_eq!(
+            run_query(&sim, "kubectl get pod nope")
+                .unwrap()
+                .unwrap_err(),
+            "Error from server (NotFound): pods \"nope\" not found"
+        );
+        assert!(
+            run_query(&sim, "kubectl get widgets")
+                .unwrap()
+                .unwrap_err()
+                .contains("doesn't have a resource type \"widgets\"")
+        );
+        assert!(
+            run_query(&sim, "kubectl get pods --bogus")
+                .unwrap()
+                .unwrap_err()
+                .contains("unknown flag")
+        );
+        assert_eq!(
+            run_query(&sim, "kubectl top nodes").unwrap().unwrap_err(),
+            "error: Metrics API not available"
+        );
+        assert!(
+            run_query(&sim, "kubectl scale deployment web --replicas=3").is_none(),
+            "changes go to the command parser"
+        );
+    }
+}
