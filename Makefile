@@ -13,7 +13,7 @@ BINARYEN_VERSION := 132
 # wasm-bindgen-cli must match the wasm-bindgen crate in Cargo.lock exactly.
 WASM_BINDGEN_VERSION = $(shell awk '/^name = "wasm-bindgen"$$/{getline; gsub(/version = |"/, ""); print; exit}' Cargo.lock)
 
-.PHONY: serve test build setup setup-web setup-browser setup-e2e bench clean
+.PHONY: serve test build setup setup-web setup-browser setup-e2e bench screenshots clean
 
 serve: setup-web
 	trunk serve --release
@@ -50,6 +50,12 @@ setup-browser:
 
 setup-e2e:
 	@[ -d tests/e2e/node_modules/playwright-core ] || (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
+
+# Refreshes the README's screenshots from a real run in headless Chromium.
+screenshots: build setup-browser setup-e2e
+	node tests/e2e/run.mjs screens
+	mkdir -p docs/screenshots
+	cp tests/e2e/artifacts/screens/*.png docs/screenshots/
 
 clean:
 	cargo clean

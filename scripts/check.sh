@@ -39,7 +39,7 @@ export WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-180}"
 
 run "cargo fmt --check"                cargo fmt --all -- --check
 run "clippy (native)"                  cargo clippy --all-targets -- -D warnings
-run "clippy (wasm32)"                  cargo clippy --target wasm32-unknown-unknown --lib --bins --tests -- -D warnings
+run "clippy (wasm32)"                  cargo clippy --target wasm32-unknown-unknown --lib --bins --test web --test wasm_bench -- -D warnings
 run "native tests"                     cargo test --all-targets
 run "doc tests"                        cargo test --doc
 run "wasm-bindgen-test (headless Chromium)" cargo test --target wasm32-unknown-unknown --test web

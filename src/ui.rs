@@ -5,6 +5,7 @@ pub mod app;
 pub mod components;
 pub mod fatal;
 pub mod hooks;
+pub mod persistence;
 pub mod state;
 
 /// Mounts the lab into `#app`, after installing the panic panel.

@@ -1,22 +1,43 @@
-//! The lab's one screen: top bar (cluster, clock, controls, cost), the cluster in the centre,
-//! the event log on the right. Renders `TopBar`, `ClusterPanel` and `EventLog`; dispatches
-//! `LabAction`s from their callbacks and from the keyboard.
+//! The lab's one screen: the top bar (cluster, clock, controls, cost); on the left the builder,
+//! workloads, scenarios, inspector and console tabs; the cluster in the centre; the event log on
+//! the right; charts and the bill along the bottom. Components get small derived props and call
+//! back; this file turns their callbacks into `LabAction`s.
 
 use std::rc::Rc;
 
 use yew::prelude::*;
 
+use crate::sim::spec::LabSpec;
+use crate::ui::components::builder::Builder;
+use crate::ui::components::charts::Charts;
 use crate::ui::components::cluster_panel::ClusterPanel;
+use crate::ui::components::console::Console;
+use crate::ui::components::cost_panel::{CostModel, CostPanel};
 use crate::ui::components::event_log::{EventLog, EventRow};
+use crate::ui::components::inspector::{Inspector, InspectorModel};
+use crate::ui::components::scenario_panel::ScenarioPanel;
 use crate::ui::components::top_bar::{TopBar, TopBarModel};
+use crate::ui::components::workloads::{Workloads, deployment_rows};
 use crate::ui::hooks::{use_keyboard, use_sim_clock};
-use crate::ui::state::{LabAction, LabState};
+use crate::ui::persistence;
+use crate::ui::state::{LabAction, LabState, Selection, Tab};
 use crate::view::cluster::ClusterView;
-use crate::view::demo::demo_spec;
+
+/// How many of the newest events the log can show (and its filter searches).
+const EVENT_ROWS: usize = 1000;
+
+fn autosave(lab: &UseReducerHandle<LabState>, replay: &LabSpec) {
+    let now = lab.sim.borrow().now();
+    if let Err(e) = persistence::save(replay, now, lab.speed_idx)
+        && lab.notice.is_none()
+    {
+        lab.dispatch(LabAction::Notice(Some(format!("Autosave failed: {e}"))));
+    }
+}
 
 #[function_component(App)]
 pub fn app() -> Html {
-    let lab = use_reducer(|| LabState::new(demo_spec()));
+    let lab = use_reducer(persistence::initial_state);
     use_sim_clock(&lab);
     use_keyboard(&lab);
 
@@ -27,40 +48,183 @@ pub fn app() -> Html {
             ClusterView::from_sim(&lab.sim.borrow())
         })
     };
+    // The log re-renders when events arrive, and refreshes its ages about once a second of
+    // real time (every ten ticks), like `kubectl get events --watch`: rebuilding hundreds of
+    // rows on every tick would cost more than a frame.
+    let event_count = lab.sim.borrow().events().len();
     let events = {
         let lab = lab.clone();
+        use_memo((event_count, generation / 10, lab.epoch), move |_| {
+            Rc::new(EventRow::latest(&lab.sim.borrow(), EVENT_ROWS))
+        })
+    };
+    let deployments = {
+        let lab = lab.clone();
         use_memo(generation, move |_| {
-            Rc::new(EventRow::latest(&lab.sim.borrow(), 200))
+            Rc::new(deployment_rows(&lab.sim.borrow()))
+        })
+    };
+    let cautions = {
+        let lab = lab.clone();
+        use_memo(generation, move |_| {
+            Rc::new(crate::ui::components::workloads::cautions(
+                &lab.sim.borrow(),
+            ))
+        })
+    };
+    let namespaces = {
+        let lab = lab.clone();
+        use_memo(generation, move |_| {
+            Rc::new(
+                lab.sim
+                    .borrow()
+                    .state()
+                    .namespaces
+                    .keys()
+                    .cloned()
+                    .collect::<Vec<_>>(),
+            )
+        })
+    };
+    let replay = {
+        let lab = lab.clone();
+        use_memo((lab.epoch, lab.actions.len()), move |_| {
+            Rc::new(lab.replay_spec())
+        })
+    };
+    let yaml = {
+        let replay = replay.clone();
+        use_memo(replay.clone(), move |_| {
+            Rc::new(crate::scenario::to_yaml(&replay))
+        })
+    };
+    let now = lab.sim.borrow().now();
+    // The share link follows the clock to the minute, so it is not rebuilt every frame.
+    let share_url = {
+        let replay = replay.clone();
+        use_memo((replay.clone(), now.as_secs() / 60), move |(spec, _)| {
+            Rc::new(persistence::share_url(spec, now))
+        })
+    };
+    // Autosave: whenever the learner acts or the lab is rebuilt, and every ten ticks while it runs.
+    {
+        let (lab, replay) = (lab.clone(), replay.clone());
+        use_effect_with((lab.epoch, lab.actions.len(), generation / 10), move |_| {
+            autosave(&lab, &replay);
+        });
+    }
+    let charts = {
+        let lab = lab.clone();
+        use_memo(generation, move |_| {
+            crate::view::charts::ChartSeries::from_samples(lab.sim.borrow().metrics().samples())
+        })
+    };
+    let inspector = {
+        let lab = lab.clone();
+        use_memo((generation, lab.selected.clone()), move |(_, sel)| {
+            sel.as_ref()
+                .map(|s| InspectorModel::build(&lab.sim.borrow(), s))
         })
     };
     let top = TopBarModel::from_state(&lab);
+    let cost = CostModel::from_billing(lab.sim.borrow().billing());
+    let last_result = crate::ui::state::last_outcome(&lab).map(|(_, _, r)| r);
 
-    let on_toggle = {
+    let dispatch = |f: fn() -> LabAction| {
         let lab = lab.clone();
-        Callback::from(move |()| lab.dispatch(LabAction::TogglePlay))
-    };
-    let on_step = {
-        let lab = lab.clone();
-        Callback::from(move |()| lab.dispatch(LabAction::Step))
+        Callback::from(move |()| lab.dispatch(f()))
     };
     let on_speed = {
         let lab = lab.clone();
         Callback::from(move |i: usize| lab.dispatch(LabAction::SetSpeed(i)))
     };
+    let on_build = {
+        let lab = lab.clone();
+        Callback::from(move |spec: LabSpec| lab.dispatch(LabAction::Reset(Box::new(spec))))
+    };
+    let on_submit = {
+        let lab = lab.clone();
+        Callback::from(
+            move |(command, text): (crate::sim::command::Command, String)| {
+                lab.dispatch(LabAction::Submit {
+                    command: Box::new(command),
+                    text,
+                });
+            },
+        )
+    };
+    let on_open = {
+        let lab = lab.clone();
+        Callback::from(move |(spec, note): (LabSpec, String)| {
+            lab.dispatch(LabAction::Reset(Box::new(spec)));
+            lab.dispatch(LabAction::Notice(Some(note)));
+        })
+    };
+    let on_restart = {
+        let lab = lab.clone();
+        Callback::from(move |()| lab.dispatch(LabAction::Reset(Box::new((*lab.base).clone()))))
+    };
+    let on_notice = {
+        let lab = lab.clone();
+        Callback::from(move |n: String| lab.dispatch(LabAction::Notice(Some(n))))
+    };
+    let on_select = {
+        let lab = lab.clone();
+        Callback::from(move |s: Selection| lab.dispatch(LabAction::Select(Some(s))))
+    };
+    let on_close = {
+        let lab = lab.clone();
+        Callback::from(move |()| lab.dispatch(LabAction::Select(None)))
+    };
+    let dismiss = {
+        let lab = lab.clone();
+        Callback::from(move |_: MouseEvent| lab.dispatch(LabAction::Notice(None)))
+    };
+    let tab_button = |t: Tab, label: &'static str| {
+        let lab = lab.clone();
+        let selected = lab.tab == t;
+        let onclick = Callback::from(move |_: MouseEvent| lab.dispatch(LabAction::SetTab(t)));
+        html! { <button role="tab" aria-selected={selected.to_string()} class={classes!("tab", selected.then_some("active"))} {onclick}>{ label }</button> }
+    };
 
     html! {
         <div class="lab">
-            <TopBar model={top} {on_toggle} {on_step} {on_speed} />
+            <TopBar model={top} on_toggle={dispatch(|| LabAction::TogglePlay)} on_step={dispatch(|| LabAction::Step)} {on_speed} />
             if let Some(n) = &lab.notice {
-                <div class="notice" role="status">{ n.clone() }</div>
+                <div class="notice" role="status" data-testid="notice">
+                    <span>{ n.clone() }</span>
+                    <button type="button" onclick={dismiss} aria-label="Dismiss message">{ "×" }</button>
+                </div>
             }
-            <main class="workspace">
+            <main class={classes!("workspace", matches!(lab.tab, Tab::Console | Tab::Inspect).then_some("wide-side"))}>
+                <aside class="side-area" aria-label="Lab tools">
+                    <div class="tabs" role="tablist">
+                        { tab_button(Tab::Build, "Cluster") }
+                        { tab_button(Tab::Workloads, "Workloads") }
+                        { tab_button(Tab::Console, "Console") }
+                        { tab_button(Tab::Inspect, "Inspect") }
+                        { tab_button(Tab::Scenario, "Scenarios") }
+                    </div>
+                    <div class="tab-body" role="tabpanel">
+                        { match lab.tab {
+                            Tab::Build => html! { <Builder base={lab.base.clone()} epoch={lab.epoch} {on_build} /> },
+                            Tab::Workloads => html! { <Workloads rows={(*deployments).clone()} namespaces={(*namespaces).clone()} on_submit={on_submit.clone()} {last_result} cautions={(*cautions).clone()} /> },
+                            Tab::Console => html! { <Console sim={lab.sim.clone()} {generation} {on_submit} /> },
+                            Tab::Scenario => html! { <ScenarioPanel yaml={(*yaml).clone()} share_url={(*share_url).clone()} {on_open} {on_restart} {on_notice} /> },
+                            Tab::Inspect => html! { <Inspector model={(*inspector).clone()} {on_close} /> },
+                        } }
+                    </div>
+                </aside>
                 <section class="cluster-area" aria-label="Cluster">
-                    <ClusterPanel view={cluster} />
+                    <ClusterPanel view={cluster} {on_select} />
                 </section>
                 <aside class="events-area" aria-label="Events">
                     <EventLog rows={(*events).clone()} />
                 </aside>
+                <section class="bottom-area" aria-label="Charts and cost">
+                    <CostPanel model={cost} />
+                    <Charts series={charts} />
+                </section>
             </main>
         </div>
     }

@@ -1,5 +1,13 @@
 //! Presentational components, one per file.
 
+pub mod builder;
+pub mod charts;
 pub mod cluster_panel;
+pub mod console;
+pub mod cost_panel;
 pub mod event_log;
+pub mod form;
+pub mod inspector;
+pub mod scenario_panel;
 pub mod top_bar;
+pub mod workloads;

@@ -1,6 +1,10 @@
 //! Lab state and its reducer. The simulation lives behind an `Rc<RefCell<_>>` and is stepped
 //! in place (cloning thousands of pods every frame would cost more than the frame);
 //! `generation` changes whenever it does, so Yew can compare states cheaply.
+//!
+//! The lab is its base spec plus the actions the learner took, each stamped with the simulated
+//! second it took effect. That pair (with the time reached) is what autosave and share links
+//! store: replaying it rebuilds the same cluster.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -8,32 +12,70 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::sim::Simulation;
-use crate::sim::spec::LabSpec;
+use crate::sim::api::ObjectKey;
+use crate::sim::clock::{SimDuration, SimTime, TICK};
+use crate::sim::command::Command;
+use crate::sim::spec::{LabSpec, TimelineEntry};
 use crate::ui::hooks::TICK_MS;
+use crate::view::persist::Restored;
 
 /// Playback speeds: simulated seconds per real second.
-pub const SPEEDS: [u64; 6] = [1, 10, 60, 100, 1000, 3600];
+pub const SPEEDS: [u64; 7] = [1, 10, 60, 100, 300, 1000, 3600];
+/// The speed a new lab plays at (100x: a simulated minute in 0.6 s).
+pub const DEFAULT_SPEED: usize = 3;
+
+/// What the inspector shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Selection {
+    Pod(ObjectKey),
+    Node(String),
+    Deployment(ObjectKey),
+    Nodegroup(String),
+    FargateProfile(String),
+    Cluster,
+}
+
+/// The left panel's tabs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tab {
+    Build,
+    Workloads,
+    Scenario,
+    Inspect,
+    Console,
+}
 
 /// Everything the UI needs to remember.
 #[derive(Debug, Clone)]
 pub struct LabState {
     pub sim: Rc<RefCell<Simulation>>,
+    /// The spec the lab was built from (timeline as written, without the learner's actions).
+    pub base: Rc<LabSpec>,
+    /// The learner's actions so far, stamped with the simulated time they took effect.
+    pub actions: Rc<Vec<TimelineEntry>>,
     /// Bumped on every change to the simulation.
     pub generation: u64,
+    /// Bumped when the lab is rebuilt from a spec (so forms can reload their drafts).
+    pub epoch: u64,
     pub running: bool,
     /// Index into `SPEEDS`.
     pub speed_idx: usize,
     /// Sub-step remainder: speed × tick length accumulates here, whole steps run.
     acc_ms: u64,
-    /// A message for the learner (errors of loading, notices).
+    pub selected: Option<Selection>,
+    pub tab: Tab,
+    /// A message for the learner (loading problems, notices).
     pub notice: Option<String>,
 }
 
 impl PartialEq for LabState {
     fn eq(&self, o: &Self) -> bool {
         self.generation == o.generation
+            && self.epoch == o.epoch
             && self.running == o.running
             && self.speed_idx == o.speed_idx
+            && self.selected == o.selected
+            && self.tab == o.tab
             && self.notice == o.notice
     }
 }
@@ -51,32 +93,80 @@ pub enum LabAction {
     Slower,
     /// Start over from a spec.
     Reset(Box<LabSpec>),
+    /// Rebuild a saved or shared lab and replay it to its time.
+    Restore(Box<Restored>, Option<String>),
+    /// A learner's command (`text` is the command line as typed or generated).
+    Submit {
+        command: Box<Command>,
+        text: String,
+    },
+    Select(Option<Selection>),
+    SetTab(Tab),
+    Notice(Option<String>),
 }
 
 impl LabState {
     pub fn new(spec: LabSpec) -> LabState {
-        let (sim, notice) = match Simulation::new(spec) {
-            Ok(sim) => (sim, None),
-            Err(e) => (
-                Simulation::new(crate::view::demo::demo_spec())
-                    .unwrap_or_else(|_| unreachable_demo()),
-                Some(format!(
-                    "Could not build that lab ({e}); showing the demo lab instead."
-                )),
-            ),
+        let (sim, base, notice) = match Simulation::new(spec.clone()) {
+            Ok(sim) => (sim, spec, None),
+            Err(e) => {
+                let demo = crate::view::demo::demo_spec();
+                let sim = Simulation::new(demo.clone()).unwrap_or_else(|_| unreachable_demo());
+                (
+                    sim,
+                    demo,
+                    Some(format!(
+                        "Could not build that lab ({e}); showing the demo lab instead."
+                    )),
+                )
+            }
         };
         LabState {
             sim: Rc::new(RefCell::new(sim)),
+            base: Rc::new(base),
+            actions: Rc::new(Vec::new()),
             generation: 0,
+            epoch: 0,
             running: false,
-            speed_idx: 3,
+            speed_idx: DEFAULT_SPEED,
             acc_ms: 0,
+            selected: None,
+            tab: Tab::Build,
             notice,
         }
     }
 
+    /// A lab restored from a save or a link, replayed to its time.
+    pub fn restored(r: Restored) -> LabState {
+        let mut s = LabState::new(r.spec);
+        s.sim.borrow_mut().step_until(r.time);
+        s.speed_idx = r.speed.min(SPEEDS.len() - 1);
+        s
+    }
+
     pub fn speed(&self) -> u64 {
         SPEEDS[self.speed_idx.min(SPEEDS.len() - 1)]
+    }
+
+    /// The spec with the learner's actions folded into its timeline: replaying it to the
+    /// current time rebuilds this exact lab.
+    pub fn replay_spec(&self) -> LabSpec {
+        let mut spec = (*self.base).clone();
+        spec.timeline.extend(self.actions.iter().cloned());
+        spec
+    }
+
+    fn rebuild(&mut self, next: LabState) {
+        self.sim = next.sim;
+        self.base = next.base;
+        self.actions = next.actions;
+        self.notice = next.notice;
+        self.speed_idx = next.speed_idx;
+        self.running = false;
+        self.acc_ms = 0;
+        self.selected = None;
+        self.generation += 1;
+        self.epoch += 1;
     }
 }
 
@@ -114,14 +204,48 @@ impl Reducible for LabState {
             LabAction::Faster => next.speed_idx = (next.speed_idx + 1).min(SPEEDS.len() - 1),
             LabAction::Slower => next.speed_idx = next.speed_idx.saturating_sub(1),
             LabAction::Reset(spec) => {
-                let fresh = LabState::new(*spec);
-                next.sim = fresh.sim;
-                next.notice = fresh.notice;
-                next.running = false;
-                next.acc_ms = 0;
+                let speed = next.speed_idx;
+                next.rebuild(LabState::new(*spec));
+                next.speed_idx = speed;
+            }
+            LabAction::Restore(r, notice) => {
+                next.rebuild(LabState::restored(*r));
+                next.notice = notice;
+            }
+            LabAction::Submit { command, text } => {
+                let at = next.sim.borrow().now() + TICK;
+                let mut actions = (*next.actions).clone();
+                actions.push(TimelineEntry {
+                    at: SimDuration(at.as_millis()),
+                    command: (*command).clone(),
+                    text: text.clone(),
+                });
+                next.actions = Rc::new(actions);
+                next.sim.borrow_mut().submit(*command, text);
+                // Apply it now even when paused, so the learner sees the result at once.
+                if !next.running {
+                    next.sim.borrow_mut().step();
+                }
                 next.generation += 1;
             }
+            LabAction::Select(sel) => {
+                if sel.is_some() {
+                    next.tab = Tab::Inspect;
+                }
+                next.selected = sel;
+            }
+            LabAction::SetTab(t) => next.tab = t,
+            LabAction::Notice(n) => next.notice = n,
         }
         Rc::new(next)
     }
+}
+
+/// The latest outcome of the learner's commands, for forms to show.
+pub fn last_outcome(lab: &LabState) -> Option<(SimTime, String, Result<String, String>)> {
+    lab.sim
+        .borrow()
+        .outcomes()
+        .last()
+        .map(|o| (o.at, o.text.clone(), o.result.clone()))
 }

@@ -1,17 +1,21 @@
 //! The cluster: the control plane strip (API servers and etcd across AZs), then one column per
 //! AZ with node groups and node cards (CPU, memory and pod-slot bars; pods as chips), and the
-//! tray of pods no node has taken yet, with the reason. Dispatches nothing yet.
+//! tray of pods no node has taken yet, with the reason. Clicking a node, a pod or a group
+//! calls `on_select`.
 
 use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::view::cluster::{ClusterView, NodeCard, PodChip};
+use crate::sim::api::ObjectKey;
+use crate::ui::state::Selection;
+use crate::view::cluster::{ClusterView, DataPlaneKind, NodeCard, PodChip};
 use crate::view::format;
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct ClusterPanelProps {
     pub view: Rc<ClusterView>,
+    pub on_select: Callback<Selection>,
 }
 
 fn bar(label: &str, used: u64, total: u64, text: String) -> Html {
@@ -28,7 +32,7 @@ fn bar(label: &str, used: u64, total: u64, text: String) -> Html {
     }
 }
 
-pub fn chip_html(c: &PodChip) -> Html {
+pub fn chip_html(c: &PodChip, on_select: &Callback<Selection>) -> Html {
     let colour = c
         .colour
         .map_or_else(|| "system".to_string(), |i| format!("c{i}"));
@@ -39,12 +43,16 @@ pub fn chip_html(c: &PodChip) -> Html {
         ),
         None => format!("{}/{} ({}) {}", c.namespace, c.name, c.workload, c.status),
     };
+    let key = ObjectKey::new(c.namespace.clone(), c.name.clone());
+    let onclick = on_select.reform(move |_: MouseEvent| Selection::Pod(key.clone()));
     html! {
-        <span class={classes!("chip", colour, c.state.css())} title={title.clone()} aria-label={title} data-pod={c.name.clone()}></span>
+        <button type="button" class={classes!("chip", colour, c.state.css())} title={title.clone()} aria-label={title} data-pod={c.name.clone()} data-state={c.state.css()} {onclick}></button>
     }
 }
 
-fn node_card(n: &NodeCard) -> Html {
+fn node_card(n: &NodeCard, on_select: &Callback<Selection>) -> Html {
+    let name = n.name.clone();
+    let select = on_select.reform(move |_: MouseEvent| Selection::Node(name.clone()));
     let status = if !n.ready {
         "NotReady"
     } else if n.cordoned {
@@ -55,14 +63,14 @@ fn node_card(n: &NodeCard) -> Html {
     html! {
         <article class={classes!("node", n.kind.css(), (!n.ready).then_some("not-ready"), n.cordoned.then_some("cordoned"))} data-node={n.name.clone()}>
             <header>
-                <span class="node-name" title={n.name.clone()}>{ &n.name }</span>
+                <button type="button" class="node-name" title={format!("Inspect {}", n.name)} onclick={select}>{ &n.name }</button>
                 <span class="node-type">{ &n.instance_type }</span>
                 <span class={classes!("node-status", status)}>{ status }</span>
             </header>
             { bar("CPU", n.cpu_requested, n.cpu_allocatable, format!("{} / {}", format::cpu(n.cpu_requested), format::cpu(n.cpu_allocatable))) }
             { bar("Mem", n.mem_requested, n.mem_allocatable, format!("{} / {}", format::mem(crate::sim::quantity::Bytes(n.mem_requested)), format::mem(crate::sim::quantity::Bytes(n.mem_allocatable)))) }
             { bar("Pods", n.pods, n.max_pods, format!("{} / {}", n.pods, n.max_pods)) }
-            <div class="chips">{ for n.chips.iter().map(chip_html) }</div>
+            <div class="chips">{ for n.chips.iter().map(|c| chip_html(c, on_select)) }</div>
         </article>
     }
 }
@@ -70,10 +78,17 @@ fn node_card(n: &NodeCard) -> Html {
 #[function_component(ClusterPanel)]
 pub fn cluster_panel(p: &ClusterPanelProps) -> Html {
     let v = &p.view;
+    let on_select = &p.on_select;
+    let select_group = |kind: DataPlaneKind, name: String| {
+        on_select.reform(move |_: MouseEvent| match kind {
+            DataPlaneKind::Fargate => Selection::FargateProfile(name.clone()),
+            _ => Selection::Nodegroup(name.clone()),
+        })
+    };
     html! {
         <div class="cluster-panel">
             <div class="control-plane" aria-label="Control plane (run by AWS)">
-                <span class="cp-title">{ format!("Control plane · {} · run by AWS", v.status) }</span>
+                <button type="button" class="cp-title" onclick={on_select.reform(|_: MouseEvent| Selection::Cluster)}>{ format!("Control plane · {} · run by AWS", v.status) }</button>
                 { for v.control_plane.iter().map(|c| html! {
                     <span class={classes!("cp", c.healthy.then_some("healthy"))} title={format!("{} in {}", c.name, c.zone)}>
                         { format!("{} · {}", c.role, c.zone) }
@@ -86,8 +101,9 @@ pub fn cluster_panel(p: &ClusterPanelProps) -> Html {
                         <h3>{ &z.zone }<span class="subnet" title="Subnet CIDR and free IP addresses">{ format!("{} · {} free IPs", z.subnet, z.free_ips) }</span></h3>
                         { for z.groups.iter().map(|g| html! {
                             <div class={classes!("group", g.kind.css())}>
-                                <div class="group-title"><span class={classes!("badge", g.kind.css())}>{ g.kind.short() }</span>{ &g.name }</div>
-                                { for g.nodes.iter().map(node_card) }
+                                <div class="group-title"><span class={classes!("badge", g.kind.css())} title={g.kind.label()}>{ g.kind.short() }</span>
+                                    <button type="button" class="group-name" onclick={select_group(g.kind, g.name.clone())} title={format!("Inspect {} {}", g.kind.label(), g.name)}>{ &g.name }</button></div>
+                                { for g.nodes.iter().map(|n| node_card(n, on_select)) }
                             </div>
                         }) }
                         if z.groups.is_empty() {
@@ -99,7 +115,7 @@ pub fn cluster_panel(p: &ClusterPanelProps) -> Html {
             <div class="pending-tray" aria-label="Pending pods">
                 <h3>{ format!("Unscheduled pods ({})", v.pending.len()) }</h3>
                 { for v.pending.iter().take(50).map(|c| html! {
-                    <div class="pending-row">{ chip_html(c) }<span class="pod-name">{ format!("{}/{}", c.namespace, c.name) }</span>
+                    <div class="pending-row">{ chip_html(c, on_select) }<span class="pod-name">{ format!("{}/{}", c.namespace, c.name) }</span>
                         <span class="pending-reason">{ c.reason.clone().unwrap_or_else(|| c.status.clone()) }</span></div>
                 }) }
             </div>

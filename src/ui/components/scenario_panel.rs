@@ -1,0 +1,193 @@
+//! Scenarios: open a built-in example or a scenario file (the same YAML the runner reads),
+//! download the current lab as a scenario file, get a share link, restart the lab.
+//! Dispatches `Reset` and `Notice` through its callbacks.
+
+use std::rc::Rc;
+
+use gloo::file::File;
+use gloo::file::callbacks::FileReader;
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+use crate::scenario;
+use crate::sim::spec::LabSpec;
+
+/// The scenario files shipped with the lab (the same files as `examples/`).
+pub const EXAMPLES: &[(&str, &str, &str)] = &[
+    (
+        "mixed",
+        "All three data planes side by side",
+        include_str!("../../../examples/mixed.yaml"),
+    ),
+    (
+        "managed-nodegroup",
+        "A managed node group runs out of room",
+        include_str!("../../../examples/managed-nodegroup.yaml"),
+    ),
+    (
+        "self-managed-nodegroup",
+        "A self-managed node group you run yourself",
+        include_str!("../../../examples/self-managed-nodegroup.yaml"),
+    ),
+    (
+        "fargate",
+        "Fargate only: one right-sized micro-VM per pod",
+        include_str!("../../../examples/fargate.yaml"),
+    ),
+];
+
+/// Largest scenario file the page opens.
+const MAX_FILE_BYTES: f64 = 2.0 * 1024.0 * 1024.0;
+
+#[derive(Properties, PartialEq, Debug)]
+pub struct ScenarioPanelProps {
+    /// The lab as a scenario file (timeline includes the learner's actions).
+    pub yaml: Rc<String>,
+    /// A share link to this lab at this time.
+    pub share_url: Rc<String>,
+    pub on_open: Callback<(LabSpec, String)>,
+    pub on_restart: Callback<()>,
+    pub on_notice: Callback<String>,
+}
+
+/// Loads scenario text, or explains every problem with its line and column.
+pub fn open_text(name: &str, text: &str) -> Result<(LabSpec, String), String> {
+    match scenario::load(text) {
+        Ok(loaded) => {
+            let note = if loaded.warnings.is_empty() {
+                format!("Opened {name}.")
+            } else {
+                let w: Vec<String> = loaded
+                    .warnings
+                    .iter()
+                    .take(5)
+                    .map(ToString::to_string)
+                    .collect();
+                format!(
+                    "Opened {name} with {} warning(s): {}",
+                    loaded.warnings.len(),
+                    w.join("; ")
+                )
+            };
+            Ok((loaded.spec, note))
+        }
+        Err(diags) => {
+            let lines: Vec<String> = diags
+                .iter()
+                .filter(|d| d.severity == scenario::Severity::Error)
+                .take(8)
+                .map(ToString::to_string)
+                .collect();
+            Err(format!(
+                "{name} was not opened; nothing changed. {}",
+                lines.join("; ")
+            ))
+        }
+    }
+}
+
+fn download(filename: &str, text: &str) -> Result<(), String> {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type("text/yaml");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts)
+        .map_err(|_| "could not create the file")?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)
+        .map_err(|_| "could not create a download link")?;
+    let doc = gloo::utils::document();
+    let a: web_sys::HtmlAnchorElement = doc
+        .create_element("a")
+        .map_err(|_| "no document")?
+        .dyn_into()
+        .map_err(|_| "no anchor")?;
+    a.set_href(&url);
+    a.set_download(filename);
+    a.click();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Ok(())
+}
+
+#[function_component(ScenarioPanel)]
+pub fn scenario_panel(p: &ScenarioPanelProps) -> Html {
+    let reader = use_state(|| None::<FileReader>);
+    let open_example = {
+        let (on_open, on_notice) = (p.on_open.clone(), p.on_notice.clone());
+        move |idx: usize| {
+            let (on_open, on_notice) = (on_open.clone(), on_notice.clone());
+            Callback::from(move |_: MouseEvent| {
+                let (name, _, text) = EXAMPLES[idx];
+                match open_text(&format!("examples/{name}.yaml"), text) {
+                    Ok(x) => on_open.emit(x),
+                    Err(e) => on_notice.emit(e),
+                }
+            })
+        }
+    };
+    let on_file = {
+        let (on_open, on_notice, reader) = (p.on_open.clone(), p.on_notice.clone(), reader.clone());
+        Callback::from(move |e: Event| {
+            let Some(input) = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+            else {
+                return;
+            };
+            let Some(file) = input.files().and_then(|f| f.get(0)) else {
+                return;
+            };
+            input.set_value("");
+            if file.size() > MAX_FILE_BYTES {
+                on_notice.emit(format!(
+                    "{} is {:.1} MB; scenario files may be at most 2 MB. Nothing changed.",
+                    file.name(),
+                    file.size() / 1_048_576.0
+                ));
+                return;
+            }
+            let name = file.name();
+            let (on_open, on_notice) = (on_open.clone(), on_notice.clone());
+            let task =
+                gloo::file::callbacks::read_as_text(&File::from(file), move |res| match res {
+                    Ok(text) => match open_text(&name, &text) {
+                        Ok(x) => on_open.emit(x),
+                        Err(e) => on_notice.emit(e),
+                    },
+                    Err(e) => on_notice.emit(format!("could not read {name}: {e}")),
+                });
+            reader.set(Some(task));
+        })
+    };
+    let on_download = {
+        let (yaml, on_notice) = (p.yaml.clone(), p.on_notice.clone());
+        Callback::from(move |_: MouseEvent| {
+            if let Err(e) = download("eks-lab.yaml", &yaml) {
+                on_notice.emit(format!("Download failed: {e}"));
+            }
+        })
+    };
+    let restart = p.on_restart.reform(|_: MouseEvent| ());
+    html! {
+        <div class="scenario-panel">
+            <h2>{ "Scenarios" }</h2>
+            <h3>{ "Examples" }</h3>
+            <ul class="examples">
+                { for EXAMPLES.iter().enumerate().map(|(i, (name, what, _))| html! {
+                    <li><button type="button" onclick={open_example(i)} data-example={*name}>{ *name }</button><span>{ *what }</span></li>
+                }) }
+            </ul>
+            <h3>{ "Your files" }</h3>
+            <label class="file">{ "Open a scenario file (.yaml)" }
+                <input type="file" accept=".yaml,.yml,text/yaml" onchange={on_file} aria-label="Open a scenario file" />
+            </label>
+            <p class="help">{ "An eksctl ClusterConfig, Kubernetes manifests and a Lab timeline, as the ekslab runner reads them." }</p>
+            <button type="button" onclick={on_download}>{ "Download this lab (.yaml)" }</button>
+            <h3>{ "Share" }</h3>
+            <p class="help">{ "This link opens the same cluster at the same simulated time, in any browser." }</p>
+            <input class="share" readonly=true value={(*p.share_url).clone()} aria-label="Share link" data-testid="share-link"
+                onfocus={Callback::from(|e: FocusEvent| { if let Some(i) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) { i.select(); } })} />
+            <a href={(*p.share_url).clone()} target="_blank" rel="noopener">{ "Open the link in a new tab" }</a>
+            <h3>{ "Start over" }</h3>
+            <button type="button" onclick={restart}>{ "Restart this lab from t=0" }</button>
+        </div>
+    }
+}
