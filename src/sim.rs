@@ -153,7 +153,11 @@ impl Simulation {
         self.fire_due_timers();
         controllers::run(self);
         billing::accrue(self, TICK);
-        if self.now.as_millis().is_multiple_of(metrics::SAMPLE_EVERY.as_millis()) {
+        if self
+            .now
+            .as_millis()
+            .is_multiple_of(metrics::SAMPLE_EVERY.as_millis())
+        {
             self.metrics.sample(&self.state, &self.billing, self.now);
         }
     }

@@ -119,7 +119,7 @@ fn ec2_bills_at_least_sixty_seconds() {
     let cluster = "nodeGroups:\n  - {name: ng, instanceType: t3.small, minSize: 0, desiredCapacity: 1, maxSize: 1}\n";
     let timeline = "  duration: 10m\n  timeline:\n    - at: 25s\n      run: eksctl scale nodegroup --cluster=lab --name=ng --nodes=0\n";
     let r = run_json("ec2-minimum", &lab(cluster, "", timeline), &[]);
-    assert_eq!(r["cost"]["ec2_usd"], 0.000346);
+    assert_eq!(r["cost"]["ec2_usd"], 0.000_346);
     assert_eq!(
         r["nodes"].as_array().unwrap().len(),
         0,
@@ -139,7 +139,7 @@ fn fargate_bills_at_least_one_minute() {
         &lab(cluster, docs, "  duration: 20m"),
         &[],
     );
-    assert_eq!(r["cost"]["fargate_usd"], 0.000205);
+    assert_eq!(r["cost"]["fargate_usd"], 0.000_205);
     assert!(
         r["events"]
             .as_array()
@@ -186,12 +186,12 @@ fn same_file_and_seed_give_byte_identical_reports_and_flags_override_the_file() 
     let cluster =
         "managedNodeGroups:\n  - {name: ng, instanceType: m5.large, desiredCapacity: 2}\n";
     let path = scenario_file("identical", &lab(cluster, "", "  duration: 30m"));
-    let p = path.to_str().unwrap();
-    let (_, a, _) = ekslab(&["run", p, "--json"]);
-    let (_, b, _) = ekslab(&["run", p, "--json"]);
+    let file = path.to_str().unwrap();
+    let (_, a, _) = ekslab(&["run", file, "--json"]);
+    let (_, b, _) = ekslab(&["run", file, "--json"]);
     assert!(!a.is_empty());
     assert_eq!(a, b, "two runs of the same file differ");
-    let (_, c, _) = ekslab(&["run", p, "--json", "--seed", "99"]);
+    let (_, c, _) = ekslab(&["run", file, "--json", "--seed", "99"]);
     let (va, vc): (Value, Value) = (
         serde_json::from_str(&a).unwrap(),
         serde_json::from_str(&c).unwrap(),
@@ -202,7 +202,7 @@ fn same_file_and_seed_give_byte_identical_reports_and_flags_override_the_file() 
         va["event_digest"], vc["event_digest"],
         "another seed, other node names and timings"
     );
-    let (_, d, _) = ekslab(&["run", p, "--json", "--duration", "2h"]);
+    let (_, d, _) = ekslab(&["run", file, "--json", "--duration", "2h"]);
     let vd: Value = serde_json::from_str(&d).unwrap();
     assert_eq!(va["duration_s"], 1800);
     assert_eq!(vd["duration_s"], 7200);

@@ -875,7 +875,10 @@ fn command_parser_table() {
             Command::SetResources {
                 key: web.clone(),
                 container: Some("web".into()),
-                requests: Some(ResourcePatch { cpu: Some(MilliCpu(500)), memory: Some(Bytes(256 * MIB)) }),
+                requests: Some(ResourcePatch {
+                    cpu: Some(MilliCpu(500)),
+                    memory: Some(Bytes(256 * MIB)),
+                }),
                 limits: None,
             },
         ),

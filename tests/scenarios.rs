@@ -8,7 +8,12 @@ use eks_lab::scenario;
 use eks_lab::sim::Simulation;
 use eks_lab::sim::clock::SimDuration;
 
-const EXAMPLES: [&str; 4] = ["managed-nodegroup", "self-managed-nodegroup", "fargate", "mixed"];
+const EXAMPLES: [&str; 4] = [
+    "managed-nodegroup",
+    "self-managed-nodegroup",
+    "fargate",
+    "mixed",
+];
 
 fn run(name: &str) -> (String, String) {
     let path = format!("{}/examples/{name}.yaml", env!("CARGO_MANIFEST_DIR"));
@@ -22,7 +27,10 @@ fn run(name: &str) -> (String, String) {
         log.push_str(&e.to_string());
         log.push('\n');
     }
-    (log, format!("{:016x} {}\n", sim.digest(), sim.events().len()))
+    (
+        log,
+        format!("{:016x} {}\n", sim.digest(), sim.events().len()),
+    )
 }
 
 fn check(name: &str) {
@@ -34,9 +42,14 @@ fn check(name: &str) {
         std::fs::write(&events_path, &log).unwrap();
         std::fs::write(&digest_path, &digest).unwrap();
     }
-    let want = std::fs::read_to_string(&events_path).unwrap_or_else(|_| panic!("{events_path} missing: run with UPDATE_GOLDEN=1"));
+    let want = std::fs::read_to_string(&events_path)
+        .unwrap_or_else(|_| panic!("{events_path} missing: run with UPDATE_GOLDEN=1"));
     if want != log {
-        let first = want.lines().zip(log.lines()).position(|(a, b)| a != b).unwrap_or(want.lines().count().min(log.lines().count()));
+        let first = want
+            .lines()
+            .zip(log.lines())
+            .position(|(a, b)| a != b)
+            .unwrap_or(want.lines().count().min(log.lines().count()));
         panic!(
             "{name}: event log differs from {events_path} at line {}:\n  want: {}\n  got:  {}",
             first + 1,
@@ -44,7 +57,11 @@ fn check(name: &str) {
             log.lines().nth(first).unwrap_or("<end>")
         );
     }
-    assert_eq!(std::fs::read_to_string(&digest_path).unwrap(), digest, "{name}: digest");
+    assert_eq!(
+        std::fs::read_to_string(&digest_path).unwrap(),
+        digest,
+        "{name}: digest"
+    );
 }
 
 #[test]
@@ -71,9 +88,18 @@ fn mixed_golden() {
 fn golden_logs_carry_the_lessons() {
     // Spot checks that read like the lessons the examples teach.
     let (log, _) = run("managed-nodegroup");
-    assert!(log.contains("Warning FailedScheduling"), "scaling past capacity leaves pods Pending");
+    assert!(
+        log.contains("Warning FailedScheduling"),
+        "scaling past capacity leaves pods Pending"
+    );
     assert!(log.contains("Insufficient cpu"), "with the upstream reason");
-    assert!(log.contains("Scaling nodegroup ng-1: desired 2 -> 4"), "then the node group grows");
+    assert!(
+        log.contains("Scaling nodegroup ng-1: desired 2 -> 4"),
+        "then the node group grows"
+    );
     let (log, _) = run("fargate");
-    assert!(log.contains("Successfully assigned") && log.contains("fargate-ip-"), "pods land on Fargate nodes");
+    assert!(
+        log.contains("Successfully assigned") && log.contains("fargate-ip-"),
+        "pods land on Fargate nodes"
+    );
 }

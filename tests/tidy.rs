@@ -17,8 +17,24 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
 
 /// Words that must not appear in code (comments are skipped).
 const FORBIDDEN: &[&str] = &[
-    "yew", "web_sys", "gloo", "js_sys", "wasm_bindgen", "Instant", "SystemTime", "HashMap", "HashSet",
-    "thread_rng", "SmallRng", "StdRng", "getrandom", "f64::sin", ".sin()", ".exp()", ".ln()", ".powf(",
+    "yew",
+    "web_sys",
+    "gloo",
+    "js_sys",
+    "wasm_bindgen",
+    "Instant",
+    "SystemTime",
+    "HashMap",
+    "HashSet",
+    "thread_rng",
+    "SmallRng",
+    "StdRng",
+    "getrandom",
+    "f64::sin",
+    ".sin()",
+    ".exp()",
+    ".ln()",
+    ".powf(",
 ];
 
 fn violations(root: &str) -> Vec<String> {
@@ -28,7 +44,7 @@ fn violations(root: &str) -> Vec<String> {
 fn violations_in(base: &Path, root: &str) -> Vec<String> {
     let mut files = Vec::new();
     if base.is_dir() {
-        rust_files(&base, &mut files);
+        rust_files(base, &mut files);
     }
     let single = base.with_extension("rs");
     if single.is_file() {
@@ -41,7 +57,12 @@ fn violations_in(base: &Path, root: &str) -> Vec<String> {
             let code = line.split("//").next().unwrap_or("");
             for word in FORBIDDEN {
                 if code.contains(word) {
-                    bad.push(format!("{}:{}: `{word}` in {root}: {}", f.display(), i + 1, line.trim()));
+                    bad.push(format!(
+                        "{}:{}: `{word}` in {root}: {}",
+                        f.display(),
+                        i + 1,
+                        line.trim()
+                    ));
                 }
             }
         }
@@ -67,7 +88,11 @@ fn the_tidy_check_itself_catches_a_violation() {
     // Guard against a tidy test that silently checks nothing.
     let dir = std::env::temp_dir().join(format!("ekslab-tidy-{}", std::process::id()));
     std::fs::create_dir_all(dir.join("probe")).unwrap();
-    std::fs::write(dir.join("probe/x.rs"), "use std::collections::HashMap;\n// HashMap in a comment is fine\n").unwrap();
+    std::fs::write(
+        dir.join("probe/x.rs"),
+        "use std::collections::HashMap;\n// HashMap in a comment is fine\n",
+    )
+    .unwrap();
     let hits = violations_in(&dir.join("probe"), "probe");
     std::fs::remove_dir_all(&dir).unwrap();
     assert_eq!(hits.len(), 1, "{hits:?}");

@@ -41,5 +41,8 @@ fn mixed_example_digest_matches_the_native_golden() {
     let mut sim = Simulation::new(loaded.spec).unwrap();
     sim.run_for(duration);
     let expected = include_str!("golden/mixed.digest").trim();
-    assert_eq!(format!("{:016x} {}", sim.digest(), sim.events().len()), expected);
+    assert_eq!(
+        format!("{:016x} {}", sim.digest(), sim.events().len()),
+        expected
+    );
 }

@@ -9,7 +9,10 @@ use super::quantity::{Bytes, MilliCpu};
 use super::spec::{FargateProfileSpec, Manifest, NodegroupSpec};
 
 /// Options of `kubectl drain`: one flag each, as kubectl has them.
-#[expect(clippy::struct_excessive_bools, reason = "mirrors kubectl drain's independent boolean flags")]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "mirrors kubectl drain's independent boolean flags"
+)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct DrainOptions {
     pub ignore_daemonsets: bool,
@@ -39,7 +42,10 @@ impl ResourcePatch {
 }
 
 /// Something a user asks for.
-#[expect(clippy::large_enum_variant, reason = "commands are few and short-lived; boxing would only add noise")]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "commands are few and short-lived; boxing would only add noise"
+)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
     /// `kubectl apply -f`.

@@ -209,15 +209,17 @@ pub fn check_invariants(
     // Every bound pod's node exists; pod IPs are unique; owned pods have owners (or are leaving).
     let mut ips = BTreeSet::new();
     for p in st.pods.values() {
-        if let Some(n) = &p.spec.node_name {
-            if !st.nodes.contains_key(n) {
-                return Err(format!("pod {} bound to missing node {n}", p.meta.key()));
-            }
+        if let Some(n) = &p.spec.node_name
+            && !st.nodes.contains_key(n)
+        {
+            return Err(format!("pod {} bound to missing node {n}", p.meta.key()));
         }
-        if let Some(ip) = &p.status.pod_ip {
-            if !p.spec.host_network && !p.status.phase.is_terminal() && !ips.insert(ip.clone()) {
-                return Err(format!("IP {ip} used twice (pod {})", p.meta.key()));
-            }
+        if let Some(ip) = &p.status.pod_ip
+            && !p.spec.host_network
+            && !p.status.phase.is_terminal()
+            && !ips.insert(ip.clone())
+        {
+            return Err(format!("IP {ip} used twice (pod {})", p.meta.key()));
         }
         if let Some(o) = &p.meta.owner {
             let k = eks_lab::sim::api::ObjectKey::new(p.meta.namespace.clone(), o.name.clone());

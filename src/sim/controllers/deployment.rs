@@ -9,9 +9,9 @@ use crate::sim::api::{
     Deployment, DeploymentStrategy, Kind, ObjectKey, ObjectMeta, ObjectRef, OwnerRef,
     PodTemplateSpec, ReplicaSet,
 };
+use crate::sim::command::ResourcePatch;
 use crate::sim::digest::Digest;
 use crate::sim::event::{EventType, reason};
-use crate::sim::command::ResourcePatch;
 
 const SOURCE: &str = "deployment-controller";
 

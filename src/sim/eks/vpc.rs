@@ -73,9 +73,11 @@ impl Subnet {
 
     pub fn release(&mut self, ip: &str) {
         if let Ok(addr) = parse_ip(ip)
-            && addr >= self.base && addr < self.base + self.size {
-                self.used.remove(&(addr - self.base));
-            }
+            && addr >= self.base
+            && addr < self.base + self.size
+        {
+            self.used.remove(&(addr - self.base));
+        }
     }
 }
 
