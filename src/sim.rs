@@ -32,6 +32,7 @@ pub mod rng;
 pub mod spec;
 pub mod state;
 pub mod timers;
+pub mod traffic;
 
 use api::{Kind, ObjectKey, ObjectRef};
 use billing::Billing;
@@ -60,6 +61,8 @@ pub enum Timer {
     PodTerminated { key: ObjectKey, uid: u64 },
     FargateCapacityReady { key: ObjectKey, uid: u64 },
     JobTtlExpired(ObjectKey),
+    Spot(controllers::spot::SpotTimer),
+    ClusterAutoscaler(controllers::cluster_autoscaler::CaTimer),
 }
 
 /// One random stream per controller, so draws in one never shift another.
@@ -138,6 +141,15 @@ impl Simulation {
             next_uid: 1,
             spec,
         };
+        for t in sim.spec.traffic.clone() {
+            sim.state.traffic.insert(
+                t.target.clone(),
+                traffic::ActiveTraffic {
+                    spec: t,
+                    since: SimTime::EPOCH,
+                },
+            );
+        }
         for entry in sim.spec.timeline.clone() {
             sim.submit_at(SimTime::EPOCH + entry.at, entry.command, entry.text);
         }

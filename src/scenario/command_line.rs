@@ -8,6 +8,7 @@
 //! means adding a row. Errors read like the real tools' messages.
 
 mod eksctl;
+mod ekslab;
 mod format;
 mod kubectl;
 mod words;
@@ -40,6 +41,8 @@ impl CommandContext {
 pub(crate) enum Tool {
     Kubectl,
     Eksctl,
+    /// The lab's own commands (traffic), which have no real-world equivalent.
+    Ekslab,
 }
 
 impl Tool {
@@ -47,13 +50,14 @@ impl Tool {
         match self {
             Tool::Kubectl => "kubectl",
             Tool::Eksctl => "eksctl",
+            Tool::Ekslab => "ekslab",
         }
     }
 
     /// kubectl prints `error: ...`, eksctl `Error: ...`.
     pub fn error(self, msg: impl std::fmt::Display) -> String {
         match self {
-            Tool::Kubectl => format!("error: {msg}"),
+            Tool::Kubectl | Tool::Ekslab => format!("error: {msg}"),
             Tool::Eksctl => format!("Error: {msg}"),
         }
     }
@@ -146,7 +150,7 @@ impl Args {
             None => Ok(None),
             Some(v) => v.parse().map(Some).map_err(|_| match self.tool {
                 Tool::Eksctl => self.tool.error(format!("--{long} must be a number")),
-                Tool::Kubectl => self.tool.error(format!(
+                Tool::Kubectl | Tool::Ekslab => self.tool.error(format!(
                     "invalid argument {v:?} for \"--{long}\" flag: must be a whole number"
                 )),
             }),
@@ -155,7 +159,7 @@ impl Args {
 
     pub fn required(&self, long: &str) -> Result<&str, String> {
         self.value(long).ok_or_else(|| match self.tool {
-            Tool::Kubectl => self
+            Tool::Kubectl | Tool::Ekslab => self
                 .tool
                 .error(format!("required flag(s) \"{long}\" not set")),
             Tool::Eksctl => self.tool.error(format!("--{long} must be set")),
@@ -171,7 +175,10 @@ impl Args {
 
 /// Every command the parser knows.
 fn table() -> impl Iterator<Item = &'static Verb> {
-    kubectl::VERBS.iter().chain(eksctl::VERBS.iter())
+    kubectl::VERBS
+        .iter()
+        .chain(eksctl::VERBS.iter())
+        .chain(ekslab::VERBS.iter())
 }
 
 /// Flags every command of a tool takes.
@@ -179,6 +186,7 @@ fn globals(tool: Tool) -> &'static [Flag] {
     match tool {
         Tool::Kubectl => kubectl::GLOBAL_FLAGS,
         Tool::Eksctl => eksctl::GLOBAL_FLAGS,
+        Tool::Ekslab => ekslab::GLOBAL_FLAGS,
     }
 }
 
@@ -195,9 +203,10 @@ pub fn parse_command(line: &str, ctx: &CommandContext) -> Result<Command, String
     let tool = match program.as_str() {
         "kubectl" => Tool::Kubectl,
         "eksctl" => Tool::Eksctl,
+        "ekslab" => Tool::Ekslab,
         other => {
             return Err(format!(
-                "{other}: command not found (the lab runs kubectl and eksctl commands)"
+                "{other}: command not found (the lab runs kubectl, eksctl and its own ekslab commands)"
             ));
         }
     };

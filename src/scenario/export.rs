@@ -2,7 +2,10 @@
 //! manifest, and the `Lab` document with settings and timeline. `load(&to_yaml(spec))` gives
 //! back the same spec.
 
+mod autoscaling;
+mod hpa;
 mod objects;
+mod vpa;
 mod writer;
 
 pub use writer::{needs_quotes, scalar};
@@ -221,6 +224,17 @@ fn lab_document(spec: &LabSpec) -> Y {
         )
         .put_nonempty("nodegroupVersions", versions)
         .put_nonempty("delays", delays(&s.delays))
+        .put_nonempty(
+            "traffic",
+            Y::Seq(spec.traffic.iter().map(autoscaling::traffic).collect()),
+        )
+        .put_if(s.cluster_autoscaler.is_some(), "clusterAutoscaler", || {
+            autoscaling::cluster_autoscaler(s.cluster_autoscaler.as_ref())
+        })
+        .put_if(s.vertical_pod_autoscaler, "verticalPodAutoscaler", || {
+            Y::bool(true)
+        })
+        .put_nonempty("spot", autoscaling::spot(&s.spot))
         .put_nonempty("timeline", Y::Seq(timeline))
         .build();
     MapBuilder::new()
@@ -252,6 +266,7 @@ fn timeline_entry(e: &TimelineEntry, ctx: &CommandContext) -> Option<Y> {
             }
             Command::CreateNodegroup(ng) => ("nodeGroup", nodegroup(ng, false)),
             Command::CreateFargateProfile(fp) => ("fargateProfile", fargate_profile(fp)),
+            Command::SetTraffic(t) => ("traffic", autoscaling::traffic(t)),
             _ => return None,
         };
         Some(Y::Map(vec![at.clone(), (key.to_string(), value)]))

@@ -6,6 +6,8 @@
 //! line can express, `managedNodeGroup`, `nodeGroup` or `fargateProfile` (an eksctl entry, as
 //! `eksctl create ... -f` would read it).
 
+pub(crate) mod autoscaling;
+
 use super::command_line::{CommandContext, parse_command};
 use super::decode::{Fields, Obj, Sink, join, obj};
 use super::eksctl::{fargate, nodegroup, parse_version};
@@ -31,6 +33,10 @@ const SPEC: Fields = Fields::known(&[
     "delays",
     "addonManagement",
     "nodegroupVersions",
+    "traffic",
+    "clusterAutoscaler",
+    "verticalPodAutoscaler",
+    "spot",
 ]);
 
 /// The fields of a timeline entry: `at` and the action keys.
@@ -41,6 +47,7 @@ const ENTRY: Fields = Fields::known(&[
     "managedNodeGroup",
     "nodeGroup",
     "fargateProfile",
+    "traffic",
 ]);
 /// The timeline action keys.
 const ACTIONS: &[&str] = &[
@@ -49,6 +56,7 @@ const ACTIONS: &[&str] = &[
     "managedNodeGroup",
     "nodeGroup",
     "fargateProfile",
+    "traffic",
 ];
 
 /// Names of the lifecycle delays, as the `delays` mapping spells them.
@@ -98,6 +106,7 @@ pub fn structured_text(cmd: &Command) -> Option<String> {
             "eksctl create fargateprofile -f - (fargateProfiles/{})",
             fp.name
         ),
+        Command::SetTraffic(t) => format!("ekslab traffic -f - (deployment/{})", t.target.name),
         _ => return None,
     })
 }
@@ -175,6 +184,7 @@ pub(crate) fn decode(sink: &mut Sink, root: &Node, spec: &mut LabSpec) {
         }
     }
     delays(sink, &s, &mut spec.settings.delays);
+    autoscaling::decode(sink, &s, spec);
     nodegroup_versions(sink, &s, spec);
     for (p, n) in s.seq(sink, "timeline") {
         if let Some(entry) = timeline_entry(sink, n, &p, spec) {
@@ -311,6 +321,7 @@ fn timeline_entry(
         "fargateProfile" => {
             Command::CreateFargateProfile(fargate::decode_fargate_profile(sink, value, &vpath)?)
         }
+        "traffic" => Command::SetTraffic(autoscaling::traffic(sink, value, &vpath)?),
         group => Command::CreateNodegroup(nodegroup::decode(
             sink,
             value,

@@ -1,7 +1,9 @@
 //! Kubernetes manifests: which apiVersion/kind pairs the lab models, object metadata, names,
 //! labels and label selectors. The kinds themselves are decoded in `manifest/kinds.rs`.
 
+mod hpa;
 mod kinds;
+mod vpa;
 
 pub(crate) use kinds::decode;
 
@@ -20,6 +22,8 @@ pub const MODELLED: &[(&str, &str)] = &[
     ("apps/v1", "DaemonSet"),
     ("batch/v1", "Job"),
     ("policy/v1", "PodDisruptionBudget"),
+    ("autoscaling/v2", "HorizontalPodAutoscaler"),
+    ("autoscaling.k8s.io/v1", "VerticalPodAutoscaler"),
 ];
 
 /// Real Kubernetes (and common EKS add-on) kinds the lab accepts and ignores with a warning.
@@ -30,7 +34,6 @@ pub const UNMODELLED: &[&str] = &[
     "ServiceAccount",
     "Ingress",
     "IngressClass",
-    "HorizontalPodAutoscaler",
     "StatefulSet",
     "CronJob",
     "ReplicaSet",
@@ -53,7 +56,6 @@ pub const UNMODELLED: &[&str] = &[
     "Lease",
     "ValidatingWebhookConfiguration",
     "MutatingWebhookConfiguration",
-    "VerticalPodAutoscaler",
     "NodePool",
     "EC2NodeClass",
     "TargetGroupBinding",

@@ -93,6 +93,10 @@ pub enum Command {
         enable: Vec<super::eks::LogType>,
         disable: Vec<super::eks::LogType>,
     },
+    /// Load on a Deployment (the lab's own `ekslab traffic` command): the pattern starts now.
+    SetTraffic(super::traffic::TrafficSpec),
+    /// Remove the load model from a Deployment.
+    ClearTraffic { key: ObjectKey },
     /// `eksctl utils update-cluster-vpc-config --public-access --private-access`.
     UpdateEndpointAccess { public: bool, private: bool },
 }
@@ -154,5 +158,7 @@ pub(crate) fn apply(sim: &mut Simulation, cmd: &Command) -> Result<String, Strin
         Command::UpdateEndpointAccess { public, private } => {
             controllers::eks::update_endpoint_access(sim, *public, *private)
         }
+        Command::SetTraffic(t) => controllers::metrics_server::set_traffic(sim, t.clone()),
+        Command::ClearTraffic { key } => controllers::metrics_server::clear_traffic(sim, key),
     }
 }

@@ -1,23 +1,29 @@
 //! Controllers, named after the real components, run in a fixed order every step.
 //!
 //! Order: EKS (cluster, node group status) → auto scaling groups → deployment → replicaset →
-//! daemonset → job → disruption (PDB status) → fargate-scheduler → default-scheduler →
-//! kubelet → node drains. Change-driven controllers run only when the state's revision moved
+//! daemonset → job → disruption (PDB status) → metrics-server → horizontal-pod-autoscaler →
+//! vertical-pod-autoscaler → fargate-scheduler → default-scheduler → cluster-autoscaler →
+//! spot interruptions → kubelet → node drains. Change-driven controllers run only when the state's revision moved
 //! (every change bumps it, so no periodic resync is needed); the rest keep their own queues,
 //! which makes an idle hour of a large cluster cost almost nothing to simulate.
 
 pub mod api_server;
 pub mod auto_scaling_group;
+pub mod cluster_autoscaler;
 pub mod daemonset;
 pub mod deployment;
 pub mod disruption;
 pub mod eks;
 pub mod fargate;
+pub mod horizontal_pod_autoscaler;
 pub mod job;
 pub mod kubelet;
+pub mod metrics_server;
 pub mod node_drain;
 pub mod replicaset;
 pub mod scheduler;
+pub mod spot;
+pub mod vertical_pod_autoscaler;
 pub mod vpc_cni;
 
 use super::{Simulation, Timer};
@@ -37,6 +43,11 @@ pub struct ControllerState {
     pub daemonset_fargate_warned: std::collections::BTreeSet<super::api::ObjectKey>,
     /// `eksctl create cluster` has finished (the scenario's manifests are applied then).
     pub cluster_ready: bool,
+    pub metrics_server: metrics_server::MetricsServerState,
+    pub hpa: horizontal_pod_autoscaler::HpaState,
+    pub vpa: vertical_pod_autoscaler::VpaState,
+    pub cluster_autoscaler: cluster_autoscaler::ClusterAutoscalerState,
+    pub spot: spot::SpotState,
 }
 
 /// One pass of every controller, in order.
@@ -52,8 +63,15 @@ pub(crate) fn run(sim: &mut Simulation) {
         job::reconcile(sim);
         disruption::reconcile(sim);
     }
+    // Time-driven controllers, each on its own period (metrics-server 15 s, HPA 15 s, VPA
+    // 1 min, Cluster Autoscaler 10 s) or per step (Spot interruptions).
+    metrics_server::reconcile(sim);
+    horizontal_pod_autoscaler::reconcile(sim);
+    vertical_pod_autoscaler::reconcile(sim);
     fargate::reconcile(sim);
     scheduler::reconcile(sim);
+    cluster_autoscaler::reconcile(sim);
+    spot::reconcile(sim);
     kubelet::reconcile(sim);
     node_drain::reconcile(sim);
 }
@@ -74,5 +92,7 @@ pub(crate) fn fire(sim: &mut Simulation, timer: Timer) {
         Timer::PodTerminated { key, uid } => api_server::remove_pod_if(sim, &key, uid),
         Timer::FargateCapacityReady { key, uid } => fargate::capacity_ready(sim, &key, uid),
         Timer::JobTtlExpired(key) => job::ttl_expired(sim, &key),
+        Timer::Spot(t) => spot::fire(sim, t),
+        Timer::ClusterAutoscaler(t) => cluster_autoscaler::fire(sim, t),
     }
 }

@@ -24,6 +24,8 @@ pub struct LabSpec {
     pub manifests: Vec<Manifest>,
     pub timeline: Vec<TimelineEntry>,
     pub settings: LabSettings,
+    /// Load on workloads from the start (timeline entries can change it later).
+    pub traffic: Vec<super::traffic::TrafficSpec>,
 }
 
 /// Default start date of a lab's calendar. Fixed, so that the same file gives the same run.
@@ -118,6 +120,9 @@ pub struct NodegroupSpec {
     pub private_networking: bool,
     /// Kubelet version; `None` means the cluster's version.
     pub version: Option<KubernetesVersion>,
+    /// The ASG carries the Cluster Autoscaler's auto-discovery tags. EKS tags managed node
+    /// groups itself; eksctl tags self-managed ones with `iam.withAddonPolicies.autoScaler`.
+    pub autoscaler_tags: bool,
 }
 
 impl NodegroupSpec {
@@ -142,12 +147,14 @@ impl NodegroupSpec {
             max_pods_per_node: None,
             private_networking: false,
             version: None,
+            autoscaler_tags: true,
         }
     }
 
     pub fn self_managed(name: &str) -> NodegroupSpec {
         NodegroupSpec {
             kind: NodegroupKind::SelfManaged,
+            autoscaler_tags: false,
             ..NodegroupSpec::managed(name)
         }
     }
@@ -170,6 +177,8 @@ pub enum Manifest {
     Job(Job),
     PodDisruptionBudget(PodDisruptionBudget),
     Pod(Pod),
+    HorizontalPodAutoscaler(super::api::HorizontalPodAutoscaler),
+    VerticalPodAutoscaler(super::api::VerticalPodAutoscaler),
 }
 
 impl Manifest {
@@ -182,6 +191,8 @@ impl Manifest {
             Manifest::Job(_) => Kind::Job,
             Manifest::PodDisruptionBudget(_) => Kind::PodDisruptionBudget,
             Manifest::Pod(_) => Kind::Pod,
+            Manifest::HorizontalPodAutoscaler(_) => Kind::HorizontalPodAutoscaler,
+            Manifest::VerticalPodAutoscaler(_) => Kind::VerticalPodAutoscaler,
         }
     }
 
@@ -193,6 +204,8 @@ impl Manifest {
             Manifest::Job(o) => &o.meta.name,
             Manifest::PodDisruptionBudget(o) => &o.meta.name,
             Manifest::Pod(o) => &o.meta.name,
+            Manifest::HorizontalPodAutoscaler(o) => &o.meta.name,
+            Manifest::VerticalPodAutoscaler(o) => &o.meta.name,
         }
     }
 
@@ -204,6 +217,8 @@ impl Manifest {
             Manifest::Job(o) => &o.meta.namespace,
             Manifest::PodDisruptionBudget(o) => &o.meta.namespace,
             Manifest::Pod(o) => &o.meta.namespace,
+            Manifest::HorizontalPodAutoscaler(o) => &o.meta.namespace,
+            Manifest::VerticalPodAutoscaler(o) => &o.meta.namespace,
         }
     }
 }
@@ -267,6 +282,103 @@ pub struct LabSettings {
     pub delays: Delays,
     /// Start with the control plane already ACTIVE instead of simulating its creation.
     pub skip_cluster_creation: bool,
+    /// The Cluster Autoscaler, when installed (it runs as a Deployment in kube-system).
+    pub cluster_autoscaler: Option<ClusterAutoscalerSettings>,
+    /// The Vertical Pod Autoscaler's recommender, updater and admission controller.
+    pub vertical_pod_autoscaler: bool,
+    pub spot: SpotSettings,
+}
+
+/// Cluster Autoscaler expanders (eks-facts §6.2; `price` is not available on AWS).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expander {
+    LeastWaste,
+    Random,
+    MostPods,
+    LeastNodes,
+    Priority,
+}
+
+impl Expander {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Expander::LeastWaste => "least-waste",
+            Expander::Random => "random",
+            Expander::MostPods => "most-pods",
+            Expander::LeastNodes => "least-nodes",
+            Expander::Priority => "priority",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Expander> {
+        Some(match text {
+            "least-waste" => Expander::LeastWaste,
+            "random" => Expander::Random,
+            "most-pods" => Expander::MostPods,
+            "least-nodes" => Expander::LeastNodes,
+            "priority" => Expander::Priority,
+            _ => return None,
+        })
+    }
+}
+
+/// Cluster Autoscaler flags, with the upstream defaults (eks-facts §6.2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClusterAutoscalerSettings {
+    /// `--expander` (default least-waste since CA 1.33).
+    pub expander: Expander,
+    /// The priority expander's ConfigMap: priority → node group name patterns (regexes
+    /// upstream; the lab matches `*` wildcards).
+    pub priorities: Vec<(u64, Vec<String>)>,
+    /// `--scan-interval` (10s).
+    pub scan_interval: SimDuration,
+    /// `--scale-down-unneeded-time` (10m).
+    pub scale_down_unneeded_time: SimDuration,
+    /// `--scale-down-delay-after-add` (10m).
+    pub scale_down_delay_after_add: SimDuration,
+    /// `--scale-down-utilization-threshold` in thousandths (0.5 → 500).
+    pub scale_down_utilization_threshold_permille: u64,
+    /// `--max-node-provision-time` (15m).
+    pub max_node_provision_time: SimDuration,
+    /// `--scale-down-enabled` (true).
+    pub scale_down_enabled: bool,
+}
+
+impl Default for ClusterAutoscalerSettings {
+    fn default() -> Self {
+        ClusterAutoscalerSettings {
+            expander: Expander::LeastWaste,
+            priorities: Vec::new(),
+            scan_interval: SimDuration::from_secs(10),
+            scale_down_unneeded_time: SimDuration::from_mins(10),
+            scale_down_delay_after_add: SimDuration::from_mins(10),
+            scale_down_utilization_threshold_permille: 500,
+            max_node_provision_time: SimDuration::from_mins(15),
+            scale_down_enabled: true,
+        }
+    }
+}
+
+/// Spot behaviour (eks-facts §9).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpotSettings {
+    /// Interruptions per 1,000 Spot instance-hours (0: none). Real rates vary by pool; AWS's
+    /// Spot Instance Advisor buckets them from <5% to >20% a month (U).
+    pub interruptions_per_1000_hours: u64,
+    /// How much earlier than the two-minute notice the rebalance recommendation may arrive.
+    pub rebalance_lead: super::rng::Delay,
+    /// Self-managed node groups run the AWS Node Termination Handler (drains on notice).
+    pub node_termination_handler: bool,
+}
+
+impl Default for SpotSettings {
+    fn default() -> Self {
+        SpotSettings {
+            interruptions_per_1000_hours: 0,
+            rebalance_lead: super::rng::Delay::secs(0, 600),
+            node_termination_handler: false,
+        }
+    }
 }
 
 impl Default for LabSettings {
@@ -275,6 +387,9 @@ impl Default for LabSettings {
             spot_discount_percent: super::catalog::prices::DEFAULT_SPOT_DISCOUNT_PERCENT,
             delays: Delays::default(),
             skip_cluster_creation: false,
+            cluster_autoscaler: None,
+            vertical_pod_autoscaler: false,
+            spot: SpotSettings::default(),
         }
     }
 }
@@ -291,6 +406,7 @@ impl Default for LabSpec {
             manifests: Vec::new(),
             timeline: Vec::new(),
             settings: LabSettings::default(),
+            traffic: Vec::new(),
         }
     }
 }

@@ -27,6 +27,14 @@ pub struct State {
     pub daemonsets: BTreeMap<ObjectKey, DaemonSet>,
     pub jobs: BTreeMap<ObjectKey, Job>,
     pub pdbs: BTreeMap<ObjectKey, PodDisruptionBudget>,
+    pub hpas: BTreeMap<ObjectKey, super::api::HorizontalPodAutoscaler>,
+    pub vpas: BTreeMap<ObjectKey, super::api::VerticalPodAutoscaler>,
+    /// Load on each Deployment (keyed like the Deployment).
+    pub traffic: BTreeMap<ObjectKey, super::traffic::ActiveTraffic>,
+    /// What the metrics-server last scraped (`kubectl top pods`); empty without metrics-server.
+    pub pod_metrics: BTreeMap<ObjectKey, super::api::ResourceMetrics>,
+    /// `kubectl top nodes`.
+    pub node_metrics: BTreeMap<String, super::api::ResourceMetrics>,
     /// Bumped on every change.
     pub revision: u64,
 }

@@ -218,6 +218,14 @@ pub fn format_command(cmd: &Command, ctx: &CommandContext) -> Option<String> {
                 "eksctl utils update-cluster-vpc-config --cluster={cluster} --public-access={public} --private-access={private} --approve"
             )
         }
+        Command::SetTraffic(t) => return super::ekslab::format_traffic(t, ctx),
+        Command::ClearTraffic { key } => {
+            format!(
+                "ekslab traffic deployment/{} --clear{}",
+                quote(&key.name),
+                namespace_flag(&key.namespace, ctx)
+            )
+        }
     };
     Some(line)
 }

@@ -329,6 +329,18 @@ pub fn manifest(m: &Manifest) -> Y {
             meta(&p.meta, &none),
             Some(pod_spec(&p.spec, "Always")),
         ),
+        Manifest::HorizontalPodAutoscaler(h) => (
+            "autoscaling/v2",
+            "HorizontalPodAutoscaler",
+            meta(&h.meta, &none),
+            Some(super::hpa::spec(h)),
+        ),
+        Manifest::VerticalPodAutoscaler(v) => (
+            "autoscaling.k8s.io/v1",
+            "VerticalPodAutoscaler",
+            meta(&v.meta, &none),
+            Some(super::vpa::spec(v)),
+        ),
     };
     let mut b = MapBuilder::new()
         .put("apiVersion", Y::str(api))

@@ -261,6 +261,14 @@ pub(crate) fn decode(sink: &mut Sink, node: &Node, path: &str, kind: &str) -> Op
                 lab: PodLab::default(),
             })
         }
+        "HorizontalPodAutoscaler" => {
+            let s = spec(sink, &super::hpa::SPEC)?;
+            Manifest::HorizontalPodAutoscaler(super::hpa::decode(sink, &s, meta?)?)
+        }
+        "VerticalPodAutoscaler" => {
+            let s = spec(sink, &super::vpa::SPEC)?;
+            Manifest::VerticalPodAutoscaler(super::vpa::decode(sink, &s, meta?)?)
+        }
         other => {
             sink.error(
                 top.mark,

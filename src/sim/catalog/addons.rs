@@ -9,21 +9,33 @@ pub enum AddonName {
     VpcCni,
     KubeProxy,
     CoreDns,
+    /// The metrics-server community add-on (not installed by default): the HPA, the VPA and
+    /// `kubectl top` need it.
+    MetricsServer,
 }
 
 impl AddonName {
+    /// The add-ons every EKS cluster gets.
     pub const ALL: [AddonName; 3] = [AddonName::VpcCni, AddonName::KubeProxy, AddonName::CoreDns];
+    /// Every add-on the lab models.
+    pub const KNOWN: [AddonName; 4] = [
+        AddonName::VpcCni,
+        AddonName::KubeProxy,
+        AddonName::CoreDns,
+        AddonName::MetricsServer,
+    ];
 
     pub const fn as_str(self) -> &'static str {
         match self {
             AddonName::VpcCni => "vpc-cni",
             AddonName::KubeProxy => "kube-proxy",
             AddonName::CoreDns => "coredns",
+            AddonName::MetricsServer => "metrics-server",
         }
     }
 
     pub fn parse(text: &str) -> Option<AddonName> {
-        AddonName::ALL.into_iter().find(|a| a.as_str() == text)
+        AddonName::KNOWN.into_iter().find(|a| a.as_str() == text)
     }
 }
 
@@ -44,6 +56,9 @@ pub fn addon_default_version(addon: AddonName, k8s: KubernetesVersion) -> &'stat
             33..=34 => "v1.12.4-eksbuild.1",
             _ => "v1.13.2-eksbuild.4",
         },
+        // The metrics-server community add-on; one build serves every supported version (U:
+        // version not in the facts sheet).
+        AddonName::MetricsServer => "v0.7.2-eksbuild.1",
         AddonName::KubeProxy => match m {
             ..=23 => "v1.23.17-eksbuild.20",
             24 => "v1.24.17-eksbuild.19",

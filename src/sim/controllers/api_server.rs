@@ -117,6 +117,56 @@ pub(crate) fn apply(sim: &mut Simulation, m: Manifest) -> Result<String, String>
             create_pod(sim, p);
             Ok(format!("pod/{} created", key.name))
         }
+        Manifest::HorizontalPodAutoscaler(mut h) => {
+            let key = h.meta.key();
+            if let Some(existing) = sim.state.hpas.get_mut(&key) {
+                if existing.spec == h.spec {
+                    return Ok(format!(
+                        "horizontalpodautoscaler.autoscaling/{} unchanged",
+                        key.name
+                    ));
+                }
+                existing.spec = h.spec;
+                existing.meta.generation += 1;
+                sim.state.touch();
+                return Ok(format!(
+                    "horizontalpodautoscaler.autoscaling/{} configured",
+                    key.name
+                ));
+            }
+            init_meta(sim, &mut h.meta);
+            sim.state.hpas.insert(key.clone(), h);
+            sim.state.touch();
+            Ok(format!(
+                "horizontalpodautoscaler.autoscaling/{} created",
+                key.name
+            ))
+        }
+        Manifest::VerticalPodAutoscaler(mut v) => {
+            let key = v.meta.key();
+            if let Some(existing) = sim.state.vpas.get_mut(&key) {
+                if existing.spec == v.spec {
+                    return Ok(format!(
+                        "verticalpodautoscaler.autoscaling.k8s.io/{} unchanged",
+                        key.name
+                    ));
+                }
+                existing.spec = v.spec;
+                existing.meta.generation += 1;
+                sim.state.touch();
+                return Ok(format!(
+                    "verticalpodautoscaler.autoscaling.k8s.io/{} configured",
+                    key.name
+                ));
+            }
+            init_meta(sim, &mut v.meta);
+            sim.state.vpas.insert(key.clone(), v);
+            sim.state.touch();
+            Ok(format!(
+                "verticalpodautoscaler.autoscaling.k8s.io/{} created",
+                key.name
+            ))
+        }
     }
 }
 
@@ -367,6 +417,26 @@ pub(crate) fn delete(sim: &mut Simulation, kind: Kind, key: &ObjectKey) -> Resul
             sim.state.touch();
             Ok(format!("job.batch \"{}\" deleted", key.name))
         }
+        Kind::HorizontalPodAutoscaler => {
+            if sim.state.hpas.remove(key).is_none() {
+                return not_found("horizontalpodautoscalers.autoscaling");
+            }
+            sim.state.touch();
+            Ok(format!(
+                "horizontalpodautoscaler.autoscaling \"{}\" deleted",
+                key.name
+            ))
+        }
+        Kind::VerticalPodAutoscaler => {
+            if sim.state.vpas.remove(key).is_none() {
+                return not_found("verticalpodautoscalers.autoscaling.k8s.io");
+            }
+            sim.state.touch();
+            Ok(format!(
+                "verticalpodautoscaler.autoscaling.k8s.io \"{}\" deleted",
+                key.name
+            ))
+        }
         Kind::PodDisruptionBudget => {
             if sim.state.pdbs.remove(key).is_none() {
                 return not_found("poddisruptionbudgets.policy");
@@ -395,6 +465,9 @@ pub(crate) fn delete(sim: &mut Simulation, kind: Kind, key: &ObjectKey) -> Resul
             sim.state.daemonsets.retain(|k, _| k.namespace != ns);
             sim.state.jobs.retain(|k, _| k.namespace != ns);
             sim.state.pdbs.retain(|k, _| k.namespace != ns);
+            sim.state.hpas.retain(|k, _| k.namespace != ns);
+            sim.state.vpas.retain(|k, _| k.namespace != ns);
+            sim.state.traffic.retain(|k, _| k.namespace != ns);
             let pods: Vec<ObjectKey> = sim
                 .state
                 .pods

@@ -250,6 +250,11 @@ pub fn initial_state(spec: &LabSpec) -> Result<State, String> {
         daemonsets: BTreeMap::new(),
         jobs: BTreeMap::new(),
         pdbs: BTreeMap::new(),
+        hpas: BTreeMap::new(),
+        vpas: BTreeMap::new(),
+        traffic: BTreeMap::new(),
+        pod_metrics: BTreeMap::new(),
+        node_metrics: BTreeMap::new(),
         revision: 0,
     })
 }
@@ -567,7 +572,134 @@ fn install_addons(sim: &mut Simulation) {
         status: PodDisruptionBudgetStatus::default(),
     };
     sim.state.pdbs.insert(pdb.meta.key(), pdb);
+    install_optional_components(sim);
     sim.state.touch();
+}
+
+/// A one-container Deployment in kube-system, as the add-on's manifest or Helm chart makes it.
+fn system_deployment(
+    name: &str,
+    app_label: (&str, &str),
+    image: String,
+    requests: Resources,
+    replicas: u64,
+    annotations: &[(&str, &str)],
+) -> Deployment {
+    let l = labels(&[app_label]);
+    let mut meta = ObjectMeta::named("kube-system", name);
+    meta.labels = l.clone();
+    Deployment {
+        meta,
+        spec: DeploymentSpec {
+            replicas,
+            selector: LabelSelector::from_labels(l.clone()),
+            template: PodTemplateSpec {
+                labels: l,
+                annotations: annotations
+                    .iter()
+                    .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
+                    .collect(),
+                spec: PodSpec {
+                    containers: vec![Container {
+                        name: name.to_string(),
+                        image,
+                        requests,
+                        ..Container::default()
+                    }],
+                    priority_class_name: "system-cluster-critical".into(),
+                    termination_grace_period_secs: 30,
+                    restart_policy: "Always".into(),
+                    ..PodSpec::default()
+                },
+            },
+            strategy: DeploymentStrategy::default(),
+            min_ready_seconds: 0,
+            paused: false,
+        },
+        status: DeploymentStatus::default(),
+    }
+}
+
+/// What the learner installs on top of EKS's defaults: the metrics-server add-on, the Cluster
+/// Autoscaler and the Vertical Pod Autoscaler. Each is a Deployment that takes room on the
+/// nodes, and each works only while its pods run.
+fn install_optional_components(sim: &mut Simulation) {
+    let now = sim.now();
+    let v = sim.state.cluster.version;
+    let mut deployments = Vec::new();
+    if let Some(a) = sim
+        .spec
+        .cluster
+        .addons
+        .iter()
+        .find(|a| a.name == AddonName::MetricsServer)
+    {
+        let version = match &a.version {
+            Some(ver) if ver != "latest" && ver != "default" => ver.clone(),
+            _ => addon_default_version(AddonName::MetricsServer, v).to_string(),
+        };
+        let managed = sim.spec.cluster.addon_management == AddonManagement::EksManaged;
+        sim.state.cluster.addons.insert(
+            AddonName::MetricsServer,
+            Addon {
+                name: AddonName::MetricsServer,
+                version: version.clone(),
+                status: AddonStatus::Active,
+                managed,
+            },
+        );
+        let obj = ObjectRef::cluster_scoped(Kind::Addon, AddonName::MetricsServer.as_str());
+        sim.record(
+            EventType::Normal,
+            reason::ADDON_ACTIVE,
+            obj,
+            format!("EKS add-on metrics-server {version} is ACTIVE"),
+            "eks",
+        );
+        // Upstream components.yaml: one replica, requests 100m CPU / 200Mi.
+        deployments.push(system_deployment(
+            "metrics-server",
+            ("k8s-app", "metrics-server"),
+            format!("{ECR}/eks/metrics-server:{version}"),
+            Resources::new(100, 200 * MIB),
+            1,
+            &[],
+        ));
+    }
+    if sim.spec.settings.cluster_autoscaler.is_some() {
+        // The CA image follows the cluster's minor version (eks-facts §6.2); AWS's example
+        // manifest requests 100m CPU / 600Mi and marks the pod not safe to evict.
+        deployments.push(system_deployment(
+            "cluster-autoscaler",
+            ("app", "cluster-autoscaler"),
+            format!("registry.k8s.io/autoscaling/cluster-autoscaler:v{v}.0"),
+            Resources::new(100, 600 * MIB),
+            1,
+            &[("cluster-autoscaler.kubernetes.io/safe-to-evict", "false")],
+        ));
+    }
+    if sim.spec.settings.vertical_pod_autoscaler {
+        // Upstream VPA manifests: recommender and updater 50m / 500Mi, admission 50m / 200Mi.
+        for (name, mem) in [
+            ("vpa-recommender", 500),
+            ("vpa-updater", 500),
+            ("vpa-admission-controller", 200),
+        ] {
+            deployments.push(system_deployment(
+                name,
+                ("app", name),
+                format!("registry.k8s.io/autoscaling/{name}:1.4.1"),
+                Resources::new(50, mem * MIB),
+                1,
+                &[],
+            ));
+        }
+    }
+    for mut d in deployments {
+        d.meta.creation_timestamp = now;
+        d.meta.uid = sim.uid();
+        sim.state.deployments.insert(d.meta.key(), d);
+    }
 }
 
 /// The AMI name EKS labels managed nodes with (`eks.amazonaws.com/nodegroup-image`).
@@ -621,6 +753,8 @@ pub(crate) fn create_nodegroup(
         created_at: now,
         spot_interruptions_per_million_hours: 0,
         private_networking: spec.private_networking,
+        autoscaler_tags: spec.autoscaler_tags
+            || spec.kind == crate::sim::eks::NodegroupKind::Managed,
     };
     let kind = ng.kind;
     sim.state.nodegroups.insert(spec.name.clone(), ng);

@@ -128,6 +128,8 @@ pub struct Nodegroup {
     /// Spot interruption rate, per million per hour for each instance (later issues use it).
     pub spot_interruptions_per_million_hours: u64,
     pub private_networking: bool,
+    /// The Cluster Autoscaler discovers this group (its ASG carries the auto-discovery tags).
+    pub autoscaler_tags: bool,
 }
 
 impl Nodegroup {
