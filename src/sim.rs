@@ -76,6 +76,12 @@ pub struct Rngs {
     pub scheduler: SimRng,
     pub fargate: SimRng,
     pub asg: SimRng,
+    /// The Cluster Autoscaler (random expander, tie breaks).
+    pub autoscaler: SimRng,
+    /// Spot interruptions and rebalance recommendations.
+    pub spot: SimRng,
+    /// The VPA updater's choice of pods.
+    pub vpa: SimRng,
 }
 
 impl Rngs {
@@ -89,6 +95,9 @@ impl Rngs {
             scheduler: SimRng::stream(seed, "scheduler"),
             fargate: SimRng::stream(seed, "fargate"),
             asg: SimRng::stream(seed, "auto-scaling"),
+            autoscaler: SimRng::stream(seed, "cluster-autoscaler"),
+            spot: SimRng::stream(seed, "spot"),
+            vpa: SimRng::stream(seed, "vpa"),
         }
     }
 }
