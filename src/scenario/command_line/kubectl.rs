@@ -1,6 +1,7 @@
 //! The kubectl commands the lab runs: scale, delete, cordon, uncordon, drain, set image,
 //! set resources, rollout restart, create deployment and create namespace.
 
+mod autoscale;
 mod create;
 
 use super::{Args, CommandContext, Flag, Tool, Verb, flag, parse_resource_list, switch};
@@ -84,6 +85,19 @@ pub(super) const VERBS: &[Verb] = &[
         flags: &[],
         build: create::create_namespace,
     },
+    Verb {
+        tool: Tool::Kubectl,
+        path: &["autoscale"],
+        flags: &[
+            flag("min", None),
+            flag("max", None),
+            flag("cpu-percent", None),
+            flag("cpu", None),
+            flag("memory", None),
+            flag("name", None),
+        ],
+        build: autoscale::autoscale,
+    },
 ];
 
 /// Resource type names and aliases kubectl accepts, with the kind they mean.
@@ -101,6 +115,10 @@ const RESOURCES: &[(&str, Kind)] = &[
     (
         "poddisruptionbudget|poddisruptionbudgets|pdb|pdbs|poddisruptionbudget.policy",
         Kind::PodDisruptionBudget,
+    ),
+    (
+        "horizontalpodautoscaler|horizontalpodautoscalers|hpa|horizontalpodautoscaler.autoscaling",
+        Kind::HorizontalPodAutoscaler,
     ),
     ("namespace|namespaces|ns", Kind::Namespace),
     ("node|nodes|no", Kind::Node),
