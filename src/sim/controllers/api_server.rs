@@ -176,12 +176,13 @@ fn init_meta(sim: &mut Simulation, meta: &mut ObjectMeta) {
     meta.generation = 1;
 }
 
-/// Admits and stores a new pod: Fargate webhook first, then the scheduler queue.
+/// Admits and stores a new pod: the VPA and Fargate webhooks, then the scheduler queue.
 pub(crate) fn create_pod(sim: &mut Simulation, mut pod: Pod) -> ObjectKey {
     init_meta(sim, &mut pod.meta);
     if pod.spec.scheduler_name.is_empty() {
         pod.spec.scheduler_name = super::scheduler::DEFAULT_SCHEDULER.to_string();
     }
+    super::vertical_pod_autoscaler::admission::admit(sim, &mut pod);
     super::fargate::admit(sim, &mut pod);
     let key = pod.meta.key();
     let uid = pod.meta.uid;
