@@ -536,7 +536,7 @@ fn wrong_types_are_errors() {
 #[test]
 fn unmodelled_fields_warn_with_their_path() {
     let text = format!(
-        "{CLUSTER}iam:\n  withOIDC: true\nvpc:\n  nat: {{gateway: Single}}\nmanagedNodeGroups:\n  - name: ng-1\n    ssh: {{allow: true}}\n    iam: {{withAddonPolicies: {{autoScaler: true}}}}\ncloudWatch:\n  clusterLogging:\n    enableTypes: [\"*\"]\n    logRetentionInDays: 30\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: web}}\nspec:\n  selector: {{matchLabels: {{app: web}}}}\n  template:\n    metadata: {{labels: {{app: web}}}}\n    spec:\n      serviceAccountName: web\n      containers:\n        - name: web\n          image: nginx\n          env: [{{name: A, value: b}}]\n          livenessProbe: {{httpGet: {{path: /, port: 80}}}}\n---\napiVersion: v1\nkind: Service\nmetadata: {{name: web}}\n"
+        "{CLUSTER}iam:\n  withOIDC: true\nvpc:\n  nat: {{gateway: Single}}\nmanagedNodeGroups:\n  - name: ng-1\n    ssh: {{allow: true}}\n    iam: {{withAddonPolicies: {{autoScaler: true, ebs: true}}}}\ncloudWatch:\n  clusterLogging:\n    enableTypes: [\"*\"]\n    logRetentionInDays: 30\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: web}}\nspec:\n  selector: {{matchLabels: {{app: web}}}}\n  template:\n    metadata: {{labels: {{app: web}}}}\n    spec:\n      serviceAccountName: web\n      containers:\n        - name: web\n          image: nginx\n          env: [{{name: A, value: b}}]\n          livenessProbe: {{httpGet: {{path: /, port: 80}}}}\n---\napiVersion: v1\nkind: Service\nmetadata: {{name: web}}\n"
     );
     let l = ok(&text);
     let paths: Vec<&str> = l.warnings.iter().map(|w| w.path.as_str()).collect();
@@ -546,7 +546,7 @@ fn unmodelled_fields_warn_with_their_path() {
             "iam",
             "vpc.nat",
             "managedNodeGroups[0].ssh",
-            "managedNodeGroups[0].iam",
+            "managedNodeGroups[0].iam.withAddonPolicies.ebs",
             "cloudWatch.clusterLogging.logRetentionInDays",
             "spec.template.spec.serviceAccountName",
             "spec.template.spec.containers[0].env",

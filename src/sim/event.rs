@@ -160,6 +160,19 @@ pub mod reason {
     pub const LAUNCHING_INSTANCE: &str = "Launching";
     pub const TERMINATING_INSTANCE: &str = "Terminating";
     pub const INSUFFICIENT_IPS: &str = "InsufficientFreeAddressesInSubnet";
+    // cluster-autoscaler (events on pods and nodes; the ones upstream records on its status
+    // ConfigMap are recorded on the node group here)
+    pub const TRIGGERED_SCALE_UP: &str = "TriggeredScaleUp";
+    pub const NOT_TRIGGER_SCALE_UP: &str = "NotTriggerScaleUp";
+    pub const SCALED_UP_GROUP: &str = "ScaledUpGroup";
+    pub const SCALE_DOWN: &str = "ScaleDown";
+    pub const SCALE_DOWN_FAILED: &str = "ScaleDownFailed";
+    pub const SCALE_UP_TIMED_OUT: &str = "ScaleUpTimedOut";
+    pub const DELETE_UNREGISTERED: &str = "DeleteUnregistered";
+    // Spot (the lab's names for EC2's instance metadata and EventBridge signals)
+    pub const REBALANCE_RECOMMENDATION: &str = "RebalanceRecommendation";
+    pub const SPOT_INTERRUPTION_NOTICE: &str = "SpotInterruptionNotice";
+    pub const SPOT_INTERRUPTED: &str = "SpotInterrupted";
     pub const COMMAND: &str = "Command";
     pub const COMMAND_FAILED: &str = "CommandFailed";
 }

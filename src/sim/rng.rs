@@ -47,6 +47,12 @@ impl SimRng {
         self.inner.random_range(0..1_000_000u64) < per_million
     }
 
+    /// True with probability `per_billion / 1_000_000_000` (per-step draws for rare events such
+    /// as Spot interruptions, whose per-second odds are far below one in a million).
+    pub fn chance_per_billion(&mut self, per_billion: u64) -> bool {
+        self.inner.random_range(0..1_000_000_000u64) < per_billion
+    }
+
     /// A delay drawn uniformly from `base ..= base + jitter` (kwok-style delay plus jitter).
     pub fn delay(&mut self, delay: Delay) -> SimDuration {
         SimDuration(self.between(delay.base.0, delay.base.0 + delay.jitter.0))

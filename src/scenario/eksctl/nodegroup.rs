@@ -27,7 +27,6 @@ macro_rules! unmodelled {
             "additionalVolumes",
             "ssh",
             "tags",
-            "iam",
             "ami",
             "securityGroups",
             "asgSuspendProcesses",
@@ -68,6 +67,7 @@ const MANAGED: Fields = Fields {
         "availabilityZones",
         "maxPodsPerNode",
         "releaseVersion",
+        "iam",
     ],
     unmodelled: unmodelled!("launchTemplate", "nodeRepairConfig", "releaseVersionLocked"),
     silent: &[],
@@ -89,6 +89,7 @@ const SELF_MANAGED: Fields = Fields {
         "privateNetworking",
         "availabilityZones",
         "maxPodsPerNode",
+        "iam",
         // Not eksctl fields for self-managed groups; read with a warning so every lab node group
         // can be written down.
         "spot",
@@ -105,6 +106,41 @@ const SELF_MANAGED: Fields = Fields {
         "maxInstanceLifetime",
         "localZones"
     ),
+    silent: &[],
+};
+
+/// `iam`: only `withAddonPolicies.autoScaler` changes what the lab simulates.
+const IAM: Fields = Fields {
+    known: &["withAddonPolicies"],
+    unmodelled: &[
+        "attachPolicy",
+        "attachPolicyARNs",
+        "instanceProfileARN",
+        "instanceRoleARN",
+        "instanceRoleName",
+        "instanceRolePermissionsBoundary",
+    ],
+    silent: &[],
+};
+
+/// `iam.withAddonPolicies`: `autoScaler` gives the node role the Cluster Autoscaler's policy and
+/// (for self-managed groups) the ASG its auto-discovery tags; the rest are IAM-only.
+const ADDON_POLICIES: Fields = Fields {
+    known: &["autoScaler"],
+    unmodelled: &[
+        "imageBuilder",
+        "externalDNS",
+        "certManager",
+        "appMesh",
+        "appMeshPreview",
+        "ebs",
+        "fsx",
+        "efs",
+        "awsLoadBalancerController",
+        "albIngress",
+        "xRay",
+        "cloudWatch",
+    ],
     silent: &[],
 };
 
@@ -267,6 +303,15 @@ pub(crate) fn decode(
         } else {
             ng.version = Some(version);
         }
+    }
+    // eksctl tags a self-managed group's ASG with `k8s.io/cluster-autoscaler/enabled` and
+    // `k8s.io/cluster-autoscaler/<cluster>` when the Cluster Autoscaler policy is requested; EKS
+    // tags every managed group's ASG itself (the simulation honours that either way).
+    if let Some(iam) = o.obj(sink, "iam", &IAM)
+        && let Some(p) = iam.obj(sink, "withAddonPolicies", &ADDON_POLICIES)
+        && let Some(b) = p.bool(sink, "autoScaler")
+    {
+        ng.autoscaler_tags = b;
     }
     if let Some(s) = o.bool(sink, "spot") {
         if !managed {
@@ -436,8 +481,28 @@ mod tests {
             g.version,
             Some(crate::sim::catalog::KubernetesVersion::new(33))
         );
-        assert_eq!(sink.diags.len(), 1);
-        assert_eq!(sink.diags[0].path, "managedNodeGroups[0].iam");
+        assert!(sink.diags.is_empty(), "{:?}", sink.diags);
+        assert!(g.autoscaler_tags);
+    }
+
+    #[test]
+    fn the_autoscaler_addon_policy_tags_self_managed_groups() {
+        let (g, sink) = ng("name: batch\n", false);
+        assert!(sink.diags.is_empty());
+        assert!(!g.unwrap().autoscaler_tags);
+        let (g, sink) = ng(
+            "name: batch\niam:\n  withAddonPolicies: {autoScaler: true, ebs: true}\n  attachPolicyARNs: [arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess]\n",
+            false,
+        );
+        assert!(g.unwrap().autoscaler_tags);
+        let paths: Vec<&str> = sink.diags.iter().map(|d| d.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "managedNodeGroups[0].iam.attachPolicyARNs",
+                "managedNodeGroups[0].iam.withAddonPolicies.ebs"
+            ]
+        );
     }
 
     #[test]

@@ -416,6 +416,14 @@ pub fn nodegroup(ng: &NodegroupSpec, release_version: bool) -> Y {
             "releaseVersion",
             || Y::str(ng.version.map(|v| v.to_string()).unwrap_or_default()),
         )
+        // Written only when it differs from the kind's default (managed groups are tagged by
+        // EKS, self-managed ones only with the Cluster Autoscaler add-on policy).
+        .put_if(ng.autoscaler_tags != managed, "iam", || {
+            let policies = MapBuilder::new()
+                .put("autoScaler", Y::bool(ng.autoscaler_tags))
+                .build();
+            MapBuilder::new().put("withAddonPolicies", policies).build()
+        })
         .build()
 }
 

@@ -328,6 +328,96 @@ pub(crate) fn instance_terminated(sim: &mut Simulation, id: &str) {
     sim.state.touch();
 }
 
+/// `SetDesiredCapacity` on a node group's Auto Scaling group, as the Cluster Autoscaler's AWS
+/// provider calls it: only the desired size changes, and only within the group's min and max
+/// (AWS answers a `ValidationError` otherwise); `reconcile` then launches or removes instances
+/// as usual. The caller's reason and message are recorded on the node group. Returns the old
+/// desired size.
+pub(crate) fn set_desired_capacity(
+    sim: &mut Simulation,
+    ng_name: &str,
+    desired: u64,
+    reason: &'static str,
+    message: String,
+    source: &'static str,
+) -> Result<u64, String> {
+    let Some(ng) = sim.state.nodegroups.get_mut(ng_name) else {
+        return Err(format!(
+            "ValidationError: AutoScalingGroup name not found - AutoScalingGroup for nodegroup {ng_name} not found"
+        ));
+    };
+    if ng.status == NodegroupStatus::Deleting {
+        return Err(format!(
+            "ScalingActivityInProgress: nodegroup {ng_name} is being deleted"
+        ));
+    }
+    let s = ng.scaling;
+    if desired > s.max_size {
+        return Err(format!(
+            "ValidationError: New SetDesiredCapacity value {desired} is above max value {} for the AutoScalingGroup.",
+            s.max_size
+        ));
+    }
+    if desired < s.min_size {
+        return Err(format!(
+            "ValidationError: New SetDesiredCapacity value {desired} is below min value {} for the AutoScalingGroup.",
+            s.min_size
+        ));
+    }
+    let old = s.desired_size;
+    ng.scaling.desired_size = desired;
+    sim.state.touch();
+    sim.record(EventType::Normal, reason, ng_ref(ng_name), message, source);
+    Ok(old)
+}
+
+/// `TerminateInstanceInAutoScalingGroup`: the instance is terminated at once (no drain: for a
+/// managed node group this call bypasses EKS's scale-in drain, as it does on AWS). With
+/// `should_decrement` the desired size drops by one (refused when that would go below the
+/// minimum, with AWS's message); without it the ASG launches a replacement.
+pub(crate) fn terminate_instance_in_auto_scaling_group(
+    sim: &mut Simulation,
+    instance_id: &str,
+    should_decrement: bool,
+) -> Result<(), String> {
+    let Some(inst) = sim.state.instances.get(instance_id) else {
+        return Err(format!(
+            "ValidationError: Instance Id not found - No managed instance found for instance ID: {instance_id}"
+        ));
+    };
+    if !inst.is_live() {
+        return Err(format!(
+            "ValidationError: Instance {instance_id} is not in a state that can be terminated"
+        ));
+    }
+    let ng_name = inst.nodegroup.clone();
+    let Some(ng) = sim.state.nodegroups.get_mut(&ng_name) else {
+        return Err(format!(
+            "ValidationError: Instance {instance_id} is not part of any Auto Scaling group"
+        ));
+    };
+    let cause = if should_decrement {
+        let s = ng.scaling;
+        if s.desired_size <= s.min_size {
+            return Err(format!(
+                "ValidationError: Currently, desiredSize equals minSize ({}). Terminating instance without replacement will violate group's min size constraint. Either set shouldDecrementDesiredCapacity flag to false or lower group's min size.",
+                s.min_size
+            ));
+        }
+        ng.scaling.desired_size -= 1;
+        format!(
+            "an instance was taken out of service in response to a user request, shrinking the capacity from {} to {}",
+            s.desired_size,
+            s.desired_size - 1
+        )
+    } else {
+        "an instance was taken out of service in response to a user request".to_string()
+    };
+    sim.state.touch();
+    terminate(sim, instance_id, &cause);
+    Ok(())
+}
+
 /// `eksctl scale nodegroup --cluster=lab --name=ng-1 --nodes=5 [--nodes-min=N] [--nodes-max=N]`.
 pub(crate) fn scale(
     sim: &mut Simulation,
