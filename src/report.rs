@@ -23,6 +23,10 @@ pub struct Report {
     pub nodegroups: Vec<NodegroupReport>,
     pub fargate_profiles: Vec<FargateProfileReport>,
     pub timeline: Vec<TimelineSample>,
+    /// Per-workload and per-node-group series, one point per simulated minute.
+    pub series: SeriesReport,
+    /// The three autoscalers' state at the end and every event they recorded.
+    pub autoscaling: AutoscalingReport,
     pub commands: Vec<CommandReport>,
     pub events: Vec<EventReport>,
     /// FNV-1a digest of the event log (equal digests, equal logs).
@@ -122,6 +126,94 @@ pub struct TimelineSample {
 }
 
 #[derive(Debug, Serialize)]
+pub struct SeriesReport {
+    pub workloads: Vec<WorkloadSeries>,
+    pub nodegroups: Vec<NodegroupSeries>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct WorkloadSeries {
+    pub namespace: String,
+    pub name: String,
+    pub points: Vec<WorkloadPoint>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct WorkloadPoint {
+    pub t_s: u64,
+    /// `spec.replicas`: what the learner or the HPA asked for.
+    pub replicas: u64,
+    pub ready: u64,
+    pub rps: u64,
+    /// CPU used as a percentage of the ready pods' requests (what the HPA compares).
+    pub cpu_utilization_percent: Option<u64>,
+    pub hpa_cpu_target_percent: Option<u64>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct NodegroupSeries {
+    pub name: String,
+    pub points: Vec<NodegroupPoint>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct NodegroupPoint {
+    pub t_s: u64,
+    pub min: u64,
+    pub desired: u64,
+    pub max: u64,
+    pub nodes_ready: u64,
+}
+
+fn series(sim: &Simulation) -> SeriesReport {
+    use std::collections::BTreeMap;
+    let mut workloads: BTreeMap<(String, String), Vec<WorkloadPoint>> = BTreeMap::new();
+    let mut nodegroups: BTreeMap<String, Vec<NodegroupPoint>> = BTreeMap::new();
+    for s in sim.metrics().samples() {
+        for w in &s.workloads {
+            workloads
+                .entry((w.key.namespace.clone(), w.key.name.clone()))
+                .or_default()
+                .push(WorkloadPoint {
+                    t_s: s.t.as_secs(),
+                    replicas: w.replicas,
+                    ready: w.ready,
+                    rps: w.rps,
+                    cpu_utilization_percent: (w.cpu_request_m > 0)
+                        .then(|| w.cpu_usage_m * 100 / w.cpu_request_m),
+                    hpa_cpu_target_percent: w.hpa_cpu_target,
+                });
+        }
+        for g in &s.nodegroups {
+            nodegroups
+                .entry(g.name.clone())
+                .or_default()
+                .push(NodegroupPoint {
+                    t_s: s.t.as_secs(),
+                    min: g.min,
+                    desired: g.desired,
+                    max: g.max,
+                    nodes_ready: g.nodes_ready,
+                });
+        }
+    }
+    SeriesReport {
+        workloads: workloads
+            .into_iter()
+            .map(|((namespace, name), points)| WorkloadSeries {
+                namespace,
+                name,
+                points,
+            })
+            .collect(),
+        nodegroups: nodegroups
+            .into_iter()
+            .map(|(name, points)| NodegroupSeries { name, points })
+            .collect(),
+    }
+}
+
+#[derive(Debug, Serialize)]
 pub struct CommandReport {
     pub t_s: u64,
     pub command: String,
@@ -137,6 +229,156 @@ pub struct EventReport {
     pub reason: String,
     pub object: String,
     pub message: String,
+    /// The reporting component (`kubectl get events -o wide`'s SOURCE).
+    pub source: String,
+}
+
+impl EventReport {
+    fn of(e: &crate::sim::event::Event) -> EventReport {
+        EventReport {
+            t_s: e.time.as_secs(),
+            type_: e.type_.as_str().to_string(),
+            reason: e.reason.to_string(),
+            object: e.object.to_string(),
+            message: e.message.clone(),
+            source: e.source.to_string(),
+        }
+    }
+}
+
+/// The autoscalers at the end of the run: each HPA's last computation, the Cluster
+/// Autoscaler's view of each node group, each VPA's recommendation and saving, and the events
+/// each recorded (HPA: `horizontal-pod-autoscaler`; CA: `cluster-autoscaler`; VPA:
+/// `vpa-recommender`, `vpa-updater`, `vpa-admission-controller`).
+#[derive(Debug, Serialize)]
+pub struct AutoscalingReport {
+    pub hpas: Vec<HpaReport>,
+    pub cluster_autoscaler: ClusterAutoscalerReport,
+    pub vpas: Vec<VpaReport>,
+    pub hpa_events: Vec<EventReport>,
+    pub cluster_autoscaler_events: Vec<EventReport>,
+    pub vpa_events: Vec<EventReport>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct HpaReport {
+    pub namespace: String,
+    pub name: String,
+    pub target: String,
+    pub min_replicas: u64,
+    pub max_replicas: u64,
+    pub current_replicas: u64,
+    pub desired_replicas: u64,
+    /// The last computation in sentences (current, target, ratio, tolerance, stabilization).
+    pub explanation: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ClusterAutoscalerReport {
+    pub installed: bool,
+    /// Why it did or did not scale each node group.
+    pub nodegroups: Vec<CaGroupReport>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CaGroupReport {
+    pub name: String,
+    pub why: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct VpaReport {
+    pub namespace: String,
+    pub name: String,
+    pub target: String,
+    pub update_mode: String,
+    pub recommendations: Vec<VpaRecommendationReport>,
+    /// Dollars per hour the recommendation saves over all replicas (negative: it costs more).
+    pub savings_usd_per_hour: Option<f64>,
+    pub explanation: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct VpaRecommendationReport {
+    pub container: String,
+    pub target_cpu_m: u64,
+    pub target_memory_mib: u64,
+    pub lower_cpu_m: u64,
+    pub upper_cpu_m: u64,
+}
+
+fn autoscaling(sim: &Simulation) -> AutoscalingReport {
+    use crate::sim::controllers::{cluster_autoscaler, vertical_pod_autoscaler};
+    use crate::sim::quantity::MIB;
+    let st = sim.state();
+    let by = |pred: &dyn Fn(&str) -> bool| -> Vec<EventReport> {
+        sim.events()
+            .all()
+            .iter()
+            .filter(|e| pred(e.source))
+            .map(EventReport::of)
+            .collect()
+    };
+    AutoscalingReport {
+        hpas: st
+            .hpas
+            .iter()
+            .map(|(k, h)| HpaReport {
+                namespace: k.namespace.clone(),
+                name: k.name.clone(),
+                target: format!("deployment/{}", h.spec.target_name),
+                min_replicas: h.spec.min_replicas,
+                max_replicas: h.spec.max_replicas,
+                current_replicas: h.status.current_replicas,
+                desired_replicas: h.status.desired_replicas,
+                explanation: h.status.explanation.lines.clone(),
+            })
+            .collect(),
+        cluster_autoscaler: ClusterAutoscalerReport {
+            installed: sim.spec.settings.cluster_autoscaler.is_some(),
+            nodegroups: cluster_autoscaler::explain(sim)
+                .into_iter()
+                .map(|(name, why)| CaGroupReport { name, why })
+                .collect(),
+        },
+        vpas: st
+            .vpas
+            .iter()
+            .map(|(k, v)| VpaReport {
+                namespace: k.namespace.clone(),
+                name: k.name.clone(),
+                target: format!("deployment/{}", v.spec.target_name),
+                update_mode: v.spec.update_mode.as_str().to_string(),
+                recommendations: v
+                    .status
+                    .recommendations
+                    .iter()
+                    .map(|r| VpaRecommendationReport {
+                        container: r.container_name.clone(),
+                        target_cpu_m: r.target.cpu.0,
+                        target_memory_mib: r.target.memory.0 / MIB,
+                        lower_cpu_m: r.lower_bound.cpu.0,
+                        upper_cpu_m: r.upper_bound.cpu.0,
+                    })
+                    .collect(),
+                savings_usd_per_hour: vertical_pod_autoscaler::savings(sim, k)
+                    .map(|s| nano_dollars(s.nusd_per_hour)),
+                explanation: v.status.explanation.clone(),
+            })
+            .collect(),
+        hpa_events: by(&|s| s == "horizontal-pod-autoscaler"),
+        cluster_autoscaler_events: by(&|s| s == cluster_autoscaler::SOURCE),
+        vpa_events: by(&|s| s.starts_with("vpa-")),
+    }
+}
+
+/// Nano-dollars (signed) as dollars for JSON.
+#[expect(
+    clippy::cast_precision_loss,
+    reason = "hourly savings are far below 2^53 nano-dollars"
+)]
+fn nano_dollars(n: i64) -> f64 {
+    n as f64 / 1e9
 }
 
 /// Six decimals: micro-dollars exactly.
@@ -268,6 +510,8 @@ impl Report {
                     cost_usd: dollars(s.cost_micro_usd),
                 })
                 .collect(),
+            series: series(sim),
+            autoscaling: autoscaling(sim),
             commands: sim
                 .outcomes()
                 .iter()
@@ -280,18 +524,7 @@ impl Report {
                     },
                 })
                 .collect(),
-            events: sim
-                .events()
-                .all()
-                .iter()
-                .map(|e| EventReport {
-                    t_s: e.time.as_secs(),
-                    type_: e.type_.as_str().to_string(),
-                    reason: e.reason.to_string(),
-                    object: e.object.to_string(),
-                    message: e.message.clone(),
-                })
-                .collect(),
+            events: sim.events().all().iter().map(EventReport::of).collect(),
             event_digest: format!("{:016x}", sim.digest()),
             warnings,
         }

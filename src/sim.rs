@@ -163,7 +163,8 @@ impl Simulation {
             sim.submit_at(SimTime::EPOCH + entry.at, entry.command, entry.text);
         }
         controllers::eks::start(&mut sim);
-        sim.metrics.sample(&sim.state, &sim.billing, sim.now);
+        let first = metrics::take(&sim);
+        sim.metrics.push(first);
         Ok(sim)
     }
 
@@ -179,7 +180,8 @@ impl Simulation {
             .as_millis()
             .is_multiple_of(metrics::SAMPLE_EVERY.as_millis())
         {
-            self.metrics.sample(&self.state, &self.billing, self.now);
+            let sample = metrics::take(self);
+            self.metrics.push(sample);
         }
     }
 

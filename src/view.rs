@@ -9,3 +9,5 @@ pub mod demo;
 pub mod format;
 pub mod kubectl;
 pub mod persist;
+pub mod scaling;
+pub mod top;

@@ -389,6 +389,7 @@ fn narrow_charts_keep_their_legend_ticks_and_values() {
             ChartKind::NodesPods => vec!["Nodes", "Running", "Pending"],
             ChartKind::Cost => vec!["Control plane", "EC2", "Fargate", "EBS"],
             ChartKind::Resources => vec!["Allocatable", "Requested"],
+            other => unreachable!("{other:?} is not in ChartKind::ALL"),
         };
         for entry in legend {
             assert!(has_text(&out, entry), "{kind:?}: {entry}");
@@ -403,5 +404,44 @@ fn narrow_charts_keep_their_legend_ticks_and_values() {
             let x: i32 = attr(&tag, "x").unwrap().parse().unwrap();
             assert!((0..=480).contains(&x), "{kind:?}: {text} at x={x}");
         }
+    }
+}
+
+#[test]
+fn scaling_charts_follow_the_focused_workload() {
+    let sim = story(180);
+    let key = sim
+        .state()
+        .deployments
+        .keys()
+        .find(|k| k.namespace != "kube-system")
+        .unwrap()
+        .clone();
+    let s = ChartSeries::focused(sim.metrics().samples(), Some(&key));
+    assert_eq!(s.focus.as_deref(), Some(key.to_string().as_str()));
+    let latest = s.latest().unwrap();
+    let d = &sim.state().deployments[&key];
+    assert_eq!(latest.replicas, d.spec.replicas);
+    for (kind, legend) in [
+        (
+            ChartKind::LoadReplicas,
+            vec!["Requests/s", "Replicas", "Ready"],
+        ),
+        (ChartKind::CpuTarget, vec!["CPU % of request"]),
+        (
+            ChartKind::NodesRate,
+            vec!["Desired nodes", "Ready nodes", "$/h"],
+        ),
+    ] {
+        let out = svg_with((900, 300), |root| draw_chart(kind, root, &s, 1.0));
+        save(&format!("scaling-{}.svg", kind.test_id()), &out);
+        for entry in legend {
+            assert!(has_text(&out, entry), "{kind:?}: {entry}");
+        }
+        assert!(
+            kind.summary(&s).contains(&key.to_string()) || kind == ChartKind::NodesRate,
+            "{}",
+            kind.summary(&s)
+        );
     }
 }

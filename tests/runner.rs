@@ -252,3 +252,119 @@ fn validate_reports_problems_with_positions_and_exits_non_zero() {
     assert_eq!(code, 2);
     assert!(err.contains("usage"), "{err}");
 }
+
+fn example(name: &str) -> Value {
+    let text = std::fs::read_to_string(format!("examples/{name}.yaml")).unwrap();
+    run_json(&format!("example-{name}"), &text, &[])
+}
+
+fn points(series: &Value, kind: &str, name: &str, field: &str) -> Vec<u64> {
+    series[kind]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == name)
+        .unwrap_or_else(|| panic!("no {kind} series {name}"))["points"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p[field].as_u64().unwrap())
+        .collect()
+}
+
+#[test]
+fn the_report_carries_replica_series_and_hpa_events() {
+    let r = example("hpa");
+    let replicas = points(&r["series"], "workloads", "web", "replicas");
+    // One point a minute from the first sample (the cluster becomes ACTIVE) to the end.
+    let t = points(&r["series"], "workloads", "web", "t_s");
+    assert!(t.windows(2).all(|w| w[1] - w[0] == 60), "{t:?}");
+    assert_eq!((t[0], replicas.len()), (960, 45), "{t:?}");
+    assert_eq!(replicas.iter().max(), Some(&9), "{replicas:?}");
+    assert_eq!((replicas[0], replicas[replicas.len() - 1]), (2, 2));
+    let rescales: Vec<&str> = r["autoscaling"]["hpa_events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["reason"] == "SuccessfulRescale")
+        .map(|e| e["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        rescales,
+        [
+            "New size: 4; reason: cpu resource utilization (percentage of request) above target",
+            "New size: 8; reason: cpu resource utilization (percentage of request) above target",
+            "New size: 9; reason: ",
+            "New size: 3; reason: All metrics below target",
+            "New size: 2; reason: All metrics below target",
+        ]
+    );
+    let hpa = &r["autoscaling"]["hpas"][0];
+    assert_eq!(hpa["name"], "web");
+    assert_eq!(
+        (hpa["min_replicas"].as_u64(), hpa["max_replicas"].as_u64()),
+        (Some(2), Some(10))
+    );
+    assert_eq!(
+        hpa["explanation"][0],
+        "cpu: average 44% of request across 2 pods (target 50%)"
+    );
+    assert!(
+        r["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["source"].as_str().is_some_and(|s| !s.is_empty())),
+        "every event names its source"
+    );
+}
+
+#[test]
+fn the_report_carries_desired_size_series_and_cluster_autoscaler_events() {
+    let r = example("cluster-autoscaler");
+    let desired = points(&r["series"], "nodegroups", "ng-1", "desired");
+    let ready = points(&r["series"], "nodegroups", "ng-1", "nodes_ready");
+    assert_eq!(desired.iter().max(), Some(&4), "{desired:?}");
+    assert_eq!(
+        desired.last(),
+        Some(&1),
+        "scaled down to minSize: {desired:?}"
+    );
+    // Nodes become Ready a minute or two after the desired size rises (the launch delay).
+    let up = desired.iter().position(|&d| d == 4).unwrap();
+    assert!(
+        ready[up] < 4 && ready[up + 1..].iter().take(3).any(|&n| n == 4),
+        "{ready:?}"
+    );
+    let ca = r["autoscaling"]["cluster_autoscaler_events"]
+        .as_array()
+        .unwrap();
+    let reasons: Vec<&str> = ca.iter().map(|e| e["reason"].as_str().unwrap()).collect();
+    assert_eq!(reasons[0], "ScaledUpGroup");
+    assert!(
+        reasons.contains(&"TriggeredScaleUp") && reasons.contains(&"ScaleDown"),
+        "{reasons:?}"
+    );
+    assert!(ca.iter().all(|e| e["source"] == "cluster-autoscaler"));
+    assert_eq!(r["autoscaling"]["cluster_autoscaler"]["installed"], true);
+    let why = &r["autoscaling"]["cluster_autoscaler"]["nodegroups"][0];
+    assert_eq!(why["name"], "ng-1");
+    assert!(!why["why"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn the_report_carries_vpa_recommendations_savings_and_events() {
+    let r = example("vpa");
+    let vpa = &r["autoscaling"]["vpas"][0];
+    assert_eq!(vpa["name"], "web");
+    assert_eq!(vpa["update_mode"], "Recreate");
+    assert_eq!(vpa["recommendations"][0]["target_cpu_m"], 379);
+    assert!(vpa["savings_usd_per_hour"].as_f64().unwrap() > 0.0);
+    let evicted = r["autoscaling"]["vpa_events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["reason"] == "EvictedByVPA")
+        .count();
+    assert_eq!(evicted, 2, "one pod at a time, both replaced");
+}

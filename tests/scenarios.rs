@@ -8,11 +8,15 @@ use eks_lab::scenario;
 use eks_lab::sim::Simulation;
 use eks_lab::sim::clock::SimDuration;
 
-const EXAMPLES: [&str; 4] = [
+const EXAMPLES: [&str; 8] = [
     "managed-nodegroup",
     "self-managed-nodegroup",
     "fargate",
     "mixed",
+    "hpa",
+    "cluster-autoscaler",
+    "vpa",
+    "spot",
 ];
 
 fn run(name: &str) -> (String, String) {
@@ -102,4 +106,38 @@ fn golden_logs_carry_the_lessons() {
         log.contains("Successfully assigned") && log.contains("fargate-ip-"),
         "pods land on Fargate nodes"
     );
+    let (log, _) = run("hpa");
+    assert!(log.contains(
+        "SuccessfulRescale horizontalpodautoscaler/web New size: 4; reason: cpu resource utilization (percentage of request) above target"
+    ));
+    assert!(log.contains("New size: 2; reason: All metrics below target"));
+    let (log, _) = run("cluster-autoscaler");
+    assert!(log.contains("TriggeredScaleUp") && log.contains("2->4 (max: 5)"));
+    assert!(log.contains("ScaleDown node/"), "idle nodes leave again");
+    let (log, _) = run("vpa");
+    assert!(log.contains(
+        "EvictedByVPA pod/web-69885484b5-6tv68 Pod was evicted by VPA Updater to apply resource recommendation."
+    ));
+    let (log, _) = run("spot");
+    assert!(log.contains("RebalanceRecommendation") && log.contains("(2-minute notice)"));
+}
+
+#[test]
+fn hpa_golden() {
+    check(EXAMPLES[4]);
+}
+
+#[test]
+fn cluster_autoscaler_golden() {
+    check(EXAMPLES[5]);
+}
+
+#[test]
+fn vpa_golden() {
+    check(EXAMPLES[6]);
+}
+
+#[test]
+fn spot_golden() {
+    check(EXAMPLES[7]);
 }

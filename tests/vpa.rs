@@ -791,6 +791,13 @@ fn the_lesson_example_shows_the_recommendation_and_the_saving() {
     }
     let s = savings(&sim, &key).unwrap();
     assert!(s.nusd_per_hour > 0, "{s:?}");
+    // The updater's events on the VPA show in `kubectl get events` as on a real cluster.
+    let ev = run_query(&sim, "kubectl get events").unwrap().unwrap();
+    assert!(
+        ev.lines()
+            .any(|l| l.contains("EvictedPod") && l.contains("verticalpodautoscaler/web")),
+        "{ev}"
+    );
     // Same scenario, same log.
     let mut again = Simulation::new(loaded.spec).unwrap();
     again.step_until(SimTime::from_mins(3 * 60));

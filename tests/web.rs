@@ -32,17 +32,42 @@ async fn the_app_mounts_and_shows_the_cluster() {
     assert!(html.contains("us-east-1a"), "AZ columns rendered");
 }
 
-#[wasm_bindgen_test]
-fn mixed_example_digest_matches_the_native_golden() {
-    // The same scenario file the native golden test runs, loaded and run in the browser.
-    let text = include_str!("../examples/mixed.yaml");
+/// Runs a scenario file for its duration, as the native golden test does.
+fn example_digest(text: &str) -> String {
     let loaded = eks_lab::scenario::load(text).unwrap();
     let duration = loaded.spec.duration.unwrap_or(SimDuration::from_hours(1));
     let mut sim = Simulation::new(loaded.spec).unwrap();
     sim.run_for(duration);
-    let expected = include_str!("golden/mixed.digest").trim();
+    format!("{:016x} {}", sim.digest(), sim.events().len())
+}
+
+#[wasm_bindgen_test]
+fn mixed_example_digest_matches_the_native_golden() {
+    // The same scenario file the native golden test runs, loaded and run in the browser.
     assert_eq!(
-        format!("{:016x} {}", sim.digest(), sim.events().len()),
-        expected
+        example_digest(include_str!("../examples/mixed.yaml")),
+        include_str!("golden/mixed.digest").trim()
+    );
+}
+
+#[wasm_bindgen_test]
+fn autoscaling_examples_match_the_native_goldens() {
+    // The HPA (metrics and traffic), the Cluster Autoscaler's expander draws and Spot's
+    // interruption draws: each an RNG stream or arithmetic that must agree across targets.
+    assert_eq!(
+        example_digest(include_str!("../examples/hpa.yaml")),
+        include_str!("golden/hpa.digest").trim()
+    );
+    assert_eq!(
+        example_digest(include_str!("../examples/cluster-autoscaler.yaml")),
+        include_str!("golden/cluster-autoscaler.digest").trim()
+    );
+    assert_eq!(
+        example_digest(include_str!("../examples/vpa.yaml")),
+        include_str!("golden/vpa.digest").trim()
+    );
+    assert_eq!(
+        example_digest(include_str!("../examples/spot.yaml")),
+        include_str!("golden/spot.digest").trim()
     );
 }

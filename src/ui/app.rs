@@ -15,6 +15,7 @@ use crate::ui::components::console::Console;
 use crate::ui::components::cost_panel::{CostModel, CostPanel};
 use crate::ui::components::event_log::{EventLog, EventRow};
 use crate::ui::components::inspector::{Inspector, InspectorModel};
+use crate::ui::components::scaling::Scaling;
 use crate::ui::components::scenario_panel::ScenarioPanel;
 use crate::ui::components::top_bar::{TopBar, TopBarModel};
 use crate::ui::components::workloads::{Workloads, deployment_rows};
@@ -113,10 +114,70 @@ pub fn app() -> Html {
             autosave(&lab, &replay);
         });
     }
+    // Which charts show along the bottom, and which workload the scaling charts follow.
+    let scaling_charts = use_state(|| false);
+    let focus = use_state(|| None::<crate::sim::api::ObjectKey>);
+    let focus_key = {
+        let sim = lab.sim.borrow();
+        let st = sim.state();
+        (*focus)
+            .clone()
+            .filter(|k| st.deployments.contains_key(k))
+            .or_else(|| {
+                let user: Vec<_> = st
+                    .deployments
+                    .keys()
+                    .filter(|k| k.namespace != "kube-system")
+                    .collect();
+                user.iter()
+                    .find(|k| {
+                        st.traffic.contains_key(**k)
+                            || st.hpas.values().any(|h| {
+                                h.meta.namespace == k.namespace && h.spec.target_name == k.name
+                            })
+                    })
+                    .or(user.first())
+                    .map(|k| (*k).clone())
+            })
+    };
     let charts = {
-        let lab = lab.clone();
-        use_memo(generation, move |_| {
-            crate::view::charts::ChartSeries::from_samples(lab.sim.borrow().metrics().samples())
+        let (lab, focus_key) = (lab.clone(), focus_key.clone());
+        use_memo((generation, focus_key), move |(_, f)| {
+            crate::view::charts::ChartSeries::focused(
+                lab.sim.borrow().metrics().samples(),
+                f.as_ref(),
+            )
+        })
+    };
+    let chart_kinds = if *scaling_charts {
+        crate::view::charts::ChartKind::SCALING
+    } else {
+        crate::view::charts::ChartKind::ALL
+    };
+    let workload_options: Vec<String> = lab
+        .sim
+        .borrow()
+        .state()
+        .deployments
+        .keys()
+        .filter(|k| k.namespace != "kube-system")
+        .map(ToString::to_string)
+        .collect();
+    let chart_toggle = {
+        let scaling_charts = scaling_charts.clone();
+        move |v: bool| {
+            let scaling_charts = scaling_charts.clone();
+            Callback::from(move |_: MouseEvent| scaling_charts.set(v))
+        }
+    };
+    let on_focus = {
+        let focus = focus.clone();
+        Callback::from(move |e: Event| {
+            let v = crate::ui::components::form::event_value(&e);
+            focus.set(
+                v.split_once('/')
+                    .map(|(ns, n)| crate::sim::api::ObjectKey::new(ns, n)),
+            );
         })
     };
     let inspector = {
@@ -201,6 +262,7 @@ pub fn app() -> Html {
                     <div class="tabs" role="tablist">
                         { tab_button(Tab::Build, "Cluster") }
                         { tab_button(Tab::Workloads, "Workloads") }
+                        { tab_button(Tab::Scaling, "Scaling") }
                         { tab_button(Tab::Console, "Console") }
                         { tab_button(Tab::Inspect, "Inspect") }
                         { tab_button(Tab::Scenario, "Scenarios") }
@@ -209,6 +271,7 @@ pub fn app() -> Html {
                         { match lab.tab {
                             Tab::Build => html! { <Builder base={lab.base.clone()} epoch={lab.epoch} {on_build} /> },
                             Tab::Workloads => html! { <Workloads rows={(*deployments).clone()} namespaces={(*namespaces).clone()} on_submit={on_submit.clone()} {last_result} cautions={(*cautions).clone()} /> },
+                            Tab::Scaling => html! { <Scaling sim={lab.sim.clone()} {generation} on_submit={on_submit.clone()} /> },
                             Tab::Console => html! { <Console sim={lab.sim.clone()} {generation} {on_submit} /> },
                             Tab::Scenario => html! { <ScenarioPanel yaml={(*yaml).clone()} share_url={(*share_url).clone()} {on_open} {on_restart} {on_notice} /> },
                             Tab::Inspect => html! { <Inspector model={(*inspector).clone()} {on_close} /> },
@@ -223,7 +286,18 @@ pub fn app() -> Html {
                 </aside>
                 <section class="bottom-area" aria-label="Charts and cost">
                     <CostPanel model={cost} />
-                    <Charts series={charts} />
+                    <div class="chart-set">
+                        <div class="chart-switch" role="group" aria-label="Which charts">
+                            <button type="button" aria-pressed={(!*scaling_charts).to_string()} class={classes!((!*scaling_charts).then_some("active"))} onclick={chart_toggle(false)}>{ "Cluster" }</button>
+                            <button type="button" aria-pressed={scaling_charts.to_string()} class={classes!(scaling_charts.then_some("active"))} onclick={chart_toggle(true)} data-testid="scaling-charts">{ "Scaling" }</button>
+                            if *scaling_charts {
+                                <select aria-label="Workload the scaling charts follow" onchange={on_focus}>
+                                    { for workload_options.iter().map(|w| html! { <option value={w.clone()} selected={focus_key.as_ref().is_some_and(|k| k.to_string() == *w)}>{ w }</option> }) }
+                                </select>
+                            }
+                        </div>
+                        <Charts series={charts} kinds={chart_kinds} />
+                    </div>
                 </section>
             </main>
         </div>

@@ -8,6 +8,7 @@ pub mod cost_panel;
 pub mod event_log;
 pub mod form;
 pub mod inspector;
+pub mod scaling;
 pub mod scenario_panel;
 pub mod top_bar;
 pub mod workloads;

@@ -40,6 +40,7 @@ pub enum Selection {
 pub enum Tab {
     Build,
     Workloads,
+    Scaling,
     Scenario,
     Inspect,
     Console,

@@ -9,10 +9,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::sim::catalog::instance_types::{INSTANCE_TYPES, MaxPodsPolicy};
 use crate::sim::catalog::prices;
 use crate::sim::catalog::versions::VERSIONS;
-use crate::sim::catalog::{KubernetesVersion, SupportStatus};
+use crate::sim::catalog::{AddonName, KubernetesVersion, SupportStatus};
 use crate::sim::clock::Date;
+use crate::sim::clock::SimDuration;
 use crate::sim::eks::{EndpointAccess, FargateProfileSelector, LogType, NodegroupKind};
-use crate::sim::spec::{FargateProfileSpec, LabSpec, NodegroupSpec};
+use crate::sim::spec::{
+    ClusterAutoscalerSettings, Expander, FargateProfileSpec, LabSpec, NodegroupSpec,
+};
 
 /// Every AZ of us-east-1 the builder offers (use1-az3 aside, which EKS does not allow for
 /// cluster subnets, eks-facts §3; the lab names AZs by letter).
@@ -139,8 +142,12 @@ impl PlaneDraft {
     }
 }
 
-/// The builder's form.
+/// The builder's form. Each bool is one checkbox on the form.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "one field per checkbox of the form"
+)]
 pub struct Draft {
     pub name: String,
     pub version: String,
@@ -151,6 +158,19 @@ pub struct Draft {
     pub skip_creation: bool,
     /// Keep the base lab's manifests and timeline when building (off: an empty cluster).
     pub keep_workloads: bool,
+    /// The metrics-server add-on (the HPA, the VPA and `kubectl top` need it).
+    pub metrics_server: bool,
+    /// Install the Cluster Autoscaler (keeps its flags when the base lab had them).
+    pub cluster_autoscaler: bool,
+    /// `--expander`, as its flag value (`least-waste`, ...).
+    pub ca_expander: String,
+    /// `--scale-down-unneeded-time` in minutes, as typed.
+    pub ca_unneeded_minutes: String,
+    pub vertical_pod_autoscaler: bool,
+    /// Self-managed node groups run the AWS Node Termination Handler.
+    pub node_termination_handler: bool,
+    /// Spot interruptions per 1,000 instance-hours, as typed.
+    pub spot_interruptions: String,
     pub planes: Vec<PlaneDraft>,
 }
 
@@ -198,6 +218,7 @@ fn dns_name_ok(s: &str) -> bool {
 impl Draft {
     /// The form as it would show `spec`.
     pub fn from_spec(spec: &LabSpec) -> Draft {
+        let ca = spec.settings.cluster_autoscaler.clone().unwrap_or_default();
         let mut planes: Vec<PlaneDraft> = spec
             .nodegroups
             .iter()
@@ -250,6 +271,17 @@ impl Draft {
             seed: spec.seed.to_string(),
             skip_creation: spec.settings.skip_cluster_creation,
             keep_workloads: true,
+            metrics_server: spec
+                .cluster
+                .addons
+                .iter()
+                .any(|a| a.name == crate::sim::catalog::AddonName::MetricsServer),
+            cluster_autoscaler: spec.settings.cluster_autoscaler.is_some(),
+            ca_expander: ca.expander.as_str().to_string(),
+            ca_unneeded_minutes: (ca.scale_down_unneeded_time.as_secs() / 60).to_string(),
+            vertical_pod_autoscaler: spec.settings.vertical_pod_autoscaler,
+            node_termination_handler: spec.settings.spot.node_termination_handler,
+            spot_interruptions: spec.settings.spot.interruptions_per_1000_hours.to_string(),
             planes,
         }
     }
@@ -308,6 +340,58 @@ impl Draft {
         if !self.keep_workloads {
             spec.manifests.clear();
             spec.timeline.clear();
+            spec.traffic.clear();
+        }
+        let has_ms = spec
+            .cluster
+            .addons
+            .iter()
+            .any(|a| a.name == AddonName::MetricsServer);
+        if self.metrics_server && !has_ms {
+            spec.cluster.addons.push(crate::sim::spec::AddonSpec {
+                name: AddonName::MetricsServer,
+                version: None,
+            });
+        } else if !self.metrics_server {
+            spec.cluster
+                .addons
+                .retain(|a| a.name != AddonName::MetricsServer);
+        }
+        if self.cluster_autoscaler {
+            let ca = spec
+                .settings
+                .cluster_autoscaler
+                .get_or_insert_with(ClusterAutoscalerSettings::default);
+            match Expander::parse(&self.ca_expander) {
+                Some(e) => ca.expander = e,
+                None => err(
+                    &mut errors,
+                    "ca_expander",
+                    "one of least-waste, random, most-pods, least-nodes, priority".into(),
+                ),
+            }
+            match self.ca_unneeded_minutes.trim().parse::<u64>() {
+                Ok(m) if (1..=1440).contains(&m) => {
+                    ca.scale_down_unneeded_time = SimDuration::from_mins(m);
+                }
+                _ => err(
+                    &mut errors,
+                    "ca_unneeded_minutes",
+                    "whole minutes, 1 to 1440 (upstream default 10)".into(),
+                ),
+            }
+        } else {
+            spec.settings.cluster_autoscaler = None;
+        }
+        spec.settings.vertical_pod_autoscaler = self.vertical_pod_autoscaler;
+        spec.settings.spot.node_termination_handler = self.node_termination_handler;
+        match self.spot_interruptions.trim().parse::<u64>() {
+            Ok(r) if r <= 1000 => spec.settings.spot.interruptions_per_1000_hours = r,
+            _ => err(
+                &mut errors,
+                "spot_interruptions",
+                "a whole number of interruptions per 1,000 instance-hours, 0 to 1000".into(),
+            ),
         }
         spec.nodegroups.clear();
         spec.fargate_profiles.clear();
@@ -542,6 +626,41 @@ pub fn help(field: &str) -> FieldHelp {
             "Lab spec.skipClusterCreation",
             "Real clusters take 10–15 minutes to create; skip that wait in class.",
         ),
+        "metrics_server" => h(
+            "metrics-server add-on",
+            "addons[].name: metrics-server",
+            "Serves pod and node usage (kubectl top); the HPA and the VPA need it. Not installed by default on EKS.",
+        ),
+        "cluster_autoscaler" => h(
+            "Cluster Autoscaler",
+            "Lab spec.clusterAutoscaler",
+            "Adds nodes when pods are Pending and removes underused ones after 10 minutes. Runs as a pod in kube-system.",
+        ),
+        "ca_expander" => h(
+            "Expander",
+            "clusterAutoscaler.expander (--expander)",
+            "Which node group grows when several could: least-waste (default) leaves the least idle CPU and memory; most-pods fits the most pending pods; least-nodes adds the fewest nodes; random; priority follows a priority list.",
+        ),
+        "ca_unneeded_minutes" => h(
+            "Unneeded time",
+            "clusterAutoscaler.scaleDownUnneededTime (--scale-down-unneeded-time)",
+            "Minutes a node must stay under 50% of its allocatable (by requests) before the Cluster Autoscaler removes it. Upstream default 10.",
+        ),
+        "node_termination_handler" => h(
+            "Node Termination Handler",
+            "Lab spec.spot.nodeTerminationHandler",
+            "On self-managed Spot groups, cordons and drains a node at the two-minute notice. Managed node groups do this without it.",
+        ),
+        "vertical_pod_autoscaler" => h(
+            "Vertical Pod Autoscaler",
+            "Lab spec.verticalPodAutoscaler",
+            "Recommends (and can apply) pod requests from observed usage: recommender, updater and admission controller.",
+        ),
+        "spot_interruptions" => h(
+            "Spot interruptions",
+            "Lab spec.spot.interruptionsPer1000Hours",
+            "How often AWS reclaims Spot instances, per 1,000 instance-hours (0: never). Each gets a two-minute notice.",
+        ),
         "keep_workloads" => h(
             "Keep workloads",
             "",
@@ -661,6 +780,56 @@ mod tests {
                 "planes[0].instance_type",
                 "planes[2].selectors"
             ]
+        );
+    }
+
+    #[test]
+    fn autoscaler_settings_round_trip_and_bad_ones_are_named() {
+        let spec = crate::view::demo::demo_spec();
+        let mut d = Draft::from_spec(&spec);
+        assert!(!d.cluster_autoscaler && !d.metrics_server);
+        assert_eq!(
+            (d.ca_expander.as_str(), d.ca_unneeded_minutes.as_str()),
+            ("least-waste", "10")
+        );
+        d.metrics_server = true;
+        d.cluster_autoscaler = true;
+        d.ca_expander = "most-pods".into();
+        d.ca_unneeded_minutes = "5".into();
+        d.vertical_pod_autoscaler = true;
+        d.node_termination_handler = true;
+        d.spot_interruptions = "20".into();
+        let built = d.to_spec(&spec).unwrap();
+        let ca = built.settings.cluster_autoscaler.as_ref().unwrap();
+        assert_eq!(ca.expander, Expander::MostPods);
+        assert_eq!(ca.scale_down_unneeded_time, SimDuration::from_mins(5));
+        assert!(built.settings.vertical_pod_autoscaler);
+        assert!(built.settings.spot.node_termination_handler);
+        assert_eq!(built.settings.spot.interruptions_per_1000_hours, 20);
+        assert!(
+            built
+                .cluster
+                .addons
+                .iter()
+                .any(|a| a.name == AddonName::MetricsServer)
+        );
+        assert_eq!(
+            Draft::from_spec(&built),
+            d,
+            "the draft of the built spec is the same draft"
+        );
+        d.ca_expander = "price".into();
+        d.ca_unneeded_minutes = "0".into();
+        d.spot_interruptions = "lots".into();
+        let fields: Vec<String> = d
+            .to_spec(&spec)
+            .unwrap_err()
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(
+            fields,
+            ["ca_expander", "ca_unneeded_minutes", "spot_interruptions"]
         );
     }
 

@@ -51,11 +51,36 @@ pub struct ChartPoint {
     pub cpu_allocatable_m: u64,
     pub mem_requested_bytes: u64,
     pub mem_allocatable_bytes: u64,
+    /// The focused workload (scaling charts): requests per second, replicas asked for and
+    /// ready, CPU used as a percentage of its pods' requests, and its HPA's CPU target.
+    pub rps: u64,
+    pub replicas: u64,
+    pub ready: u64,
+    pub cpu_utilization: u64,
+    pub hpa_target: Option<u64>,
+    /// Node groups: nodes asked for (sum of desired sizes) and Ready (EC2 nodes only).
+    pub nodes_desired: u64,
+    pub nodes_ready_ec2: u64,
+    /// The bill's rate at the sample, nano-dollars per hour.
+    pub rate_nusd_per_hour: u64,
 }
 
 impl ChartPoint {
-    fn from_sample(s: &Sample) -> ChartPoint {
+    fn from_sample(s: &Sample, focus: Option<&crate::sim::api::ObjectKey>) -> ChartPoint {
+        let w = focus.and_then(|k| s.workloads.iter().find(|w| &w.key == k));
         ChartPoint {
+            rps: w.map_or(0, |w| w.rps),
+            replicas: w.map_or(0, |w| w.replicas),
+            ready: w.map_or(0, |w| w.ready),
+            cpu_utilization: w.map_or(0, |w| {
+                (w.cpu_usage_m * 100)
+                    .checked_div(w.cpu_request_m)
+                    .unwrap_or(0)
+            }),
+            hpa_target: w.and_then(|w| w.hpa_cpu_target),
+            nodes_desired: s.nodegroups.iter().map(|g| g.desired).sum(),
+            nodes_ready_ec2: s.nodegroups.iter().map(|g| g.nodes_ready).sum(),
+            rate_nusd_per_hour: s.rate_nusd_per_hour,
             t: s.t,
             nodes: s.nodes,
             pods_running: s.pods_running,
@@ -82,17 +107,25 @@ pub struct ChartSeries {
     pub points: Vec<ChartPoint>,
     /// How many samples there were before downsampling.
     pub samples: usize,
+    /// The workload the scaling charts follow (`namespace/name`).
+    pub focus: Option<String>,
 }
 
 impl ChartSeries {
     /// Builds the series from the simulation's per-minute samples.
     pub fn from_samples(samples: &[Sample]) -> ChartSeries {
+        ChartSeries::focused(samples, None)
+    }
+
+    /// The series with the scaling charts following one workload.
+    pub fn focused(samples: &[Sample], focus: Option<&crate::sim::api::ObjectKey>) -> ChartSeries {
         ChartSeries {
             points: downsample_indices(samples.len(), MAX_POINTS)
                 .into_iter()
-                .map(|i| ChartPoint::from_sample(&samples[i]))
+                .map(|i| ChartPoint::from_sample(&samples[i], focus))
                 .collect(),
             samples: samples.len(),
+            focus: focus.map(ToString::to_string),
         }
     }
 
@@ -170,16 +203,28 @@ pub const fn cost_label(c: CostComponent) -> &'static str {
     }
 }
 
-/// The three charts.
+/// The charts: the cluster set and the scaling set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ChartKind {
     NodesPods,
     Cost,
     Resources,
+    /// The focused workload's load (requests per second) and replicas.
+    LoadReplicas,
+    /// The focused workload's CPU utilization against its HPA target.
+    CpuTarget,
+    /// Node groups' desired and Ready nodes, and the bill's rate.
+    NodesRate,
 }
 
 impl ChartKind {
     pub const ALL: [ChartKind; 3] = [ChartKind::NodesPods, ChartKind::Cost, ChartKind::Resources];
+    /// The scaling set: load and replicas, CPU vs target, nodes and cost rate.
+    pub const SCALING: [ChartKind; 3] = [
+        ChartKind::LoadReplicas,
+        ChartKind::CpuTarget,
+        ChartKind::NodesRate,
+    ];
 
     /// The visible title (the figure caption).
     pub const fn title(self) -> &'static str {
@@ -187,6 +232,9 @@ impl ChartKind {
             ChartKind::NodesPods => "Nodes and pods over time",
             ChartKind::Cost => "Cost over time by component",
             ChartKind::Resources => "CPU and memory: requested vs allocatable",
+            ChartKind::LoadReplicas => "Load and replicas",
+            ChartKind::CpuTarget => "CPU used vs HPA target",
+            ChartKind::NodesRate => "Nodes and cost per hour",
         }
     }
 
@@ -196,6 +244,9 @@ impl ChartKind {
             ChartKind::NodesPods => "chart-nodes-pods",
             ChartKind::Cost => "chart-cost",
             ChartKind::Resources => "chart-resources",
+            ChartKind::LoadReplicas => "chart-load",
+            ChartKind::CpuTarget => "chart-cpu-target",
+            ChartKind::NodesRate => "chart-nodes-rate",
         }
     }
 
@@ -237,6 +288,26 @@ impl ChartKind {
                 gib_text(p.mem_requested_bytes),
                 gib_text(p.mem_allocatable_bytes),
                 format::percent(p.mem_requested_bytes, p.mem_allocatable_bytes),
+            ),
+            ChartKind::LoadReplicas => format!(
+                "{title} of {}: {} requests per second, {} replicas asked, {} ready at {at}",
+                s.focus.as_deref().unwrap_or("no workload"),
+                p.rps,
+                p.replicas,
+                p.ready
+            ),
+            ChartKind::CpuTarget => format!(
+                "{title} of {}: CPU at {}% of requests, target {} at {at}",
+                s.focus.as_deref().unwrap_or("no workload"),
+                p.cpu_utilization,
+                p.hpa_target
+                    .map_or_else(|| "none (no HPA)".to_string(), |t| format!("{t}%"))
+            ),
+            ChartKind::NodesRate => format!(
+                "{title}: {} nodes asked for, {} ready; {} at {at}",
+                p.nodes_desired,
+                p.nodes_ready_ec2,
+                format::usd_per_hour(p.rate_nusd_per_hour)
             ),
         }
     }
@@ -280,6 +351,8 @@ mod tests {
                 cpu: MilliCpu(3_860),
                 memory: Bytes(GIB * 6),
             },
+            workloads: Vec::new(),
+            nodegroups: Vec::new(),
         }
     }
 

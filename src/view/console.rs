@@ -9,13 +9,15 @@ use crate::view::kubectl::{self, ObjectId, Table};
 
 /// What the console prints for `help`.
 pub const HELP: &str = "Commands the lab understands (as kubectl and eksctl spell them):
-  kubectl get pods|nodes|deployments|replicasets|daemonsets|jobs|pdb|namespaces|events [NAME] [-n NS | -A] [-o wide|yaml]
-  kubectl describe pod|node|deployment|daemonset|job|pdb NAME [-n NS]
+  kubectl get pods|nodes|deployments|replicasets|daemonsets|jobs|pdb|hpa|vpa|namespaces|events [NAME] [-n NS | -A] [-o wide|yaml]
+  kubectl describe pod|node|deployment|daemonset|job|pdb|hpa|vpa NAME [-n NS]
+  kubectl top pods|nodes [NAME] [-n NS | -A]   (needs the metrics-server add-on)
+  kubectl autoscale deployment NAME --cpu-percent=50 --min=N --max=N
   kubectl scale deployment NAME --replicas=N
   kubectl create deployment NAME --image=IMAGE [--replicas=N]      kubectl create namespace NAME
   kubectl set image deployment/NAME CONTAINER=IMAGE                 kubectl rollout restart deployment/NAME
   kubectl set resources deployment NAME --requests=cpu=500m,memory=256Mi
-  kubectl delete pod|deployment|daemonset|job|pdb|namespace NAME    kubectl cordon|uncordon|drain NODE
+  kubectl delete pod|deployment|daemonset|job|pdb|hpa|namespace NAME   kubectl cordon|uncordon|drain NODE
   eksctl get cluster|nodegroup|fargateprofile|addons
   eksctl scale nodegroup --cluster=CLUSTER --name=NG --nodes=N [--nodes-min=N --nodes-max=N]
   eksctl create nodegroup --cluster=CLUSTER --name=NG [--node-type=TYPE --nodes=N --managed=false]
@@ -80,6 +82,8 @@ fn resource(word: &str) -> Option<&'static str> {
         "ds" | "daemonset" | "daemonsets" => "daemonsets",
         "job" | "jobs" => "jobs",
         "pdb" | "poddisruptionbudget" | "poddisruptionbudgets" => "pdb",
+        "hpa" | "horizontalpodautoscaler" | "horizontalpodautoscalers" => "hpa",
+        "vpa" | "verticalpodautoscaler" | "verticalpodautoscalers" => "vpa",
         "ns" | "namespace" | "namespaces" => "namespaces",
         "ev" | "event" | "events" => "events",
         _ => return None,
@@ -97,10 +101,67 @@ pub fn run_query(sim: &Simulation, line: &str) -> Option<Result<String, String>>
         ["help" | "?"] => Some(Ok(HELP.to_string())),
         ["kubectl", "get", rest @ ..] => Some(get(sim, &words[2..], rest)),
         ["kubectl", "describe", ..] => Some(describe(sim, &words[2..])),
-        ["kubectl", "top", ..] => Some(Err("error: Metrics API not available".to_string())),
+        ["kubectl", "top", ..] => Some(top(sim, &words[2..])),
         ["eksctl", "get", what, ..] => Some(eksctl_get(sim, what)),
         _ => None,
     }
+}
+
+/// `kubectl top pods|nodes [NAME] [-n NS | -A]`, from the metrics-server's last scrape.
+fn top(sim: &Simulation, words: &[String]) -> Result<String, String> {
+    let f = flags(words)?;
+    let Some((what, names)) = f.positionals.split_first() else {
+        return Err(
+            "error: You must specify the type of resource to top. Valid types: node, pod".into(),
+        );
+    };
+    let table = match resource(what) {
+        Some("pods") => {
+            let ns = if f.all {
+                None
+            } else {
+                Some(f.namespace.as_deref().unwrap_or("default"))
+            };
+            crate::view::top::top_pods(sim, ns)?
+        }
+        Some("nodes") => crate::view::top::top_nodes(sim)?,
+        _ => {
+            return Err(format!(
+                "error: unknown command \"{what}\" for \"kubectl top\"\nValid types: node, pod"
+            ));
+        }
+    };
+    if names.is_empty() {
+        return Ok(table);
+    }
+    // A name keeps the header and that row, as `kubectl top pod NAME` prints.
+    let mut lines = table.lines();
+    let header = lines.next().unwrap_or_default();
+    let col = usize::from(f.all);
+    let rows: Vec<&str> = lines
+        .filter(|l| {
+            l.split_whitespace()
+                .nth(col)
+                .is_some_and(|n| names.iter().any(|w| w == n))
+        })
+        .collect();
+    if rows.is_empty() {
+        let kind = if resource(what) == Some("nodes") {
+            "node"
+        } else {
+            "pod"
+        };
+        return Err(format!(
+            "Error from server (NotFound): {kind}metrics.metrics.k8s.io \"{}\" not found",
+            names[0]
+        ));
+    }
+    let mut out = format!("{header}\n");
+    for r in rows {
+        out.push_str(r);
+        out.push('\n');
+    }
+    Ok(out)
 }
 
 fn get(sim: &Simulation, words: &[String], _rest: &[&str]) -> Result<String, String> {
@@ -134,9 +195,11 @@ fn get(sim: &Simulation, words: &[String], _rest: &[&str]) -> Result<String, Str
             "daemonsets" => ObjectId::DaemonSet(key),
             "jobs" => ObjectId::Job(key),
             "pdb" => ObjectId::Pdb(key),
+            "hpa" => ObjectId::Hpa(key),
+            "vpa" => ObjectId::Vpa(key),
             other => {
                 return Err(format!(
-                    "error: the lab prints -o yaml for pods, nodes, deployments, daemonsets, jobs and pdb, not {other}"
+                    "error: the lab prints -o yaml for pods, nodes, deployments, daemonsets, jobs, pdb, hpa and vpa, not {other}"
                 ));
             }
         };
@@ -150,6 +213,8 @@ fn get(sim: &Simulation, words: &[String], _rest: &[&str]) -> Result<String, Str
         "daemonsets" => kubectl::daemonsets_table(sim, ns),
         "jobs" => kubectl::jobs_table(sim, ns),
         "pdb" => kubectl::pdb_table(sim, ns),
+        "hpa" => kubectl::hpa_table(sim, ns),
+        "vpa" => kubectl::vpa_table(sim, ns),
         "namespaces" => kubectl::namespaces_table(sim),
         _ => return Ok(kubectl::get_events(sim, ns, None)),
     };
@@ -173,6 +238,8 @@ fn not_found(res: &str, name: &str) -> String {
         "deployments" | "replicasets" | "daemonsets" => format!("{res}.apps"),
         "jobs" => "jobs.batch".to_string(),
         "pdb" => "poddisruptionbudgets.policy".to_string(),
+        "hpa" => "horizontalpodautoscalers.autoscaling".to_string(),
+        "vpa" => "verticalpodautoscalers.autoscaling.k8s.io".to_string(),
         other => other.to_string(),
     };
     format!("Error from server (NotFound): {api} \"{name}\" not found")
@@ -205,9 +272,11 @@ fn describe(sim: &Simulation, words: &[String]) -> Result<String, String> {
         "daemonsets" => ObjectId::DaemonSet(key),
         "jobs" => ObjectId::Job(key),
         "pdb" => ObjectId::Pdb(key),
+        "hpa" => ObjectId::Hpa(key),
+        "vpa" => ObjectId::Vpa(key),
         other => {
             return Err(format!(
-                "error: the lab describes pods, nodes, deployments, daemonsets, jobs and pdb, not {other}"
+                "error: the lab describes pods, nodes, deployments, daemonsets, jobs, pdb, hpa and vpa, not {other}"
             ));
         }
     };
@@ -311,6 +380,58 @@ mod tests {
         assert!(
             run_query(&sim, "kubectl scale deployment web --replicas=3").is_none(),
             "changes go to the command parser"
+        );
+    }
+
+    #[test]
+    fn top_answers_from_metrics_server() {
+        let spec = crate::scenario::load(include_str!("../../examples/hpa.yaml"))
+            .unwrap()
+            .spec;
+        let mut sim = Simulation::new(spec).unwrap();
+        sim.run_for(SimDuration::from_mins(30));
+        let pods = run_query(&sim, "kubectl top pods").unwrap().unwrap();
+        assert!(
+            pods.starts_with("NAME ") && pods.contains("CPU(cores)"),
+            "{pods}"
+        );
+        assert!(
+            pods.lines().skip(1).all(|l| l.starts_with("web-")),
+            "{pods}"
+        );
+        let all = run_query(&sim, "kubectl top po -A").unwrap().unwrap();
+        assert!(
+            all.starts_with("NAMESPACE ") && all.contains("kube-system"),
+            "{all}"
+        );
+        let nodes = run_query(&sim, "kubectl top nodes").unwrap().unwrap();
+        assert_eq!(
+            nodes.lines().count(),
+            4,
+            "three nodes and a header: {nodes}"
+        );
+        let first = nodes
+            .lines()
+            .nth(1)
+            .unwrap()
+            .split_whitespace()
+            .next()
+            .unwrap();
+        let one = run_query(&sim, &format!("kubectl top node {first}"))
+            .unwrap()
+            .unwrap();
+        assert_eq!(one.lines().count(), 2, "{one}");
+        assert_eq!(
+            run_query(&sim, "kubectl top pod nope")
+                .unwrap()
+                .unwrap_err(),
+            "Error from server (NotFound): podmetrics.metrics.k8s.io \"nope\" not found"
+        );
+        assert!(
+            run_query(&sim, "kubectl top")
+                .unwrap()
+                .unwrap_err()
+                .contains("Valid types: node, pod")
         );
     }
 }

@@ -16,9 +16,11 @@ mod doc;
 mod eksctl;
 mod facts;
 mod get;
+mod hpa;
 mod manifest;
 pub mod tabwriter;
 pub mod time;
+mod vpa;
 
 pub use describe::{
     describe_daemonset, describe_deployment, describe_job, describe_node, describe_pdb,
@@ -34,6 +36,8 @@ pub use get::{
     get_jobs, get_namespaces, get_nodes, get_pdb, get_pods, get_replicasets, jobs_table,
     namespaces_table, nodes_table, pdb_table, pods_table, replicasets_table,
 };
+pub use hpa::{describe_hpa, get_hpa, hpa_table, targets as hpa_targets};
+pub use vpa::{describe_vpa, get_vpa, vpa_table};
 
 use crate::sim::Simulation;
 use crate::sim::api::ObjectKey;
@@ -53,6 +57,10 @@ pub enum ObjectId {
     Pdb(ObjectKey),
     DaemonSet(ObjectKey),
     Job(ObjectKey),
+    /// A HorizontalPodAutoscaler.
+    Hpa(ObjectKey),
+    /// A VerticalPodAutoscaler.
+    Vpa(ObjectKey),
 }
 
 /// One row of a `kubectl get` table, with the object it shows when the inspector can open it.
@@ -109,6 +117,8 @@ pub fn describe(sim: &Simulation, id: &ObjectId) -> Option<String> {
         ObjectId::Pdb(k) => describe_pdb(sim, k),
         ObjectId::DaemonSet(k) => describe_daemonset(sim, k),
         ObjectId::Job(k) => describe_job(sim, k),
+        ObjectId::Hpa(k) => describe_hpa(sim, k),
+        ObjectId::Vpa(k) => describe_vpa(sim, k),
     }
 }
 

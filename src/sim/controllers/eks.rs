@@ -680,6 +680,8 @@ fn install_optional_components(sim: &mut Simulation) {
     }
     if sim.spec.settings.vertical_pod_autoscaler {
         // Upstream VPA manifests: recommender and updater 50m / 500Mi, admission 50m / 200Mi.
+        // 1.5.0 is the release that behaves as modelled (eks-facts §6.3): `Recreate` is the
+        // default mode, `Auto` is deprecated, and `InPlaceOrRecreate` is beta and on.
         for (name, mem) in [
             ("vpa-recommender", 500),
             ("vpa-updater", 500),
@@ -688,7 +690,7 @@ fn install_optional_components(sim: &mut Simulation) {
             deployments.push(system_deployment(
                 name,
                 ("app", name),
-                format!("registry.k8s.io/autoscaling/{name}:1.4.1"),
+                format!("registry.k8s.io/autoscaling/{name}:1.5.0"),
                 Resources::new(50, mem * MIB),
                 1,
                 &[],

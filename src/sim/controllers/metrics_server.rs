@@ -38,11 +38,10 @@ pub struct MetricsServerState {
 
 /// Is a metrics-server pod Ready to answer?
 pub fn available(sim: &Simulation) -> bool {
-    sim.state.pods.values().any(|p| {
-        p.meta.namespace == "kube-system"
-            && p.meta.labels.get("k8s-app").map(String::as_str) == Some("metrics-server")
-            && p.is_ready()
-    })
+    sim.state
+        .deployments
+        .get(&ObjectKey::new("kube-system", "metrics-server"))
+        .is_some_and(|d| d.status.ready_replicas > 0)
 }
 
 /// The Deployment that owns a pod (through its ReplicaSet), if any.
@@ -59,43 +58,97 @@ pub fn owning_deployment(sim: &Simulation, pod: &Pod) -> Option<ObjectKey> {
     (d.kind == Kind::Deployment).then(|| ObjectKey::new(pod.meta.namespace.clone(), d.name.clone()))
 }
 
-/// Ready pods per Deployment that carries traffic (the load balancer spreads requests over them).
-fn ready_per_deployment(sim: &Simulation) -> BTreeMap<ObjectKey, u64> {
-    let mut m = BTreeMap::new();
-    for p in sim.state.pods.values() {
-        if p.is_ready()
-            && !p.is_terminating()
-            && let Some(d) = owning_deployment(sim, p).filter(|d| sim.state.traffic.contains_key(d))
-        {
-            *m.entry(d).or_default() += 1;
-        }
-    }
-    m
+/// What usage computations need, gathered once per pass over the pods: which Deployment owns
+/// each ReplicaSet, and how many ready pods share each Deployment's traffic.
+#[derive(Debug)]
+pub struct UsageContext<'a> {
+    sim: &'a Simulation,
+    /// (namespace, ReplicaSet) → Deployment name.
+    owners: BTreeMap<(&'a str, &'a str), &'a str>,
+    /// (namespace, Deployment) → ready pods, for Deployments with traffic.
+    ready: BTreeMap<(&'a str, &'a str), u64>,
+    traffic: BTreeMap<(&'a str, &'a str), &'a ActiveTraffic>,
 }
 
-/// A pod's usage right now.
-pub fn pod_usage(sim: &Simulation, pod: &Pod) -> Resources {
-    pod_usage_with(sim, pod, &ready_per_deployment(sim))
-}
-
-fn pod_usage_with(sim: &Simulation, pod: &Pod, ready: &BTreeMap<ObjectKey, u64>) -> Resources {
-    if let Some(d) = owning_deployment(sim, pod)
-        && let Some(t) = sim.state.traffic.get(&d)
-    {
-        // Only ready pods receive requests; a starting pod idles at the base.
-        let n = ready.get(&d).copied().unwrap_or(0);
-        let rps = if pod.is_ready() { t.rps(sim.now()) } else { 0 };
-        return if pod.is_ready() {
-            t.spec.usage_per_pod(rps, n)
-        } else {
-            t.spec.base
+impl<'a> UsageContext<'a> {
+    pub fn new(sim: &'a Simulation) -> UsageContext<'a> {
+        let owners: BTreeMap<(&str, &str), &str> = sim
+            .state
+            .replicasets
+            .values()
+            .filter_map(|rs| {
+                let o = rs
+                    .meta
+                    .owner
+                    .as_ref()
+                    .filter(|o| o.kind == Kind::Deployment)?;
+                Some((
+                    (rs.meta.namespace.as_str(), rs.meta.name.as_str()),
+                    o.name.as_str(),
+                ))
+            })
+            .collect();
+        let traffic = sim
+            .state
+            .traffic
+            .iter()
+            .map(|(k, t)| ((k.namespace.as_str(), k.name.as_str()), t))
+            .collect();
+        let mut ctx = UsageContext {
+            sim,
+            owners,
+            ready: BTreeMap::new(),
+            traffic,
         };
+        let mut ready = BTreeMap::new();
+        for p in sim.state.pods.values() {
+            if p.is_ready()
+                && !p.is_terminating()
+                && let Some(d) = ctx.deployment_of(p).filter(|d| ctx.traffic.contains_key(d))
+            {
+                *ready.entry(d).or_default() += 1;
+            }
+        }
+        ctx.ready = ready;
+        ctx
     }
-    let r = pod.requests();
-    Resources::new(
-        (r.cpu.0 * DEFAULT_CPU_SHARE / 100).max(FLOOR.cpu.0),
-        (r.memory.0 * DEFAULT_MEMORY_SHARE / 100).max(FLOOR.memory.0),
-    )
+
+    /// (namespace, Deployment) of a pod, without allocating.
+    pub fn deployment_of(&self, pod: &'a Pod) -> Option<(&'a str, &'a str)> {
+        let o = pod
+            .meta
+            .owner
+            .as_ref()
+            .filter(|o| o.kind == Kind::ReplicaSet)?;
+        let d = self
+            .owners
+            .get(&(pod.meta.namespace.as_str(), o.name.as_str()))?;
+        Some((pod.meta.namespace.as_str(), d))
+    }
+
+    /// A pod's usage right now.
+    pub fn usage(&self, pod: &'a Pod) -> Resources {
+        if let Some(d) = self.deployment_of(pod)
+            && let Some(t) = self.traffic.get(&d)
+        {
+            // Only ready pods receive requests; a starting pod idles at the base.
+            if !pod.is_ready() {
+                return t.spec.base;
+            }
+            let n = self.ready.get(&d).copied().unwrap_or(0);
+            return t.spec.usage_per_pod(t.rps(self.sim.now()), n);
+        }
+        let r = pod.requests();
+        Resources::new(
+            (r.cpu.0 * DEFAULT_CPU_SHARE / 100).max(FLOOR.cpu.0),
+            (r.memory.0 * DEFAULT_MEMORY_SHARE / 100).max(FLOOR.memory.0),
+        )
+    }
+}
+
+/// A pod's usage right now (builds a context; use `UsageContext` for many pods).
+pub fn pod_usage(sim: &Simulation, pod: &Pod) -> Resources {
+    UsageContext::new(sim).usage(pod)
 }
 
 /// Scrapes every 15 s while a metrics-server pod is Ready.
@@ -110,14 +163,14 @@ pub(crate) fn reconcile(sim: &mut Simulation) {
         sim.state.node_metrics.clear();
         return;
     }
-    let ready = ready_per_deployment(sim);
+    let ctx = UsageContext::new(sim);
     let mut pods = BTreeMap::new();
     let mut per_node: BTreeMap<String, Resources> = BTreeMap::new();
     for p in sim.state.pods.values() {
         if p.status.phase != PodPhase::Running || p.is_terminating() {
             continue;
         }
-        let usage = pod_usage_with(sim, p, &ready);
+        let usage = ctx.usage(p);
         pods.insert(
             p.meta.key(),
             ResourceMetrics {

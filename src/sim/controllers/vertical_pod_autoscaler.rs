@@ -392,11 +392,20 @@ pub fn savings(sim: &Simulation, key: &ObjectKey) -> Option<Savings> {
             usd(vcpu as i64),
             usd(gib as i64),
         ));
+        let change = |freed: i64, what: &str, fmt: fn(i64) -> String| match freed {
+            0 => format!("keeps {what} as is"),
+            f if f > 0 => format!("frees {} {what}", fmt(f)),
+            f => format!("needs {} more {what}", fmt(-f)),
+        };
         lines.push(format!(
-            "frees {} CPU and {} memory across {n} pods, worth ${}/h at those rates — money is saved only once the freed room lets fewer nodes run (the Cluster Autoscaler removes underused nodes)",
-            signed_cpu(freed_cpu),
-            signed_mem(freed_mem),
-            usd(value),
+            "{} and {} across {n} pods, {} at those rates — money changes only once the freed or added room changes how many nodes run (the Cluster Autoscaler removes underused nodes and adds them for Pending pods)",
+            change(freed_cpu, "CPU", signed_cpu),
+            change(freed_mem, "memory", signed_mem),
+            if value >= 0 {
+                format!("worth ${}/h", usd(value))
+            } else {
+                format!("costing ${}/h", usd(-value))
+            },
         ));
         (
             SavingsCompute::Ec2 {

@@ -58,6 +58,14 @@ pub fn builder(p: &BuilderProps) -> Html {
             draft.set(d);
         })
     };
+    let edit_select = |f: fn(&mut Draft, String)| {
+        let draft = draft.clone();
+        Callback::from(move |e: Event| {
+            let mut d = (*draft).clone();
+            f(&mut d, event_value(&e));
+            draft.set(d);
+        })
+    };
     let d = &*draft;
     let preview = d.to_spec(&p.base);
     let estimate = preview.as_ref().map(estimate_hourly).ok();
@@ -159,6 +167,32 @@ pub fn builder(p: &BuilderProps) -> Html {
                 </div>
             </fieldset>
             <fieldset>
+                <legend>{ "Add-ons and autoscalers" }</legend>
+                { check(&draft, "b-ms", "metrics_server", d.metrics_server, |d, v| d.metrics_server = v) }
+                { check(&draft, "b-ca", "cluster_autoscaler", d.cluster_autoscaler, |d, v| d.cluster_autoscaler = v) }
+                if d.cluster_autoscaler {
+                    <div class="row">
+                        { field("b-ca-expander", help("ca_expander"), html! {
+                            <select id="b-ca-expander" onchange={edit_select(|d, v| d.ca_expander = v)}>
+                                { for ["least-waste", "most-pods", "least-nodes", "random", "priority"].iter().map(|e| html! {
+                                    <option value={*e} selected={d.ca_expander == *e}>{ *e }</option>
+                                }) }
+                            </select>
+                        }, error_for(errs, "ca_expander")) }
+                        { field("b-ca-unneeded", help("ca_unneeded_minutes"), html! {
+                            <input id="b-ca-unneeded" inputmode="numeric" value={d.ca_unneeded_minutes.clone()} oninput={edit_input(|d, v| d.ca_unneeded_minutes = v)} />
+                        }, error_for(errs, "ca_unneeded_minutes")) }
+                    </div>
+                }
+                { check(&draft, "b-vpa", "vertical_pod_autoscaler", d.vertical_pod_autoscaler, |d, v| d.vertical_pod_autoscaler = v) }
+                <div class="row">
+                    { field("b-spot", help("spot_interruptions"), html! {
+                        <input id="b-spot" inputmode="numeric" value={d.spot_interruptions.clone()} oninput={edit_input(|d, v| d.spot_interruptions = v)} />
+                    }, error_for(errs, "spot_interruptions")) }
+                </div>
+                { check(&draft, "b-nth", "node_termination_handler", d.node_termination_handler, |d, v| d.node_termination_handler = v) }
+            </fieldset>
+            <fieldset>
                 <legend>{ "Data planes" }</legend>
                 { for d.planes.iter().enumerate().map(|(i, plane)| plane_card(&draft, i, plane, errs)) }
                 if d.planes.is_empty() { <p class="empty">{ "No data planes: pods will stay Pending. Add one below." }</p> }
@@ -177,6 +211,28 @@ pub fn builder(p: &BuilderProps) -> Html {
             <p class="help">{ "Building restarts the lab with this cluster; your workloads are deployed again." }</p>
         </form>
     }
+}
+
+fn check(
+    draft: &UseStateHandle<Draft>,
+    id: &str,
+    help_key: &str,
+    checked: bool,
+    set: fn(&mut Draft, bool),
+) -> Html {
+    let draft = draft.clone();
+    let onchange = Callback::from(move |e: Event| {
+        let mut d = (*draft).clone();
+        set(&mut d, event_checked(&e));
+        draft.set(d);
+    });
+    let h = help(help_key);
+    field(
+        id,
+        h,
+        html! { <label class="check"><input id={id.to_string()} type="checkbox" {checked} {onchange} />{ "install" }</label> },
+        None,
+    )
 }
 
 fn plane_card(

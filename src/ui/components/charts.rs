@@ -21,6 +21,9 @@ const BASE_FONT_PX: f64 = 14.0;
 pub struct ChartsProps {
     /// The samples to draw; build it with `ChartSeries::from_samples` in a `use_memo`.
     pub series: Rc<ChartSeries>,
+    /// Which three charts: `ChartKind::ALL` (the cluster) or `ChartKind::SCALING`.
+    #[prop_or(ChartKind::ALL)]
+    pub kinds: [ChartKind; 3],
 }
 
 /// The window's size and pixel ratio: a change means the canvases need a new backing store.
@@ -60,27 +63,27 @@ pub fn charts(p: &ChartsProps) -> Html {
     }
     {
         let canvases = canvases.clone();
-        use_effect_with((p.series.clone(), *viewport), move |(series, _)| {
-            for (kind, node) in ChartKind::ALL.into_iter().zip(&canvases) {
-                if let Some(canvas) = node.cast::<HtmlCanvasElement>() {
-                    draw_canvas(kind, &canvas, series);
+        use_effect_with(
+            (p.series.clone(), *viewport, p.kinds),
+            move |(series, _, kinds)| {
+                for (kind, node) in kinds.iter().copied().zip(&canvases) {
+                    if let Some(canvas) = node.cast::<HtmlCanvasElement>() {
+                        draw_canvas(kind, &canvas, series);
+                    }
                 }
-            }
-        });
+            },
+        );
     }
-    let figures = ChartKind::ALL
-        .into_iter()
-        .zip(canvases)
-        .map(|(kind, node)| {
-            let id = format!("{}-title", kind.test_id());
-            html! {
-                <figure class={classes!("chart", kind.test_id())} aria-labelledby={id.clone()}>
-                    <figcaption id={id}>{ kind.title() }</figcaption>
-                    <canvas ref={node} role="img" aria-label={kind.summary(&p.series)}
-                            data-testid={kind.test_id()}></canvas>
-                </figure>
-            }
-        });
+    let figures = p.kinds.into_iter().zip(canvases).map(|(kind, node)| {
+        let id = format!("{}-title", kind.test_id());
+        html! {
+            <figure class={classes!("chart", kind.test_id())} aria-labelledby={id.clone()}>
+                <figcaption id={id}>{ kind.title() }</figcaption>
+                <canvas ref={node} role="img" aria-label={kind.summary(&p.series)}
+                        data-testid={kind.test_id()}></canvas>
+            </figure>
+        }
+    });
     html! {
         <section class="charts" aria-label="Charts">
             { for figures }

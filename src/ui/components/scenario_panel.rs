@@ -34,6 +34,26 @@ pub const EXAMPLES: &[(&str, &str, &str)] = &[
         "Fargate only: one right-sized micro-VM per pod",
         include_str!("../../../examples/fargate.yaml"),
     ),
+    (
+        "hpa",
+        "The HPA follows a traffic spike",
+        include_str!("../../../examples/hpa.yaml"),
+    ),
+    (
+        "cluster-autoscaler",
+        "The Cluster Autoscaler adds nodes, then removes them",
+        include_str!("../../../examples/cluster-autoscaler.yaml"),
+    ),
+    (
+        "vpa",
+        "The VPA right-sizes over-provisioned pods",
+        include_str!("../../../examples/vpa.yaml"),
+    ),
+    (
+        "spot",
+        "Spot interruptions: two minutes' notice",
+        include_str!("../../../examples/spot.yaml"),
+    ),
 ];
 
 /// Largest scenario file the page opens.

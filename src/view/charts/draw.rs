@@ -189,6 +189,9 @@ pub fn draw_chart<DB: DrawingBackend>(
         ChartKind::NodesPods => nodes_pods(s),
         ChartKind::Cost => cost(s),
         ChartKind::Resources => resources(s),
+        ChartKind::LoadReplicas => load_replicas(s),
+        ChartKind::CpuTarget => cpu_target(s),
+        ChartKind::NodesRate => nodes_rate(s),
     };
     draw_panels(root, s, theme, &legend, &panels)
 }
@@ -337,6 +340,145 @@ fn resources(s: &ChartSeries) -> (Vec<Look>, Vec<Panel>) {
         ],
     };
     (vec![allocatable, requested], vec![cpu, mem])
+}
+
+/// The focused workload's load and replicas as two panels: requests per second on the left;
+/// replicas asked for (what the HPA set) and ready on the right, so the lag between the HPA's
+/// decision and pods being Ready is visible.
+fn load_replicas(s: &ChartSeries) -> (Vec<Look>, Vec<Panel>) {
+    let rps = Look {
+        label: "Requests/s",
+        colour: PURPLE,
+        stroke: Stroke::Solid,
+        marker: Marker::Diamond,
+        fill: true,
+    };
+    let asked = Look {
+        label: "Replicas",
+        colour: BLUE,
+        stroke: Stroke::Solid,
+        marker: Marker::Square,
+        fill: false,
+    };
+    let ready = Look {
+        label: "Ready",
+        colour: GREEN,
+        stroke: LONG_DASH,
+        marker: Marker::Circle,
+        fill: false,
+    };
+    let load = Panel {
+        y_desc: "requests/s",
+        unit: Unit::Count,
+        lines: vec![Line::new(rps, s, |p| p.rps as f64, |p| p.rps.to_string())],
+    };
+    let pods = Panel {
+        y_desc: "pods",
+        unit: Unit::Count,
+        lines: vec![
+            Line::new(asked, s, |p| p.replicas as f64, |p| p.replicas.to_string()),
+            Line::new(ready, s, |p| p.ready as f64, |p| p.ready.to_string()),
+        ],
+    };
+    (vec![rps, asked, ready], vec![load, pods])
+}
+
+/// CPU used as a percentage of requests (what the HPA compares) against the HPA's target,
+/// dashed; with the 10 % tolerance band the HPA ignores drawn as the target line's company.
+fn cpu_target(s: &ChartSeries) -> (Vec<Look>, Vec<Panel>) {
+    let used = Look {
+        label: "CPU % of request",
+        colour: VERMILLION,
+        stroke: Stroke::Solid,
+        marker: Marker::Circle,
+        fill: false,
+    };
+    let target = Look {
+        label: "HPA target",
+        colour: BLUE,
+        stroke: LONG_DASH,
+        marker: Marker::Square,
+        fill: false,
+    };
+    let mut lines = vec![Line::new(
+        used,
+        s,
+        |p| p.cpu_utilization as f64,
+        |p| format!("{}%", p.cpu_utilization),
+    )];
+    let mut looks = vec![used];
+    if s.points.iter().any(|p| p.hpa_target.is_some()) {
+        lines.push(Line::new(
+            target,
+            s,
+            |p| p.hpa_target.unwrap_or(0) as f64,
+            |p| p.hpa_target.map_or_else(String::new, |t| format!("{t}%")),
+        ));
+        looks.push(target);
+    }
+    (
+        looks,
+        vec![Panel {
+            y_desc: "% of request",
+            unit: Unit::Count,
+            lines,
+        }],
+    )
+}
+
+/// Node groups' desired and Ready nodes on the left (the Cluster Autoscaler moves the first;
+/// the second follows a minute or two later), the bill's rate on the right.
+fn nodes_rate(s: &ChartSeries) -> (Vec<Look>, Vec<Panel>) {
+    let desired = Look {
+        label: "Desired nodes",
+        colour: BLUE,
+        stroke: Stroke::Solid,
+        marker: Marker::Square,
+        fill: false,
+    };
+    let ready = Look {
+        label: "Ready nodes",
+        colour: GREEN,
+        stroke: LONG_DASH,
+        marker: Marker::Circle,
+        fill: false,
+    };
+    let rate = Look {
+        label: "$/h",
+        colour: VERMILLION,
+        stroke: Stroke::Solid,
+        marker: Marker::Triangle,
+        fill: true,
+    };
+    let nodes = Panel {
+        y_desc: "nodes",
+        unit: Unit::Count,
+        lines: vec![
+            Line::new(
+                desired,
+                s,
+                |p| p.nodes_desired as f64,
+                |p| p.nodes_desired.to_string(),
+            ),
+            Line::new(
+                ready,
+                s,
+                |p| p.nodes_ready_ec2 as f64,
+                |p| p.nodes_ready_ec2.to_string(),
+            ),
+        ],
+    };
+    let money = Panel {
+        y_desc: "USD per hour",
+        unit: Unit::Usd,
+        lines: vec![Line::new(
+            rate,
+            s,
+            |p| p.rate_nusd_per_hour as f64 / 1e9,
+            |p| format::usd_per_hour(p.rate_nusd_per_hour),
+        )],
+    };
+    (vec![desired, ready, rate], vec![nodes, money])
 }
 
 /// Where the legend entries go: one row per inner `Vec`, each entry with its width.

@@ -25,23 +25,23 @@ use super::{age, cal};
 
 /// kubectl's `PrefixWriter`: two spaces per level, once per write.
 #[derive(Debug, Default)]
-struct W(String);
+pub(super) struct W(String);
 
 impl W {
-    fn w(&mut self, level: usize, text: &str) {
+    pub(super) fn w(&mut self, level: usize, text: &str) {
         for _ in 0..level {
             self.0.push_str("  ");
         }
         self.0.push_str(text);
     }
 
-    fn finish(self) -> String {
+    pub(super) fn finish(self) -> String {
         TabWriter::KUBECTL_DESCRIBE.format(&self.0)
     }
 }
 
 /// `printLabelsMultiline`: `Labels:\tk=v` then `\tk2=v2`, or `<none>`.
-fn labels_multiline(w: &mut W, title: &str, labels: &BTreeMap<String, String>) {
+pub(super) fn labels_multiline(w: &mut W, title: &str, labels: &BTreeMap<String, String>) {
     w.w(0, &format!("{title}:\t"));
     if labels.is_empty() {
         w.w(0, "<none>\n");
@@ -56,7 +56,11 @@ fn labels_multiline(w: &mut W, title: &str, labels: &BTreeMap<String, String>) {
 }
 
 /// `printAnnotationsMultiline`: `key: value`, long or multi-line values on lines of their own.
-fn annotations_multiline(w: &mut W, title: &str, annotations: &BTreeMap<String, String>) {
+pub(super) fn annotations_multiline(
+    w: &mut W,
+    title: &str,
+    annotations: &BTreeMap<String, String>,
+) {
     const MAX_ANNOTATION_LEN: usize = 140;
     w.w(0, &format!("{title}:\t"));
     let keys: Vec<&String> = annotations
@@ -124,7 +128,7 @@ fn tolerations_multiline(w: &mut W, title: &str, tolerations: &[ShownToleration]
 
 /// `DescribeEvents`: `Events:\t<none>`, or the Type/Reason/Age/From/Message table with
 /// repeated events shown as `3m (x4 over 10m)`.
-fn events(w: &mut W, sim: &Simulation, obj: &ObjectRef) {
+pub(super) fn events(w: &mut W, sim: &Simulation, obj: &ObjectRef) {
     let evs = aggregated_events(sim, |o| o == obj);
     if evs.is_empty() {
         w.w(0, "Events:\t<none>\n");

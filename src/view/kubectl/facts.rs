@@ -717,6 +717,7 @@ pub fn is_kubernetes_kind(kind: Kind) -> bool {
             | Kind::Job
             | Kind::PodDisruptionBudget
             | Kind::HorizontalPodAutoscaler
+            | Kind::VerticalPodAutoscaler
     )
 }
 

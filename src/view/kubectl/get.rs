@@ -370,6 +370,8 @@ fn object_id(o: &ObjectRef) -> Option<ObjectId> {
         Kind::DaemonSet => ObjectId::DaemonSet(key),
         Kind::Job => ObjectId::Job(key),
         Kind::PodDisruptionBudget => ObjectId::Pdb(key),
+        Kind::HorizontalPodAutoscaler => ObjectId::Hpa(key),
+        Kind::VerticalPodAutoscaler => ObjectId::Vpa(key),
         Kind::Nodegroup => ObjectId::Nodegroup(o.name.clone()),
         Kind::FargateProfile => ObjectId::FargateProfile(o.name.clone()),
         _ => return None,

@@ -41,6 +41,14 @@ pub(super) fn yaml(sim: &Simulation, id: &ObjectId) -> Option<String> {
         ),
         ObjectId::Job(k) => (job_doc(sim, st.jobs.get(k)?), YamlStyle::Kubectl),
         ObjectId::Pdb(k) => (pdb_doc(sim, st.pdbs.get(k)?), YamlStyle::Kubectl),
+        ObjectId::Hpa(k) => (
+            super::hpa::hpa_doc(sim, st.hpas.get(k)?),
+            YamlStyle::Kubectl,
+        ),
+        ObjectId::Vpa(k) => (
+            super::vpa::vpa_doc(sim, st.vpas.get(k)?),
+            YamlStyle::Kubectl,
+        ),
         ObjectId::Nodegroup(n) => (
             super::eksctl::nodegroup_or_asg_doc(sim, n)?,
             YamlStyle::AwsCli,

@@ -883,6 +883,13 @@ fn recommend(sim: &mut Simulation, key: &ObjectKey, metrics: bool) {
     let mut out = Vec::new();
     match history {
         Some((h, pods, samples, confidence)) => {
+            // Spelled out: "62m" would read as millicores next to CPU figures.
+            let mins = h.as_secs() / 60;
+            let h = if mins >= 60 {
+                format!("{} h {:02} min", mins / 60, mins % 60)
+            } else {
+                format!("{mins} min")
+            };
             out.push(format!(
                 "recommender: {h} of usage from {pods} pod{} ({samples} CPU samples, one a minute per pod); confidence {confidence:.3} (days of history){}",
                 if pods == 1 { "" } else { "s" },
