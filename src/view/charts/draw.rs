@@ -709,7 +709,9 @@ fn layout_panel<DB: DrawingBackend>(
     // In the browser every measurement lays out a DOM element, and the candidate tick sets
     // share most labels, so each label is measured once.
     let mut widths: BTreeMap<u64, f64> = BTreeMap::new();
-    let mut x_labels = 2;
+    // When not even two labels fit (a narrow panel beside wide end labels), one label at the
+    // start beats two that overlap.
+    let mut x_labels = 1;
     for n in (2..=12).rev() {
         let ticks = time.ticks(n);
         let Some(step) = ticks.get(1).zip(ticks.first()).map(|(b, a)| b - a) else {

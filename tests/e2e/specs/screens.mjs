@@ -37,6 +37,17 @@ async function views({ browser, site }, w, h) {
     await screenshot(page, `screens/inspect-${w}x${h}`);
     await page.getByRole('tab', { name: 'Scenarios' }).click();
     await screenshot(page, `screens/scenarios-${w}x${h}`);
+    // The Cluster Autoscaler lesson mid-burst: pending pods, their reasons, the CA's table.
+    await page.getByRole('button', { name: 'cluster-autoscaler' }).click();
+    await waitFor(page, 'the cluster-autoscaler example', () => document.querySelector('[data-testid=notice]')?.textContent.includes('Opened examples/cluster-autoscaler.yaml'));
+    await page.getByRole('button', { name: 'Play' }).click();
+    await waitFor(page, 'the burst', () => document.querySelector('[data-testid=sim-clock]').textContent >= '00:25:10', undefined, 30000);
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await page.getByRole('tab', { name: 'Scaling' }).click();
+    await page.getByTestId('scaling-charts').click();
+    await page.locator('.scaling section.pending').scrollIntoViewIfNeeded();
+    expect((await page.textContent('[data-ca-group=ng-1]')).includes('managed'), 'the CA table lists ng-1');
+    await screenshot(page, `screens/scaling-${w}x${h}`);
     expect(problems.length === 0, problems.join('\n'));
     await context.close();
   }
