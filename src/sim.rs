@@ -55,14 +55,31 @@ pub enum Timer {
     NodeRegistered(String),
     NodeReady(String),
     InstanceTerminated(String),
-    PodImagePulled { key: ObjectKey, uid: u64 },
-    PodContainerStarted { key: ObjectKey, uid: u64 },
-    PodContainerExited { key: ObjectKey, uid: u64 },
-    PodTerminated { key: ObjectKey, uid: u64 },
-    FargateCapacityReady { key: ObjectKey, uid: u64 },
+    PodImagePulled {
+        key: ObjectKey,
+        uid: u64,
+    },
+    PodContainerStarted {
+        key: ObjectKey,
+        uid: u64,
+    },
+    PodContainerExited {
+        key: ObjectKey,
+        uid: u64,
+    },
+    PodTerminated {
+        key: ObjectKey,
+        uid: u64,
+    },
+    FargateCapacityReady {
+        key: ObjectKey,
+        uid: u64,
+    },
     JobTtlExpired(ObjectKey),
     Spot(controllers::spot::SpotTimer),
     ClusterAutoscaler(controllers::cluster_autoscaler::CaTimer),
+    /// The next phase of a control plane update (by update id).
+    ControlPlaneUpdate(String),
 }
 
 /// One random stream per controller, so draws in one never shift another.
@@ -82,6 +99,8 @@ pub struct Rngs {
     pub spot: SimRng,
     /// The VPA updater's choice of pods.
     pub vpa: SimRng,
+    /// EKS update ids and the managed node group update's random choice of nodes.
+    pub updates: SimRng,
 }
 
 impl Rngs {
@@ -98,6 +117,7 @@ impl Rngs {
             autoscaler: SimRng::stream(seed, "cluster-autoscaler"),
             spot: SimRng::stream(seed, "spot"),
             vpa: SimRng::stream(seed, "vpa"),
+            updates: SimRng::stream(seed, "updates"),
         }
     }
 }

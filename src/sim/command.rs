@@ -3,8 +3,10 @@
 
 use super::Simulation;
 use super::api::{Kind, ObjectKey};
+use super::catalog::{AddonName, KubernetesVersion};
 use super::clock::SimTime;
 use super::controllers;
+use super::eks::{Fault, NodegroupUpdateConfig, UpdateStrategy};
 use super::quantity::{Bytes, MilliCpu};
 use super::spec::{FargateProfileSpec, Manifest, NodegroupSpec};
 
@@ -99,6 +101,60 @@ pub enum Command {
     ClearTraffic { key: ObjectKey },
     /// `eksctl utils update-cluster-vpc-config --public-access --private-access`.
     UpdateEndpointAccess { public: bool, private: bool },
+    /// `eksctl upgrade cluster --name=lab [--version=1.35] [--approve]` and
+    /// `aws eks update-cluster-version --name lab --kubernetes-version 1.35` (always approved).
+    /// `None`: the next minor version. Without `approve` eksctl only prints its plan.
+    UpgradeCluster {
+        version: Option<KubernetesVersion>,
+        approve: bool,
+    },
+    /// `eksctl upgrade nodegroup --name=ng-1 [--kubernetes-version=1.35] [--force-upgrade]`
+    /// and `aws eks update-nodegroup-version [--force]`. `None`: the control plane's version.
+    UpgradeNodegroup {
+        name: String,
+        version: Option<KubernetesVersion>,
+        force: bool,
+    },
+    /// `aws eks update-nodegroup-config --update-config maxUnavailable=N,updateStrategy=S`.
+    UpdateNodegroupConfig {
+        name: String,
+        update_config: Option<NodegroupUpdateConfig>,
+        strategy: Option<UpdateStrategy>,
+    },
+    /// `eksctl update addon --name=coredns [--version=V]` and `aws eks update-addon`: EKS-managed
+    /// add-ons only. `None`: the default version for the cluster's Kubernetes version.
+    UpdateAddon {
+        name: AddonName,
+        version: Option<String>,
+    },
+    /// `eksctl create addon --name=kube-proxy [--version=V] [--force]`: makes a self-managed
+    /// add-on EKS-managed (`--force` overwrites the conflicting fields).
+    CreateAddon {
+        name: AddonName,
+        version: Option<String>,
+        force: bool,
+    },
+    /// `eksctl utils update-kube-proxy|update-coredns|update-aws-node [--approve]`: updates a
+    /// self-managed add-on to the version for the cluster's Kubernetes version.
+    UpdateSelfManagedAddon { name: AddonName, approve: bool },
+    /// The lab's `ekslab set-ami nodegroup/ng-1 --kubernetes-version=1.35`: a new launch
+    /// template version with the EKS AMI for that version, for a self-managed group's in-place
+    /// update (what a CloudFormation stack update of the node group does); existing instances
+    /// keep the old AMI until they are replaced.
+    SetNodegroupAmi {
+        name: String,
+        version: KubernetesVersion,
+    },
+    /// `aws autoscaling terminate-instance-in-auto-scaling-group --instance-id I
+    /// --[no-]should-decrement-desired-capacity`.
+    TerminateInstance {
+        instance_id: String,
+        decrement: bool,
+    },
+    /// The lab's `ekslab inject-fault NAME`: break something an upgrade's health checks need.
+    InjectFault(Fault),
+    /// The lab's `ekslab clear-faults`.
+    ClearFaults,
 }
 
 /// What happened to a command: the line kubectl or eksctl would print, or an error.
@@ -158,6 +214,48 @@ pub(crate) fn apply(sim: &mut Simulation, cmd: &Command) -> Result<String, Strin
         Command::UpdateEndpointAccess { public, private } => {
             controllers::eks::update_endpoint_access(sim, *public, *private)
         }
+        Command::UpgradeCluster { version, approve } => {
+            controllers::control_plane_update::upgrade_cluster(sim, *version, *approve)
+        }
+        Command::UpgradeNodegroup {
+            name,
+            version,
+            force,
+        } => controllers::nodegroup_update::upgrade_nodegroup(sim, name, *version, *force),
+        Command::UpdateNodegroupConfig {
+            name,
+            update_config,
+            strategy,
+        } => controllers::nodegroup_update::update_config(sim, name, *update_config, *strategy),
+        Command::UpdateAddon { name, version } => {
+            controllers::addon_update::update_addon(sim, *name, version.as_deref())
+        }
+        Command::CreateAddon {
+            name,
+            version,
+            force,
+        } => controllers::addon_update::create_addon(sim, *name, version.as_deref(), *force),
+        Command::UpdateSelfManagedAddon { name, approve } => {
+            controllers::addon_update::update_self_managed(sim, *name, *approve)
+        }
+        Command::SetNodegroupAmi { name, version } => {
+            controllers::nodegroup_update::set_ami(sim, name, *version)
+        }
+        Command::TerminateInstance {
+            instance_id,
+            decrement,
+        } => controllers::auto_scaling_group::terminate_instance_in_auto_scaling_group(
+            sim,
+            instance_id,
+            *decrement,
+        )
+        .map(|()| {
+            format!(
+                "{{\n    \"Activity\": {{\n        \"Description\": \"Terminating EC2 instance: {instance_id}\",\n        \"StatusCode\": \"InProgress\"\n    }}\n}}"
+            )
+        }),
+        Command::InjectFault(f) => controllers::control_plane_update::inject_fault(sim, *f),
+        Command::ClearFaults => controllers::control_plane_update::clear_faults(sim),
         Command::SetTraffic(t) => controllers::metrics_server::set_traffic(sim, t.clone()),
         Command::ClearTraffic { key } => controllers::metrics_server::clear_traffic(sim, key),
     }

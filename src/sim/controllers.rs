@@ -7,9 +7,11 @@
 //! (every change bumps it, so no periodic resync is needed); the rest keep their own queues,
 //! which makes an idle hour of a large cluster cost almost nothing to simulate.
 
+pub mod addon_update;
 pub mod api_server;
 pub mod auto_scaling_group;
 pub mod cluster_autoscaler;
+pub mod control_plane_update;
 pub mod daemonset;
 pub mod deployment;
 pub mod disruption;
@@ -20,6 +22,7 @@ pub mod job;
 pub mod kubelet;
 pub mod metrics_server;
 pub mod node_drain;
+pub mod nodegroup_update;
 pub mod replicaset;
 pub mod scheduler;
 pub mod spot;
@@ -48,6 +51,12 @@ pub struct ControllerState {
     pub vpa: vertical_pod_autoscaler::VpaState,
     pub cluster_autoscaler: cluster_autoscaler::ClusterAutoscalerState,
     pub spot: spot::SpotState,
+    /// The simulated day the support calendar was last checked.
+    pub support_day: Option<u64>,
+    /// The version whose entry into extended support was announced.
+    pub support_announced: Option<crate::sim::catalog::KubernetesVersion>,
+    pub nodegroup_updates: Vec<nodegroup_update::NodegroupUpdateOp>,
+    pub addon_updates: Vec<addon_update::AddonUpdateOp>,
 }
 
 /// One pass of every controller, in order.
@@ -65,6 +74,8 @@ pub(crate) fn run(sim: &mut Simulation) {
     }
     // Time-driven controllers, each on its own period (metrics-server 15 s, HPA 15 s, VPA
     // 1 min, Cluster Autoscaler 10 s) or per step (Spot interruptions).
+    control_plane_update::reconcile(sim);
+    addon_update::reconcile(sim);
     metrics_server::reconcile(sim);
     horizontal_pod_autoscaler::reconcile(sim);
     vertical_pod_autoscaler::reconcile(sim);
@@ -74,6 +85,7 @@ pub(crate) fn run(sim: &mut Simulation) {
     spot::reconcile(sim);
     kubelet::reconcile(sim);
     node_drain::reconcile(sim);
+    nodegroup_update::reconcile(sim);
 }
 
 /// Dispatches a due timer to its controller.
@@ -94,5 +106,6 @@ pub(crate) fn fire(sim: &mut Simulation, timer: Timer) {
         Timer::JobTtlExpired(key) => job::ttl_expired(sim, &key),
         Timer::Spot(t) => spot::fire(sim, t),
         Timer::ClusterAutoscaler(t) => cluster_autoscaler::fire(sim, t),
+        Timer::ControlPlaneUpdate(id) => control_plane_update::fire(sim, &id),
     }
 }

@@ -5,6 +5,7 @@ pub mod cluster;
 pub mod ec2;
 pub mod fargate_profile;
 pub mod nodegroup;
+pub mod update;
 pub mod vpc;
 
 pub use cluster::{
@@ -15,6 +16,9 @@ pub use ec2::{Instance, InstanceLifecycle, InstanceState};
 pub use fargate_profile::{FargateProfile, FargateProfileSelector, FargateProfileStatus};
 pub use nodegroup::{
     CapacityType, Nodegroup, NodegroupKind, NodegroupScalingConfig, NodegroupStatus,
-    NodegroupUpdateConfig,
+    NodegroupUpdateConfig, UpdateStrategy,
+};
+pub use update::{
+    ErrorCode, Fault, Update, UpdateError, UpdatePhase, UpdateStatus, UpdateTarget, UpdateType,
 };
 pub use vpc::Subnet;

@@ -173,6 +173,18 @@ pub mod reason {
     pub const REBALANCE_RECOMMENDATION: &str = "RebalanceRecommendation";
     pub const SPOT_INTERRUPTION_NOTICE: &str = "SpotInterruptionNotice";
     pub const SPOT_INTERRUPTED: &str = "SpotInterrupted";
+    // Upgrades (the lab's names for what the EKS console and API report about updates)
+    pub const CLUSTER_UPDATING: &str = "ClusterUpdating";
+    pub const CLUSTER_UPDATE_FAILED: &str = "ClusterUpdateFailed";
+    pub const EXTENDED_SUPPORT: &str = "ExtendedSupport";
+    pub const ADDON_BEHIND: &str = "AddonVersionBehind";
+    pub const ADDON_UPDATING: &str = "AddonUpdating";
+    pub const ADDON_UPDATED: &str = "AddonUpdated";
+    pub const NODEGROUP_BEHIND: &str = "NodegroupVersionBehind";
+    pub const NODEGROUP_UPDATING: &str = "NodegroupUpdating";
+    pub const NODEGROUP_UPDATED: &str = "NodegroupUpdated";
+    pub const NODEGROUP_UPDATE_FAILED: &str = "NodegroupUpdateFailed";
+    pub const FAULT_INJECTED: &str = "FaultInjected";
     pub const COMMAND: &str = "Command";
     pub const COMMAND_FAILED: &str = "CommandFailed";
 }

@@ -58,6 +58,20 @@ impl SimRng {
         SimDuration(self.between(delay.base.0, delay.base.0 + delay.jitter.0))
     }
 
+    /// A version-4-shaped UUID, as EKS gives updates (`0f2e8d6a-...`).
+    pub fn uuid(&mut self) -> String {
+        let a = self.between(0, u64::MAX);
+        let b = self.between(0, u64::MAX);
+        format!(
+            "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
+            a >> 32,
+            (a >> 16) & 0xffff,
+            a & 0xfff,
+            0x8000 | ((b >> 48) & 0x3fff),
+            b & 0xffff_ffff_ffff
+        )
+    }
+
     /// `n` characters of the alphabet Kubernetes uses for generated names
     /// (`k8s.io/apimachinery/pkg/util/rand`: consonants and digits without vowels or look-alikes).
     pub fn k8s_suffix(&mut self, n: usize) -> String {

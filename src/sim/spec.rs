@@ -9,6 +9,7 @@ use super::catalog::{AddonName, KubernetesVersion};
 use super::clock::{Date, SimDuration};
 use super::eks::{
     AuthenticationMode, EndpointAccess, LogType, NodegroupKind, NodegroupUpdateConfig, SupportType,
+    UpdateStrategy,
 };
 use super::rng::Delay;
 
@@ -111,6 +112,8 @@ pub struct NodegroupSpec {
     pub labels: BTreeMap<String, String>,
     pub taints: Vec<Taint>,
     pub update_config: NodegroupUpdateConfig,
+    /// `updateConfig.updateStrategy` (managed node groups; eks-facts §4).
+    pub update_strategy: UpdateStrategy,
     pub volume_size_gib: u64,
     pub volume_type: String,
     pub ami_family: String,
@@ -140,6 +143,7 @@ impl NodegroupSpec {
             labels: BTreeMap::new(),
             taints: Vec::new(),
             update_config: NodegroupUpdateConfig::default(),
+            update_strategy: UpdateStrategy::Default,
             volume_size_gib: 80,
             volume_type: "gp3".to_string(),
             ami_family: "AmazonLinux2023".to_string(),

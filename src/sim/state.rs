@@ -35,6 +35,8 @@ pub struct State {
     pub pod_metrics: BTreeMap<ObjectKey, super::api::ResourceMetrics>,
     /// `kubectl top nodes`.
     pub node_metrics: BTreeMap<String, super::api::ResourceMetrics>,
+    /// EKS updates (control plane, node groups, add-ons), oldest first.
+    pub updates: Vec<super::eks::Update>,
     /// Bumped on every change.
     pub revision: u64,
 }

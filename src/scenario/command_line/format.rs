@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use super::CommandContext;
 use crate::sim::api::Kind;
+use crate::sim::catalog::AddonName;
 use crate::sim::command::{Command, ResourcePatch};
 use crate::sim::eks::{NodegroupKind, NodegroupUpdateConfig};
 
@@ -218,6 +219,111 @@ pub fn format_command(cmd: &Command, ctx: &CommandContext) -> Option<String> {
                 "eksctl utils update-cluster-vpc-config --cluster={cluster} --public-access={public} --private-access={private} --approve"
             )
         }
+        Command::UpgradeCluster { version, approve } => {
+            let mut line = format!("eksctl upgrade cluster --name={cluster}");
+            if let Some(v) = version {
+                line.push_str(&format!(" --version={v}"));
+            }
+            if *approve {
+                line.push_str(" --approve");
+            }
+            line
+        }
+        Command::UpgradeNodegroup {
+            name,
+            version,
+            force,
+        } => {
+            let mut line = format!(
+                "eksctl upgrade nodegroup --cluster={cluster} --name={}",
+                quote(name)
+            );
+            if let Some(v) = version {
+                line.push_str(&format!(" --kubernetes-version={v}"));
+            }
+            if *force {
+                line.push_str(" --force-upgrade");
+            }
+            line
+        }
+        Command::UpdateNodegroupConfig {
+            name,
+            update_config,
+            strategy,
+        } => {
+            let mut parts = Vec::new();
+            match update_config {
+                Some(NodegroupUpdateConfig::MaxUnavailable(n)) => {
+                    parts.push(format!("maxUnavailable={n}"));
+                }
+                Some(NodegroupUpdateConfig::MaxUnavailablePercentage(p)) => {
+                    parts.push(format!("maxUnavailablePercentage={p}"));
+                }
+                None => {}
+            }
+            if let Some(s) = strategy {
+                parts.push(format!("updateStrategy={}", s.as_str()));
+            }
+            if parts.is_empty() {
+                return None;
+            }
+            format!(
+                "aws eks update-nodegroup-config --cluster-name {cluster} --nodegroup-name {} --update-config {}",
+                quote(name),
+                parts.join(",")
+            )
+        }
+        Command::UpdateAddon { name, version } => {
+            let mut line = format!(
+                "eksctl update addon --cluster={cluster} --name={}",
+                name.as_str()
+            );
+            if let Some(v) = version {
+                line.push_str(&format!(" --version={}", quote(v)));
+            }
+            line
+        }
+        Command::CreateAddon {
+            name,
+            version,
+            force,
+        } => {
+            let mut line = format!(
+                "eksctl create addon --cluster={cluster} --name={}",
+                name.as_str()
+            );
+            if let Some(v) = version {
+                line.push_str(&format!(" --version={}", quote(v)));
+            }
+            if *force {
+                line.push_str(" --force");
+            }
+            line
+        }
+        Command::UpdateSelfManagedAddon { name, approve } => {
+            let util = match name {
+                AddonName::VpcCni => "update-aws-node",
+                AddonName::KubeProxy => "update-kube-proxy",
+                AddonName::CoreDns => "update-coredns",
+                AddonName::MetricsServer => return None,
+            };
+            let approve = if *approve { " --approve" } else { "" };
+            format!("eksctl utils {util} --cluster={cluster}{approve}")
+        }
+        Command::SetNodegroupAmi { name, version } => format!(
+            "ekslab set-ami nodegroup/{} --kubernetes-version={version}",
+            quote(name)
+        ),
+        Command::TerminateInstance {
+            instance_id,
+            decrement,
+        } => format!(
+            "aws autoscaling terminate-instance-in-auto-scaling-group --instance-id {} --{}should-decrement-desired-capacity",
+            quote(instance_id),
+            if *decrement { "" } else { "no-" }
+        ),
+        Command::InjectFault(f) => format!("ekslab inject-fault {}", f.as_str()),
+        Command::ClearFaults => "ekslab clear-faults".to_string(),
         Command::SetTraffic(t) => return super::ekslab::format_traffic(t, ctx),
         Command::ClearTraffic { key } => {
             format!(

@@ -132,6 +132,7 @@ pub(crate) fn decode(sink: &mut Sink, node: &Node, path: &str, kind: &str) -> Op
                 meta: meta?,
                 selector,
                 template,
+                max_unavailable: crate::sim::api::IntOrPercent::Int(1),
                 desired_number_scheduled: 0,
                 current_number_scheduled: 0,
                 number_ready: 0,

@@ -82,6 +82,9 @@ pub struct DaemonSet {
     pub meta: ObjectMeta,
     pub selector: LabelSelector,
     pub template: PodTemplateSpec,
+    /// `updateStrategy.rollingUpdate.maxUnavailable` (upstream default 1; the EKS add-on
+    /// manifests of aws-node and kube-proxy use 10%). Percentages round up.
+    pub max_unavailable: IntOrPercent,
     pub desired_number_scheduled: u64,
     pub current_number_scheduled: u64,
     pub number_ready: u64,

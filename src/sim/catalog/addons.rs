@@ -78,6 +78,58 @@ pub fn addon_default_version(addon: AddonName, k8s: KubernetesVersion) -> &'stat
     }
 }
 
+/// `vMAJOR.MINOR` of a version string such as `v1.20.1-eksbuild.3` (None if unparseable).
+pub fn addon_minor(version: &str) -> Option<(u32, u32)> {
+    let t = version.trim_start_matches('v');
+    let mut it = t.split(['.', '-']);
+    let major = it.next()?.parse().ok()?;
+    let minor = it.next()?.parse().ok()?;
+    Some((major, minor))
+}
+
+/// Is an add-on version compatible with a cluster version? (eks-facts §5 rules)
+/// - kube-proxy: not newer than the API server and at most 3 minors older (the n-3 skew rule);
+/// - CoreDNS: the line EKS ships for that Kubernetes version or the one before it (a cluster
+///   upgrade keeps the old CoreDNS working until it is updated);
+/// - VPC CNI and metrics-server: version-independent.
+pub fn addon_compatible(addon: AddonName, version: &str, k8s: KubernetesVersion) -> bool {
+    let Some((_, minor)) = addon_minor(version) else {
+        return false;
+    };
+    match addon {
+        AddonName::KubeProxy => minor <= k8s.minor && minor + 3 >= k8s.minor,
+        AddonName::CoreDns => {
+            let line = |v: KubernetesVersion| {
+                addon_minor(addon_default_version(AddonName::CoreDns, v)).map_or(0, |m| m.1)
+            };
+            let newest = line(k8s);
+            minor <= newest && minor + 1 >= newest
+        }
+        AddonName::VpcCni | AddonName::MetricsServer => true,
+    }
+}
+
+/// Is `installed` behind what EKS ships for this cluster version (an update is available)?
+pub fn addon_behind(addon: AddonName, installed: &str, k8s: KubernetesVersion) -> bool {
+    let latest = addon_default_version(addon, k8s);
+    match (addon_minor(installed), addon_minor(latest)) {
+        (Some(a), Some(b)) => a < b || (a == b && installed != latest && installed < latest),
+        _ => installed != latest,
+    }
+}
+
+/// An add-on update that skips minor versions EKS wants taken one at a time: the VPC CNI is
+/// updated one minor version at a time (eks-facts §5). Returns the next allowed minor.
+pub fn addon_skips_minor(addon: AddonName, from: &str, to: &str) -> Option<u32> {
+    if addon != AddonName::VpcCni {
+        return None;
+    }
+    let (Some(a), Some(b)) = (addon_minor(from), addon_minor(to)) else {
+        return None;
+    };
+    (b.0 == a.0 && b.1 > a.1 + 1).then_some(a.1 + 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -88,6 +140,80 @@ mod tests {
             let v = addon_default_version(AddonName::KubeProxy, KubernetesVersion::new(minor));
             assert!(v.starts_with(&format!("v1.{minor}.")), "{v}");
         }
+    }
+
+    #[test]
+    fn compatibility_follows_the_version_rules() {
+        let v = KubernetesVersion::new;
+        // kube-proxy: n-3, never newer (eks-facts §5).
+        assert!(addon_compatible(
+            AddonName::KubeProxy,
+            "v1.34.1-eksbuild.2",
+            v(35)
+        ));
+        assert!(addon_compatible(
+            AddonName::KubeProxy,
+            "v1.32.9-eksbuild.2",
+            v(35)
+        ));
+        assert!(!addon_compatible(
+            AddonName::KubeProxy,
+            "v1.31.13-eksbuild.2",
+            v(35)
+        ));
+        assert!(!addon_compatible(
+            AddonName::KubeProxy,
+            "v1.35.0-eksbuild.1",
+            v(34)
+        ));
+        // CoreDNS 1.11 (1.29–1.32) still works on 1.33, whose line is 1.12.
+        assert!(addon_compatible(
+            AddonName::CoreDns,
+            "v1.11.4-eksbuild.24",
+            v(33)
+        ));
+        assert!(!addon_compatible(
+            AddonName::CoreDns,
+            "v1.10.1-eksbuild.38",
+            v(33)
+        ));
+        assert!(!addon_compatible(
+            AddonName::CoreDns,
+            "v1.12.4-eksbuild.1",
+            v(32)
+        ));
+        assert!(addon_behind(
+            AddonName::KubeProxy,
+            "v1.34.1-eksbuild.2",
+            v(35)
+        ));
+        assert!(!addon_behind(
+            AddonName::KubeProxy,
+            "v1.35.0-eksbuild.1",
+            v(35)
+        ));
+        assert!(!addon_behind(
+            AddonName::VpcCni,
+            "v1.20.1-eksbuild.3",
+            v(35)
+        ));
+        // The VPC CNI goes one minor at a time.
+        assert_eq!(
+            addon_skips_minor(
+                AddonName::VpcCni,
+                "v1.18.5-eksbuild.1",
+                "v1.20.1-eksbuild.3"
+            ),
+            Some(19)
+        );
+        assert_eq!(
+            addon_skips_minor(
+                AddonName::VpcCni,
+                "v1.19.0-eksbuild.1",
+                "v1.20.1-eksbuild.3"
+            ),
+            None
+        );
     }
 
     #[test]

@@ -178,6 +178,7 @@ fn launch(sim: &mut Simulation, ng_name: &str) -> bool {
     };
     let volume = ng.volume_size_gib;
     let lt = ng.launch_template_version;
+    let (kubernetes_version, ami_name) = (ng.version, ng.ami_name.clone());
     let zone = order.iter().map(|(_, _, z)| z.clone()).find(|z| {
         sim.state
             .subnet_index(z)
@@ -218,6 +219,8 @@ fn launch(sim: &mut Simulation, ng_name: &str) -> bool {
         state: InstanceState::Pending,
         nodegroup: ng_name.to_string(),
         launch_template_version: lt,
+        kubernetes_version,
+        ami_name,
         launched_at: now,
         running_at: None,
         stopped_at: None,

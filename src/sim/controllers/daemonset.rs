@@ -113,6 +113,7 @@ pub(crate) fn reconcile(sim: &mut Simulation) {
                 );
             }
         }
+        rolling_update(sim, &ds, &eligible_nodes, &pods);
         let ready = pods.iter().filter(|(_, _, r)| *r).count() as u64;
         if let Some(d) = sim.state.daemonsets.get_mut(&key) {
             d.desired_number_scheduled = eligible_nodes.len() as u64;
@@ -154,6 +155,68 @@ fn warn_if_fargate_selected(sim: &mut Simulation, ds: &DaemonSet) {
     );
 }
 
+/// The `controller-revision-hash` label of the DaemonSet's current template.
+pub fn revision_hash(ds: &DaemonSet) -> String {
+    super::deployment::template_hash(&ds.template)
+}
+
+/// `RollingUpdate`: pods of an older template are deleted (and so recreated from the new one)
+/// while no more than `maxUnavailable` of the eligible nodes lack a ready pod.
+fn rolling_update(
+    sim: &mut Simulation,
+    ds: &DaemonSet,
+    eligible: &BTreeSet<String>,
+    pods: &[(ObjectKey, Option<String>, bool)],
+) {
+    let hash = revision_hash(ds);
+    let stale: Vec<&(ObjectKey, Option<String>, bool)> = pods
+        .iter()
+        .filter(|(k, _, _)| {
+            sim.state.pods.get(k).is_some_and(|p| {
+                p.meta
+                    .labels
+                    .get(REVISION_LABEL)
+                    .is_some_and(|h| *h != hash)
+            })
+        })
+        .collect();
+    if stale.is_empty() {
+        return;
+    }
+    let max_unavailable = ds
+        .max_unavailable
+        .scaled(eligible.len() as u64, true)
+        .max(1);
+    let ready_nodes = pods
+        .iter()
+        .filter(|(_, n, r)| *r && n.as_ref().is_some_and(|n| eligible.contains(n)))
+        .count() as u64;
+    let unavailable = (eligible.len() as u64).saturating_sub(ready_nodes);
+    let mut budget = max_unavailable.saturating_sub(unavailable);
+    // Not-ready stale pods first: replacing them costs no availability.
+    let mut order = stale;
+    order.sort_by_key(|(k, _, r)| (*r, k.clone()));
+    for (k, _, ready) in order {
+        if *ready {
+            if budget == 0 {
+                break;
+            }
+            budget -= 1;
+        }
+        super::api_server::delete_pod(sim, k);
+        sim.record(
+            EventType::Normal,
+            reason::SUCCESSFUL_DELETE,
+            ds_ref(&ds.meta.key()),
+            format!("Deleted pod: {}", k.name),
+            SOURCE,
+        );
+    }
+}
+
+/// The label DaemonSet pods carry with their template's hash.
+pub const REVISION_LABEL: &str = "controller-revision-hash";
+
 fn ds_ref(key: &ObjectKey) -> ObjectRef {
     ObjectRef::new(Kind::DaemonSet, key.namespace.clone(), key.name.clone())
 }
@@ -163,6 +226,7 @@ fn create_pod(sim: &mut Simulation, ds: &DaemonSet, node: &str) {
     let name = format!("{}-{suffix}", ds.meta.name);
     let mut meta = ObjectMeta::named(ds.meta.namespace.clone(), name.clone());
     meta.labels = ds.template.labels.clone();
+    meta.labels.insert(REVISION_LABEL.into(), revision_hash(ds));
     meta.annotations = ds.template.annotations.clone();
     meta.owner = Some(OwnerRef {
         kind: Kind::DaemonSet,

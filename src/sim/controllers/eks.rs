@@ -32,7 +32,7 @@ pub const MAX_FARGATE_PROFILES: usize = 10;
 pub const MAX_SELECTORS_PER_PROFILE: usize = 5;
 pub const MAX_LABELS_PER_SELECTOR: usize = 5;
 
-const ECR: &str = "602401143452.dkr.ecr.us-east-1.amazonaws.com";
+pub(crate) const ECR: &str = "602401143452.dkr.ecr.us-east-1.amazonaws.com";
 
 fn cluster_ref(sim: &Simulation) -> ObjectRef {
     ObjectRef::cluster_scoped(Kind::Cluster, sim.state.cluster.name.clone())
@@ -235,6 +235,8 @@ pub fn initial_state(spec: &LabSpec) -> Result<State, String> {
         created_at: crate::sim::clock::SimTime::EPOCH,
         active_at: None,
         tags: c.tags.clone(),
+        platform_version: 1,
+        faults: BTreeSet::new(),
     };
     Ok(State {
         cluster,
@@ -255,6 +257,7 @@ pub fn initial_state(spec: &LabSpec) -> Result<State, String> {
         traffic: BTreeMap::new(),
         pod_metrics: BTreeMap::new(),
         node_metrics: BTreeMap::new(),
+        updates: Vec::new(),
         revision: 0,
     })
 }
@@ -488,6 +491,7 @@ fn install_addons(sim: &mut Simulation) {
                     ..PodSpec::default()
                 },
             },
+            max_unavailable: IntOrPercent::Percent(10),
             desired_number_scheduled: 0,
             current_number_scheduled: 0,
             number_ready: 0,
@@ -743,6 +747,7 @@ pub(crate) fn create_nodegroup(
         labels: spec.labels.clone(),
         taints: spec.taints.clone(),
         update_config: spec.update_config,
+        update_strategy: spec.update_strategy,
         volume_size_gib: spec.volume_size_gib,
         volume_type: spec.volume_type.clone(),
         ami_family: spec.ami_family.clone(),

@@ -334,7 +334,7 @@ pub(crate) fn register_node(sim: &mut Simulation, instance_id: &str) {
             );
             labels.insert(
                 "eks.amazonaws.com/nodegroup-image".into(),
-                ng.ami_name.clone(),
+                inst.ami_name.clone(),
             );
             DataPlane::Managed {
                 nodegroup: ng.name.clone(),
@@ -347,7 +347,8 @@ pub(crate) fn register_node(sim: &mut Simulation, instance_id: &str) {
             }
         }
     };
-    let kubelet_version = format!("v{}.0-eks", ng.version);
+    // The launch template version the instance came from decides its AMI and kubelet.
+    let kubelet_version = format!("v{}.0-eks", inst.kubernetes_version);
     let node = Node {
         meta: ObjectMeta {
             name: name.clone(),

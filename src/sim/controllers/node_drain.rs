@@ -24,6 +24,12 @@ pub enum DrainPurpose {
     Kubectl(DrainOptions),
     ManagedScaleIn,
     NodegroupDelete,
+    /// A managed node group update's upgrade phase (eks-facts §4): evictions respect PDBs and
+    /// give up after 15 minutes with `PodEvictionFailure`, unless the update is forced, in
+    /// which case refused evictions become deletions.
+    NodegroupUpdate {
+        force: bool,
+    },
 }
 
 /// A drain in progress.
@@ -204,7 +210,13 @@ pub(crate) fn reconcile(sim: &mut Simulation) {
             continue;
         }
         let eks_run = !matches!(op.purpose, DrainPurpose::Kubectl(_));
-        if eks_run && now.saturating_sub(op.started) >= EKS_DRAIN_TIMEOUT {
+        let timed_out = now.saturating_sub(op.started) >= EKS_DRAIN_TIMEOUT;
+        if timed_out && op.purpose == (DrainPurpose::NodegroupUpdate { force: false }) {
+            sim.controllers.drains.remove(i);
+            super::nodegroup_update::eviction_failed(sim, &op.node, &waiting);
+            continue;
+        }
+        if eks_run && timed_out {
             // PDBs are not respected past the timeout for scale-in and deletion (eks-facts §4).
             for k in &waiting {
                 super::api_server::delete_pod(sim, k);
@@ -217,6 +229,7 @@ pub(crate) fn reconcile(sim: &mut Simulation) {
             let mut evicted = 0;
             let mut newly_reported = Vec::new();
             let bypass = matches!(op.purpose, DrainPurpose::Kubectl(o) if o.disable_eviction);
+            let force = op.purpose == DrainPurpose::NodegroupUpdate { force: true };
             for k in &waiting {
                 if bypass {
                     super::api_server::delete_pod(sim, k);
@@ -225,6 +238,11 @@ pub(crate) fn reconcile(sim: &mut Simulation) {
                 }
                 match super::api_server::evict(sim, k) {
                     Ok(()) => evicted += 1,
+                    Err(_) if force => {
+                        // A forced update does not respect PDBs (eks-facts §4).
+                        super::api_server::delete_pod(sim, k);
+                        evicted += 1;
+                    }
                     Err(e) => {
                         if !op.reported.contains(k) {
                             newly_reported.push(k.clone());
@@ -255,7 +273,7 @@ pub(crate) fn reconcile(sim: &mut Simulation) {
 fn drain_source(p: DrainPurpose) -> &'static str {
     match p {
         DrainPurpose::Kubectl(_) => "kubectl",
-        DrainPurpose::ManagedScaleIn => "eks",
+        DrainPurpose::ManagedScaleIn | DrainPurpose::NodegroupUpdate { .. } => "eks",
         DrainPurpose::NodegroupDelete => "eksctl",
     }
 }
@@ -270,6 +288,9 @@ fn finish(sim: &mut Simulation, op: &DrainOp) {
                 format!("node/{} drained", op.node),
                 "kubectl",
             );
+        }
+        DrainPurpose::NodegroupUpdate { .. } => {
+            super::nodegroup_update::node_drained(sim, &op.node, op.evicted);
         }
         DrainPurpose::ManagedScaleIn | DrainPurpose::NodegroupDelete => {
             let cause = if op.purpose == DrainPurpose::ManagedScaleIn {

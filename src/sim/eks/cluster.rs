@@ -208,6 +208,10 @@ pub struct Cluster {
     pub created_at: SimTime,
     pub active_at: Option<SimTime>,
     pub tags: BTreeMap<String, String>,
+    /// `platformVersion` (`eks.N`), reset to `eks.1` by a version update.
+    pub platform_version: u32,
+    /// Faults injected with `ekslab inject-fault`.
+    pub faults: BTreeSet<super::Fault>,
 }
 
 impl Cluster {

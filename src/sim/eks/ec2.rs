@@ -40,6 +40,9 @@ pub struct Instance {
     pub state: InstanceState,
     pub nodegroup: String,
     pub launch_template_version: u64,
+    /// Kubelet version and AMI of the launch template version it was launched from.
+    pub kubernetes_version: crate::sim::catalog::KubernetesVersion,
+    pub ami_name: String,
     pub launched_at: SimTime,
     /// EC2 bills from the running state, per second with a 60 s minimum (eks-facts §1.3).
     pub running_at: Option<SimTime>,

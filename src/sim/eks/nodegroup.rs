@@ -78,6 +78,32 @@ impl NodegroupUpdateConfig {
     }
 }
 
+/// `updateConfig.updateStrategy` (eks-facts §4): `DEFAULT` surges new nodes first; `MINIMAL`
+/// terminates an old node before its replacement launches (no surge).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum UpdateStrategy {
+    #[default]
+    Default,
+    Minimal,
+}
+
+impl UpdateStrategy {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            UpdateStrategy::Default => "DEFAULT",
+            UpdateStrategy::Minimal => "MINIMAL",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<UpdateStrategy> {
+        match text {
+            "DEFAULT" => Some(UpdateStrategy::Default),
+            "MINIMAL" => Some(UpdateStrategy::Minimal),
+            _ => None,
+        }
+    }
+}
+
 /// `Nodegroup.status`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NodegroupStatus {
@@ -113,6 +139,7 @@ pub struct Nodegroup {
     pub labels: BTreeMap<String, String>,
     pub taints: Vec<Taint>,
     pub update_config: NodegroupUpdateConfig,
+    pub update_strategy: UpdateStrategy,
     pub volume_size_gib: u64,
     pub volume_type: String,
     pub ami_family: String,
