@@ -1,5 +1,6 @@
 //! The runner's JSON report: the cluster, the bill by component, the final nodes, pods and
-//! node groups, a per-minute timeline, the command outcomes and every event.
+//! node groups, a per-minute timeline, the autoscalers, the EKS updates and each data plane's
+//! upgrade, the command outcomes and every event.
 //!
 //! Field order is fixed by these structs and floats come from integers, so the same run gives
 //! a byte-identical report.
@@ -10,6 +11,12 @@ use crate::sim::Simulation;
 use crate::sim::api::PodPhase;
 use crate::sim::billing::{CostComponent, usd};
 use crate::sim::catalog::version_info;
+
+mod upgrade;
+
+pub use upgrade::{
+    DataPlaneUpgrade, PhaseReport, UpdateErrorReport, UpdateReport, UpgradeWatch, upgrades,
+};
 
 #[derive(Debug, Serialize)]
 pub struct Report {
@@ -27,6 +34,10 @@ pub struct Report {
     pub series: SeriesReport,
     /// The three autoscalers' state at the end and every event they recorded.
     pub autoscaling: AutoscalingReport,
+    /// Every EKS update (control plane, node group, add-on) with its phases, oldest first.
+    pub updates: Vec<UpdateReport>,
+    /// Each data plane's version upgrade: nodes still behind, steps, start, finish, extra cost.
+    pub upgrade: Vec<DataPlaneUpgrade>,
     pub commands: Vec<CommandReport>,
     pub events: Vec<EventReport>,
     /// FNV-1a digest of the event log (equal digests, equal logs).
@@ -387,7 +398,8 @@ fn dollars(micro: u64) -> f64 {
 }
 
 impl Report {
-    pub fn build(sim: &Simulation, warnings: Vec<String>) -> Report {
+    /// The report of a lab run through `watch` (see [`UpgradeWatch::run_for`]).
+    pub fn build(sim: &Simulation, watch: &UpgradeWatch, warnings: Vec<String>) -> Report {
         let st = sim.state();
         let c = &st.cluster;
         let b = sim.billing();
@@ -512,6 +524,8 @@ impl Report {
                 .collect(),
             series: series(sim),
             autoscaling: autoscaling(sim),
+            updates: upgrade::updates(sim),
+            upgrade: upgrades(sim, watch),
             commands: sim
                 .outcomes()
                 .iter()

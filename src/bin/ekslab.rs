@@ -19,7 +19,7 @@ fn main() {}
 mod cli {
     use std::io::Write;
 
-    use eks_lab::report::Report;
+    use eks_lab::report::{Report, UpgradeWatch};
     use eks_lab::scenario::{self, Severity};
     use eks_lab::sim::Simulation;
     use eks_lab::sim::clock::SimDuration;
@@ -179,9 +179,10 @@ mod cli {
                 return 1;
             }
         };
-        sim.run_for(duration);
+        let mut watch = UpgradeWatch::default();
+        watch.run_for(&mut sim, duration);
         let warnings: Vec<String> = loaded.warnings.iter().map(ToString::to_string).collect();
-        let report = Report::build(&sim, warnings);
+        let report = Report::build(&sim, &watch, warnings);
         let out = if a.json {
             report.to_json()
         } else {
@@ -232,6 +233,34 @@ mod cli {
                 s,
                 "{:<44} {:<14} {:<13} {:<15} {:<11} {:>2}/{:<3}",
                 n.name, n.nodegroup, n.kind, n.instance_type, n.zone, n.pods, n.max_pods
+            );
+        }
+        for u in &r.updates {
+            let _ = writeln!(
+                s,
+                "update {} {} {} {}: {} after {} s",
+                u.id,
+                u.target,
+                u.type_,
+                u.version.as_deref().unwrap_or("-"),
+                u.status,
+                u.duration_s
+            );
+        }
+        for d in &r.upgrade {
+            let _ = writeln!(
+                s,
+                "data plane {} ({}) at {}: {} node(s) behind, {} step(s), {}",
+                d.name,
+                d.kind,
+                d.version.as_deref().unwrap_or("-"),
+                d.nodes_on_old_version,
+                d.steps,
+                match (d.started_s, d.finished_s) {
+                    (Some(a), Some(b)) => format!("upgraded from t={a}s to t={b}s"),
+                    (Some(a), None) => format!("upgrading since t={a}s"),
+                    _ => "not upgraded".to_string(),
+                }
             );
         }
         for c in &r.commands {
