@@ -15,7 +15,7 @@ use crate::sim::catalog::version_info;
 mod upgrade;
 
 pub use upgrade::{
-    DataPlaneUpgrade, PhaseReport, UpdateErrorReport, UpdateReport, UpgradeWatch, upgrades,
+    DataPlaneUpgrade, PhaseReport, UpdateErrorReport, UpdateReport, UpgradeWatch, updates, upgrades,
 };
 
 #[derive(Debug, Serialize)]
@@ -524,7 +524,7 @@ impl Report {
                 .collect(),
             series: series(sim),
             autoscaling: autoscaling(sim),
-            updates: upgrade::updates(sim),
+            updates: updates(sim),
             upgrade: upgrades(sim, watch),
             commands: sim
                 .outcomes()

@@ -4,6 +4,7 @@ mod support;
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use eks_lab::report::{DataPlaneUpgrade, UpgradeWatch, updates, upgrades};
 use eks_lab::scenario::{CommandContext, format_command};
 use eks_lab::sim::Simulation;
 use eks_lab::sim::api::{IntOrPercent, PodPhase};
@@ -11,7 +12,10 @@ use eks_lab::sim::catalog::KubernetesVersion;
 use eks_lab::sim::clock::SimDuration;
 use eks_lab::sim::command::Command;
 use eks_lab::sim::controllers::control_plane_update;
-use eks_lab::sim::eks::{ClusterStatus, ErrorCode, Fault, Update, UpdateStatus, UpdateTarget};
+use eks_lab::sim::eks::{
+    ClusterStatus, ErrorCode, Fault, InstanceState, NodegroupUpdateConfig, Update, UpdateStatus,
+    UpdateStrategy, UpdateTarget,
+};
 use eks_lab::sim::spec::{Manifest, NodegroupSpec, SubnetSpec};
 use support::{deployment, pdb, quick_spec};
 
@@ -222,7 +226,10 @@ fn running_pods(sim: &Simulation) -> BTreeMap<String, u64> {
 /// stayed on 1.34, ACTIVE, with every pod that was Running untouched. Returns the update.
 fn upgrade_rolls_back(mut sim: Simulation) -> (Simulation, Update) {
     let before = running_pods(&sim);
-    assert_eq!(before.keys().filter(|k| k.starts_with("default/")).count(), 4);
+    assert_eq!(
+        before.keys().filter(|k| k.starts_with("default/")).count(),
+        4
+    );
     let out = submit(
         &mut sim,
         Command::UpgradeCluster {
@@ -265,14 +272,13 @@ fn upgrade_rolls_back(mut sim: Simulation) -> (Simulation, Update) {
 #[test]
 fn a_deleted_security_group_rolls_the_upgrade_back() {
     let mut sim = managed_lab(3);
-    let out = submit(
-        &mut sim,
-        Command::InjectFault(Fault::SecurityGroupDeleted),
-    );
+    let out = submit(&mut sim, Command::InjectFault(Fault::SecurityGroupDeleted));
     let sg = control_plane_update::security_group_id("lab");
     assert_eq!(
         out,
-        Ok(format!("fault injected: deleted the cluster security group {sg}"))
+        Ok(format!(
+            "fault injected: deleted the cluster security group {sg}"
+        ))
     );
     let (mut sim, u) = upgrade_rolls_back(sim);
     assert_eq!(u.errors.len(), 1);
@@ -381,8 +387,329 @@ fn a_group_three_minors_behind_blocks_the_next_upgrade_with_the_skew_rule() {
         e.contains("1.34 would leave 2 nodes behind: ng-old (2 node(s) at kubelet 1.30)"),
         "{e}"
     );
-    assert!(!e.contains("ng-new"), "only the group that breaks the rule: {e}");
+    assert!(
+        !e.contains("ng-new"),
+        "only the group that breaks the rule: {e}"
+    );
     assert!(sim.state().updates.is_empty());
     assert_eq!(sim.state().cluster.version, v(33));
     assert_eq!(sim.state().cluster.status, ClusterStatus::Active);
+}
+
+// ---- managed node groups: MINIMAL, maxUnavailablePercentage, the report's extra cost ----
+
+/// Runs `sim` one step at a time through `watch` until `done` or `limit` steps, calling
+/// `check` after every step.
+fn run_until(
+    sim: &mut Simulation,
+    watch: &mut UpgradeWatch,
+    limit: u64,
+    mut check: impl FnMut(&Simulation),
+    done: impl Fn(&Simulation) -> bool,
+) {
+    for _ in 0..limit {
+        sim.step();
+        watch.observe(sim);
+        check(sim);
+        if done(sim) {
+            return;
+        }
+    }
+    panic!("not done after {limit} steps at {:?}", sim.now());
+}
+
+fn last_update_done(sim: &Simulation) -> bool {
+    !sim.state().updates.last().unwrap().is_in_progress()
+}
+
+/// The cluster at 1.35 with `ng-1` of `nodes` managed m5.large nodes still at 1.34.
+fn upgraded_control_plane(nodes: u64) -> (Simulation, UpgradeWatch) {
+    let mut sim = managed_lab(nodes);
+    let mut watch = UpgradeWatch::default();
+    watch.observe(&sim);
+    submit(
+        &mut sim,
+        Command::UpgradeCluster {
+            version: Some(v(35)),
+            approve: true,
+        },
+    )
+    .unwrap();
+    run_until(&mut sim, &mut watch, 20 * 60, |_| {}, last_update_done);
+    assert_eq!(sim.state().cluster.version, v(35));
+    (sim, watch)
+}
+
+/// The EC2 rate (nano-dollars per hour) of a group's running instances now.
+fn group_rate(sim: &Simulation, groups: &[&str]) -> u64 {
+    sim.state()
+        .instances
+        .values()
+        .filter(|i| groups.contains(&i.nodegroup.as_str()) && i.state == InstanceState::Running)
+        .map(|i| i.price_nusd_per_hour)
+        .sum()
+}
+
+fn upgrade_of<'a>(r: &'a [DataPlaneUpgrade], name: &str) -> &'a DataPlaneUpgrade {
+    r.iter().find(|d| d.name == name).unwrap()
+}
+
+#[test]
+fn the_report_prices_the_surge_nodes_of_a_managed_update() {
+    let (mut sim, mut watch) = upgraded_control_plane(3);
+    let out = submit(
+        &mut sim,
+        Command::UpgradeNodegroup {
+            name: "ng-1".into(),
+            version: None,
+            force: false,
+        },
+    );
+    assert!(out.is_ok(), "{out:?}");
+    watch.observe(&sim);
+    let started = sim.now().as_secs();
+    let old: BTreeSet<String> = sim.state().nodes.keys().cloned().collect();
+    // The report's rule, second by second: the rate above the three original nodes'.
+    let base = group_rate(&sim, &["ng-1"]);
+    assert_eq!(
+        base,
+        3 * 96_000_000,
+        "three m5.large at $0.096/h (eks-facts §1.3)"
+    );
+    let mut extra: Vec<(u64, u128)> = Vec::new();
+    let any_old = |s: &Simulation| {
+        s.state()
+            .nodes
+            .values()
+            .any(|n| n.status.kubelet_version == "v1.34.0-eks")
+    };
+    let mut last_old = 0;
+    run_until(
+        &mut sim,
+        &mut watch,
+        90 * 60,
+        |s| {
+            let over = group_rate(s, &["ng-1"]).saturating_sub(base);
+            extra.push((s.now().as_secs(), u128::from(over)));
+            if any_old(s) {
+                last_old = s.now().as_secs();
+            }
+        },
+        last_update_done,
+    );
+    let u = sim.state().updates.last().unwrap().clone();
+    assert_eq!(u.status, UpdateStatus::Successful);
+    let ended = u.ended_at.unwrap().as_secs();
+    // The last old node may still be shutting down when the update ends (its Node object goes
+    // when the instance is terminated): a few more minutes.
+    for _ in 0..5 * 60 {
+        sim.step();
+        watch.observe(&sim);
+        let over = group_rate(&sim, &["ng-1"]).saturating_sub(base);
+        extra.push((sim.now().as_secs(), u128::from(over)));
+        if any_old(&sim) {
+            last_old = sim.now().as_secs();
+        }
+    }
+    let r = upgrades(&sim, &watch);
+    let ng = upgrade_of(&r, "ng-1");
+    assert_eq!(ng.kind, "managed");
+    assert_eq!(ng.version.as_deref(), Some("1.35"));
+    assert_eq!(ng.nodes_on_old_version, 0);
+    assert_eq!(ng.steps, 1, "eksctl upgrade nodegroup");
+    assert_eq!(ng.started_s, Some(started));
+    // Finished the second the last 1.34 Node object was gone (with this seed after the update
+    // ended: the last old instance was still shutting down).
+    let last_old_gone = last_old + 1;
+    assert_eq!(ng.finished_s, Some(last_old_gone));
+    assert!(last_old_gone > ended);
+    assert!(
+        sim.events().all().iter().any(|e| e.reason == "RemovingNode"
+            && e.time.as_secs() == last_old_gone
+            && old.contains(&e.object.name)),
+        "with the node controller's RemovingNode event"
+    );
+    // The window runs to the later of that and the end of the update (its scale-down phase).
+    let end = last_old_gone.max(ended);
+    let want: u128 = extra
+        .iter()
+        .filter(|(t, _)| *t < end)
+        .map(|(_, x)| *x)
+        .sum::<u128>()
+        / 3600
+        / 1000;
+    assert!(want > 0);
+    assert_eq!(ng.extra_cost_usd, Some(want as f64 / 1e6));
+    assert_eq!(ng.replaced_by, None);
+    // The report's `updates` entry.
+    let ur = &updates(&sim)[1];
+    assert_eq!(ur.target, "nodegroup/ng-1");
+    assert_eq!(ur.type_, "VersionUpdate");
+    assert_eq!(ur.status, "Successful");
+    assert_eq!(ur.version.as_deref(), Some("1.35"));
+    assert_eq!((ur.created_s, ur.ended_s), (started, Some(ended)));
+    assert_eq!(ur.duration_s, ended - started);
+    let phases: Vec<&str> = ur.phases.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(phases, ["Setup", "ScaleUp", "Upgrade", "ScaleDown"]);
+    assert_eq!(ur.phases[0].start_s, started);
+    // Setup takes 30 s (nodegroup_update.rs); each phase starts when the previous ends.
+    assert_eq!(ur.phases[0].end_s, Some(started + 30));
+    for w in ur.phases.windows(2) {
+        assert_eq!(w[0].end_s, Some(w[1].start_s));
+    }
+    assert_eq!(ur.phases[3].end_s, Some(ended));
+    assert_eq!(ur.nodes_replaced, 3);
+    assert!(ur.errors.is_empty());
+}
+
+#[test]
+fn minimal_strategy_never_raises_desired_above_the_original() {
+    let (mut sim, mut watch) = upgraded_control_plane(3);
+    let out = submit(
+        &mut sim,
+        Command::UpdateNodegroupConfig {
+            name: "ng-1".into(),
+            update_config: None,
+            strategy: Some(UpdateStrategy::Minimal),
+        },
+    );
+    assert_eq!(
+        out,
+        Ok("updated nodegroup \"ng-1\": maxUnavailable=1,updateStrategy=MINIMAL".into())
+    );
+    submit(
+        &mut sim,
+        Command::UpgradeNodegroup {
+            name: "ng-1".into(),
+            version: None,
+            force: false,
+        },
+    )
+    .unwrap();
+    let mut most_live = 0;
+    run_until(
+        &mut sim,
+        &mut watch,
+        90 * 60,
+        |s| {
+            let g = s.state().nodegroups["ng-1"].scaling;
+            assert!(
+                g.desired_size <= 3 && g.max_size <= 3,
+                "{g:?} at {:?}",
+                s.now()
+            );
+            let live = s
+                .state()
+                .instances
+                .values()
+                .filter(|i| i.nodegroup == "ng-1" && i.is_live() && !i.terminating)
+                .count();
+            most_live = most_live.max(live);
+        },
+        last_update_done,
+    );
+    assert_eq!(
+        most_live, 3,
+        "an old node goes before its replacement comes"
+    );
+    let u = sim.state().updates.last().unwrap();
+    assert_eq!(u.status, UpdateStatus::Successful, "{u:#?}");
+    let names: Vec<&str> = u.phases.iter().map(|p| p.name).collect();
+    assert_eq!(
+        names,
+        ["Setup", "Upgrade", "ScaleDown"],
+        "no scale-up phase"
+    );
+    assert_eq!(u.nodes_replaced, 3);
+    sim.run_for(SimDuration::from_mins(5));
+    watch.observe(&sim);
+    assert!(
+        sim.state()
+            .nodes
+            .values()
+            .all(|n| n.status.kubelet_version == "v1.35.0-eks")
+    );
+    let r = upgrades(&sim, &watch);
+    assert_eq!(
+        upgrade_of(&r, "ng-1").extra_cost_usd,
+        Some(0.0),
+        "never more nodes than before"
+    );
+    assert_eq!(
+        upgrade_of(&r, "ng-1").steps,
+        2,
+        "update-nodegroup-config, upgrade"
+    );
+}
+
+#[test]
+fn max_unavailable_percentage_sets_how_many_nodes_drain_at_once() {
+    // 4 nodes, maxUnavailablePercentage 50: ceil(4 × 50%) = 2 at a time (eks-facts §4); the
+    // surge is still max(2 × 3 AZs, 2) = 6.
+    let (mut sim, mut watch) = upgraded_control_plane(4);
+    submit(
+        &mut sim,
+        Command::UpdateNodegroupConfig {
+            name: "ng-1".into(),
+            update_config: Some(NodegroupUpdateConfig::MaxUnavailablePercentage(50)),
+            strategy: None,
+        },
+    )
+    .unwrap();
+    submit(
+        &mut sim,
+        Command::UpgradeNodegroup {
+            name: "ng-1".into(),
+            version: None,
+            force: false,
+        },
+    )
+    .unwrap();
+    let old: BTreeSet<String> = sim.state().nodes.keys().cloned().collect();
+    let mut most_desired = 0;
+    let mut most_draining = 0;
+    run_until(
+        &mut sim,
+        &mut watch,
+        90 * 60,
+        |s| {
+            most_desired = most_desired.max(s.state().nodegroups["ng-1"].scaling.desired_size);
+            // Old nodes being drained: named by a drain event, not yet terminated.
+            let draining = old
+                .iter()
+                .filter(|n| {
+                    s.state()
+                        .nodes
+                        .get(*n)
+                        .is_some_and(|node| !s.state().instances[&node.instance_id].terminating)
+                        && s.events().all().iter().any(|e| {
+                            e.reason == "NodegroupUpdating"
+                                && e.message.contains("draining")
+                                && e.message.contains(n.as_str())
+                        })
+                })
+                .count();
+            most_draining = most_draining.max(draining);
+        },
+        last_update_done,
+    );
+    assert_eq!(most_desired, 10);
+    assert_eq!(most_draining, 2);
+    let drains: Vec<&str> = sim
+        .events()
+        .all()
+        .iter()
+        .filter(|e| e.reason == "NodegroupUpdating" && e.message.contains("draining"))
+        .map(|e| e.message.as_str())
+        .collect();
+    assert_eq!(drains.len(), 2, "{drains:#?}");
+    assert!(
+        drains
+            .iter()
+            .all(|m| m.ends_with("(2 of maxUnavailable 2)")),
+        "{drains:?}"
+    );
+    let u = sim.state().updates.last().unwrap();
+    assert_eq!(u.status, UpdateStatus::Successful);
+    assert_eq!(u.nodes_replaced, 4);
 }
