@@ -10,7 +10,7 @@ use eks_lab::sim::Simulation;
 use eks_lab::sim::api::{IntOrPercent, PodPhase};
 use eks_lab::sim::catalog::KubernetesVersion;
 use eks_lab::sim::clock::SimDuration;
-use eks_lab::sim::command::Command;
+use eks_lab::sim::command::{Command, DrainOptions};
 use eks_lab::sim::controllers::control_plane_update;
 use eks_lab::sim::eks::{
     ClusterStatus, ErrorCode, Fault, InstanceState, NodegroupUpdateConfig, Update, UpdateStatus,
@@ -712,4 +712,221 @@ fn max_unavailable_percentage_sets_how_many_nodes_drain_at_once() {
     let u = sim.state().updates.last().unwrap();
     assert_eq!(u.status, UpdateStatus::Successful);
     assert_eq!(u.nodes_replaced, 4);
+}
+
+// ---- self-managed blue/green ----
+
+/// Pods of `app` that are Ready and not on their way out.
+fn ready_pods(sim: &Simulation, app: &str) -> usize {
+    sim.state()
+        .pods
+        .values()
+        .filter(|p| {
+            p.meta.labels.get("app").map(String::as_str) == Some(app)
+                && p.is_ready()
+                && !p.is_terminating()
+        })
+        .count()
+}
+
+#[test]
+fn a_self_managed_blue_green_migration_keeps_the_pdb_and_the_report_counts_its_steps() {
+    let mut spec = quick_spec();
+    spec.nodegroups.push(NodegroupSpec::self_managed("ng-1"));
+    spec.manifests.push(Manifest::Deployment(deployment(
+        "default", "web", 3, 250, 256,
+    )));
+    spec.manifests.push(Manifest::PodDisruptionBudget(pdb(
+        "default",
+        "web",
+        Some(IntOrPercent::Int(2)),
+        None,
+    )));
+    let mut sim = Simulation::new(spec).unwrap();
+    let mut watch = UpgradeWatch::default();
+    sim.run_for(SimDuration::from_mins(5));
+    watch.observe(&sim);
+    assert_eq!(ready_pods(&sim, "web"), 3);
+    let at_least_two = |s: &Simulation| {
+        assert!(
+            ready_pods(s, "web") >= 2,
+            "PDB minAvailable 2 broken at {:?}",
+            s.now()
+        );
+    };
+    let mut run = |sim: &mut Simulation, watch: &mut UpgradeWatch, mins: u64| {
+        for _ in 0..mins * 60 {
+            sim.step();
+            watch.observe(sim);
+            at_least_two(sim);
+        }
+    };
+    let mut step = |sim: &mut Simulation, watch: &mut UpgradeWatch, c: Command| {
+        let out = submit(sim, c);
+        watch.observe(sim);
+        at_least_two(sim);
+        out
+    };
+    step(
+        &mut sim,
+        &mut watch,
+        Command::UpgradeCluster {
+            version: Some(v(35)),
+            approve: true,
+        },
+    )
+    .unwrap();
+    run(&mut sim, &mut watch, 20);
+    assert_eq!(sim.state().cluster.version, v(35));
+    // EKS does not upgrade a self-managed group.
+    let e = step(
+        &mut sim,
+        &mut watch,
+        Command::UpgradeNodegroup {
+            name: "ng-1".into(),
+            version: None,
+            force: false,
+        },
+    )
+    .unwrap_err();
+    assert!(e.contains("is an unmanaged nodegroup"), "{e}");
+    let old: Vec<String> = sim.state().nodes.keys().cloned().collect();
+    assert_eq!(old.len(), 2);
+    // Green: a new group at the control plane's version.
+    let created = sim.now().as_secs() + 1;
+    let out = step(
+        &mut sim,
+        &mut watch,
+        Command::CreateNodegroup(NodegroupSpec::self_managed("ng-2")),
+    );
+    assert!(out.is_ok(), "{out:?}");
+    run(&mut sim, &mut watch, 5);
+    let green: Vec<String> = sim
+        .state()
+        .nodes
+        .values()
+        .filter(|n| n.data_plane.group_name() == "ng-2" && n.is_ready())
+        .map(|n| n.name().to_string())
+        .collect();
+    assert_eq!(green.len(), 2);
+    assert!(
+        green
+            .iter()
+            .all(|n| sim.state().nodes[n].status.kubelet_version == "v1.35.0-eks")
+    );
+    for n in &old {
+        step(
+            &mut sim,
+            &mut watch,
+            Command::Cordon {
+                node: n.clone(),
+                unschedulable: true,
+            },
+        )
+        .unwrap();
+    }
+    let options = DrainOptions {
+        ignore_daemonsets: true,
+        delete_emptydir_data: true,
+        ..DrainOptions::default()
+    };
+    for n in &old {
+        step(
+            &mut sim,
+            &mut watch,
+            Command::Drain {
+                node: n.clone(),
+                options,
+            },
+        )
+        .unwrap();
+        run(&mut sim, &mut watch, 3);
+        assert!(
+            sim.state()
+                .pods_on_node(n)
+                .all(|p| p.meta.namespace == "kube-system"),
+            "{n} drained"
+        );
+    }
+    assert_eq!(ready_pods(&sim, "web"), 3);
+    let blocked = sim
+        .events()
+        .all()
+        .iter()
+        .filter(|e| e.reason == "EvictionBlocked" && e.message.contains("pods/\"web-"))
+        .count();
+    assert!(blocked >= 1, "the PDB made a drain wait");
+    step(
+        &mut sim,
+        &mut watch,
+        Command::DeleteNodegroup {
+            name: "ng-1".into(),
+        },
+    )
+    .unwrap();
+    run(&mut sim, &mut watch, 10);
+    assert!(!sim.state().nodegroups.contains_key("ng-1"));
+    assert!(
+        sim.state()
+            .pods
+            .values()
+            .filter(|p| p.meta.labels.get("app").map(String::as_str) == Some("web"))
+            .all(|p| green.contains(p.spec.node_name.as_ref().unwrap()))
+    );
+    let last_old_gone = sim
+        .events()
+        .all()
+        .iter()
+        .filter(|e| e.reason == "RemovingNode" && old.contains(&e.object.name))
+        .map(|e| e.time.as_secs())
+        .max()
+        .unwrap();
+    let r = upgrades(&sim, &watch);
+    assert_eq!(r.len(), 2);
+    let blue = upgrade_of(&r, "ng-1");
+    assert_eq!(blue.kind, "self-managed");
+    assert_eq!(blue.version.as_deref(), Some("1.34"));
+    assert_eq!(blue.nodes_on_old_version, 0);
+    // create ng-2, 2 × cordon, 2 × drain, delete ng-1 (the refused upgrade does not count).
+    assert_eq!(blue.steps, 6);
+    assert_eq!(blue.started_s, Some(created));
+    assert_eq!(blue.finished_s, Some(last_old_gone));
+    assert_eq!(blue.replaced_by.as_deref(), Some("ng-2"));
+    // Two m5.large of ng-2 on top of ng-1's two, from each one's running state to the moment
+    // the old ones started shutting down.
+    let overlap: u64 = sim
+        .state()
+        .instances
+        .values()
+        .filter(|i| i.nodegroup == "ng-2")
+        .map(|i| {
+            let stop = sim
+                .state()
+                .instances
+                .values()
+                .filter(|o| o.nodegroup == "ng-1")
+                .filter_map(|o| o.stopped_at)
+                .min()
+                .unwrap();
+            stop.saturating_sub(i.running_at.unwrap()).as_secs()
+        })
+        .sum();
+    let both_stop: BTreeSet<u64> = sim
+        .state()
+        .instances
+        .values()
+        .filter(|o| o.nodegroup == "ng-1")
+        .filter_map(|o| o.stopped_at.map(|t| t.as_secs()))
+        .collect();
+    assert_eq!(both_stop.len(), 1, "eksctl deletes both instances at once");
+    let micro = u128::from(overlap) * 96_000_000 / 3600 / 1000;
+    assert_eq!(blue.extra_cost_usd, Some(micro as f64 / 1e6));
+    let green_up = upgrade_of(&r, "ng-2");
+    assert_eq!(green_up.version.as_deref(), Some("1.35"));
+    assert_eq!(
+        (green_up.steps, green_up.started_s, green_up.finished_s),
+        (1, Some(created), Some(created)),
+        "never behind"
+    );
+    assert_eq!(green_up.extra_cost_usd, Some(0.0));
 }
