@@ -7,7 +7,7 @@ use super::Simulation;
 use super::catalog::prices;
 use super::catalog::versions::{SupportStatus, version_info};
 use super::clock::{Date, SimDuration};
-use super::eks::InstanceState;
+use super::eks::{InstanceState, SupportType};
 
 /// What a charge is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -117,13 +117,22 @@ pub(crate) fn accrue(sim: &mut Simulation, dt: SimDuration) {
     }
 }
 
-/// The control plane's hourly price on `date` (eks-facts §1.1).
+/// The control plane's hourly price on `date` (eks-facts §1.1). Only a cluster actually in
+/// extended support pays the extended price: with upgrade policy STANDARD the cluster never
+/// enters it (EKS upgrades it at the end of standard support, eks-facts §5), so the minutes
+/// of that automatic upgrade still cost $0.10 an hour.
 pub fn control_plane_rate(sim: &Simulation, date: Date) -> u64 {
     let status = version_info(sim.state.cluster.version)
         .map_or(SupportStatus::Standard, |v| v.status_on(date));
-    match status {
-        SupportStatus::Extended | SupportStatus::EndOfLife => prices::CONTROL_PLANE_EXTENDED,
-        SupportStatus::Standard | SupportStatus::NotYetReleased => prices::CONTROL_PLANE_STANDARD,
+    let extended = match status {
+        SupportStatus::Extended => sim.state.cluster.support_type == SupportType::Extended,
+        SupportStatus::EndOfLife => true,
+        SupportStatus::Standard | SupportStatus::NotYetReleased => false,
+    };
+    if extended {
+        prices::CONTROL_PLANE_EXTENDED
+    } else {
+        prices::CONTROL_PLANE_STANDARD
     }
 }
 
