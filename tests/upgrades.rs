@@ -7,16 +7,19 @@ use std::collections::{BTreeMap, BTreeSet};
 use eks_lab::report::{DataPlaneUpgrade, UpgradeWatch, updates, upgrades};
 use eks_lab::scenario::{CommandContext, format_command};
 use eks_lab::sim::Simulation;
-use eks_lab::sim::api::{IntOrPercent, PodPhase};
-use eks_lab::sim::catalog::KubernetesVersion;
-use eks_lab::sim::clock::SimDuration;
+use eks_lab::sim::api::{IntOrPercent, ObjectKey, Pod, PodPhase};
+use eks_lab::sim::billing::CostComponent;
+use eks_lab::sim::catalog::{AddonName, KubernetesVersion};
+use eks_lab::sim::clock::{Date, SimDuration};
 use eks_lab::sim::command::{Command, DrainOptions};
 use eks_lab::sim::controllers::control_plane_update;
 use eks_lab::sim::eks::{
-    ClusterStatus, ErrorCode, Fault, InstanceState, NodegroupUpdateConfig, Update, UpdateStatus,
-    UpdateStrategy, UpdateTarget,
+    AddonStatus, ClusterStatus, ErrorCode, FargateProfileSelector, Fault, InstanceState,
+    NodegroupUpdateConfig, SupportType, Update, UpdateStatus, UpdateStrategy, UpdateTarget,
 };
-use eks_lab::sim::spec::{Manifest, NodegroupSpec, SubnetSpec};
+use eks_lab::sim::spec::{
+    AddonManagement, FargateProfileSpec, Manifest, NodegroupSpec, SubnetSpec,
+};
 use support::{deployment, pdb, quick_spec};
 
 fn v(minor: u32) -> KubernetesVersion {
@@ -929,4 +932,372 @@ fn a_self_managed_blue_green_migration_keeps_the_pdb_and_the_report_counts_its_s
         "never behind"
     );
     assert_eq!(green_up.extra_cost_usd, Some(0.0));
+}
+
+// ---- add-ons ----
+
+fn kube_proxy_pods(sim: &Simulation) -> Vec<&Pod> {
+    sim.state()
+        .pods
+        .values()
+        .filter(|p| {
+            p.meta.namespace == "kube-system"
+                && p.meta
+                    .owner
+                    .as_ref()
+                    .is_some_and(|o| o.name == "kube-proxy")
+        })
+        .collect()
+}
+
+#[test]
+fn kube_proxy_rolls_node_by_node_after_the_control_plane_upgrade() {
+    let (mut sim, mut watch) = upgraded_control_plane(4);
+    assert_eq!(
+        sim.state().cluster.addons[&AddonName::KubeProxy].version,
+        "v1.34.1-eksbuild.2"
+    );
+    let out = submit(
+        &mut sim,
+        Command::UpdateAddon {
+            name: AddonName::KubeProxy,
+            version: None,
+        },
+    );
+    // kube-proxy tracks the Kubernetes minor (eks-facts §5).
+    assert_eq!(
+        out,
+        Ok("updating addon kube-proxy to v1.35.0-eksbuild.1".into())
+    );
+    let started = sim.now();
+    // The DaemonSet's maxUnavailable is 10% of 4 nodes, rounded up: 1.
+    let ds = &sim.state().daemonsets[&ObjectKey::new("kube-system", "kube-proxy")];
+    assert_eq!(ds.max_unavailable, IntOrPercent::Percent(10));
+    let mut worst = 0;
+    run_until(
+        &mut sim,
+        &mut watch,
+        30 * 60,
+        |s| {
+            let covered: BTreeSet<&str> = kube_proxy_pods(s)
+                .into_iter()
+                .filter(|p| p.is_ready() && !p.is_terminating())
+                .filter_map(|p| p.spec.node_name.as_deref())
+                .collect();
+            let without = s
+                .state()
+                .nodes
+                .values()
+                .filter(|n| n.is_ready() && !covered.contains(n.name()))
+                .count();
+            worst = worst.max(without);
+        },
+        last_update_done,
+    );
+    assert_eq!(worst, 1, "one node at a time without a ready kube-proxy");
+    let deletes: Vec<u64> = sim
+        .events()
+        .all()
+        .iter()
+        .filter(|e| {
+            e.time >= started && e.reason == "SuccessfulDelete" && e.object.name == "kube-proxy"
+        })
+        .map(|e| e.time.as_secs())
+        .collect();
+    assert_eq!(deletes.len(), 4);
+    assert!(
+        deletes.windows(2).all(|w| w[0] < w[1]),
+        "each replacement waits for the previous one: {deletes:?}"
+    );
+    let a = &sim.state().cluster.addons[&AddonName::KubeProxy];
+    assert_eq!(
+        (a.version.as_str(), a.status),
+        ("v1.35.0-eksbuild.1", AddonStatus::Active)
+    );
+    let pods = kube_proxy_pods(&sim);
+    assert_eq!(pods.len(), 4);
+    assert!(pods.iter().all(|p| {
+        p.spec.containers[0]
+            .image
+            .ends_with("/eks/kube-proxy:v1.35.0-minimal-eksbuild.1")
+    }));
+    let u = &updates(&sim)[1];
+    assert_eq!(
+        (u.target.as_str(), u.type_.as_str(), u.status.as_str()),
+        ("addon/kube-proxy", "AddonUpdate", "Successful")
+    );
+    assert_eq!(u.version.as_deref(), Some("v1.35.0-eksbuild.1"));
+    assert_eq!(u.phases.len(), 1);
+    assert_eq!(u.phases[0].name, "RollOut");
+    assert_eq!(u.phases[0].end_s, u.ended_s);
+}
+
+#[test]
+fn self_managed_add_ons_refuse_eksctl_update_addon_and_take_utils_update_kube_proxy() {
+    let mut spec = quick_spec();
+    spec.cluster.addon_management = AddonManagement::SelfManaged;
+    spec.nodegroups.push(NodegroupSpec::managed("ng-1"));
+    let mut sim = Simulation::new(spec).unwrap();
+    sim.run_for(SimDuration::from_mins(5));
+    submit(
+        &mut sim,
+        Command::UpgradeCluster {
+            version: Some(v(35)),
+            approve: true,
+        },
+    )
+    .unwrap();
+    sim.run_for(SimDuration::from_mins(20));
+    assert!(
+        sim.events().all().iter().any(|e| e.reason == "AddonVersionBehind"
+            && e.message
+                == "kube-proxy v1.34.1-eksbuild.2 is still compatible, but behind with Kubernetes 1.35: update it to v1.35.0-eksbuild.1 (eksctl utils update-kube-proxy --approve)"),
+        "the upgrade says how to catch up"
+    );
+    let e = submit(
+        &mut sim,
+        Command::UpdateAddon {
+            name: AddonName::KubeProxy,
+            version: None,
+        },
+    )
+    .unwrap_err();
+    assert!(e.contains("addon kube-proxy is self-managed"), "{e}");
+    assert!(
+        e.contains("eksctl utils update-kube-proxy --approve"),
+        "{e}"
+    );
+    let image = |s: &Simulation| {
+        s.state().daemonsets[&ObjectKey::new("kube-system", "kube-proxy")]
+            .template
+            .spec
+            .containers[0]
+            .image
+            .clone()
+    };
+    let before = image(&sim);
+    let plan = submit(
+        &mut sim,
+        Command::UpdateSelfManagedAddon {
+            name: AddonName::KubeProxy,
+            approve: false,
+        },
+    )
+    .unwrap();
+    assert!(
+        plan.ends_with("no changes were applied, run again with '--approve' to apply the changes")
+    );
+    assert_eq!(image(&sim), before);
+    let out = submit(
+        &mut sim,
+        Command::UpdateSelfManagedAddon {
+            name: AddonName::KubeProxy,
+            approve: true,
+        },
+    )
+    .unwrap();
+    let new = before.replace("v1.34.1-minimal-eksbuild.2", "v1.35.0-minimal-eksbuild.1");
+    assert_eq!(out, format!("\"kube-proxy\" is now set to \"{new}\""));
+    assert_eq!(image(&sim), new);
+    sim.run_for(SimDuration::from_mins(5));
+    let a = &sim.state().cluster.addons[&AddonName::KubeProxy];
+    assert_eq!(a.version, "v1.35.0-eksbuild.1");
+    assert!(!a.managed, "still self-managed");
+    assert_eq!(
+        sim.state().updates.len(),
+        1,
+        "EKS knows nothing of a self-managed add-on's update: only the control plane's"
+    );
+    assert!(sim.events().all().iter().any(|e| e.reason == "AddonUpdated"
+        && e.source == "eksctl"
+        && e.message == "kube-proxy updated v1.34.1-eksbuild.2 -> v1.35.0-eksbuild.1"));
+}
+
+// ---- the support calendar ----
+
+/// A lab on 1.33 starting the day before its end of standard support (2026-07-29, eks-facts
+/// §5), with one node.
+fn lab_before_end_of_standard(support: SupportType) -> Simulation {
+    let mut spec = quick_spec();
+    spec.start_date = Date::from_ymd(2026, 7, 28);
+    spec.cluster.version = v(33);
+    spec.cluster.support_type = support;
+    let mut ng = NodegroupSpec::managed("ng-1");
+    ng.min_size = 1;
+    ng.desired_capacity = 1;
+    spec.nodegroups.push(ng);
+    Simulation::new(spec).unwrap()
+}
+
+#[test]
+fn upgrade_policy_standard_upgrades_the_control_plane_at_the_end_of_standard_support() {
+    let mut sim = lab_before_end_of_standard(SupportType::Standard);
+    sim.run_for(SimDuration::from_secs(86_399));
+    assert!(
+        sim.state().updates.is_empty(),
+        "still in standard support on 2026-07-28"
+    );
+    sim.run_for(SimDuration::from_hours(1));
+    let u = &sim.state().updates[0];
+    // The first step of 2026-07-29 (UTC).
+    assert_eq!(u.created_at.as_secs(), 86_400);
+    assert_eq!(u.status, UpdateStatus::Successful);
+    assert_eq!(u.param("Version"), Some("1.34"));
+    assert_eq!(sim.state().cluster.version, v(34));
+    let e = sim
+        .events()
+        .all()
+        .iter()
+        .find(|e| e.reason == "ClusterUpdating")
+        .unwrap();
+    assert!(
+        e.message.starts_with(
+            "automatic upgrade at the end of support: updating control plane from Kubernetes 1.33 to 1.34"
+        ),
+        "{}",
+        e.message
+    );
+    // Nodes are not upgraded with it (eks-facts §5).
+    assert!(
+        sim.state()
+            .nodes
+            .values()
+            .all(|n| n.status.kubelet_version == "v1.33.0-eks")
+    );
+    assert!(
+        sim.events()
+            .all()
+            .iter()
+            .any(|e| e.reason == "NodegroupVersionBehind")
+    );
+    // A STANDARD cluster is never in extended support: $0.10 an hour throughout, the minutes
+    // of the automatic upgrade included (eks-facts §1.1).
+    assert_eq!(
+        sim.billing().micro_usd(CostComponent::ControlPlane),
+        100_000 * (86_399 + 3600) / 3600
+    );
+}
+
+#[test]
+fn upgrade_policy_extended_enters_extended_support_at_six_times_the_price() {
+    let mut sim = lab_before_end_of_standard(SupportType::Extended);
+    sim.run_for(SimDuration::from_secs(86_399));
+    // 23:59:59 at $0.10 (eks-facts §1.1).
+    assert_eq!(sim.billing().rate(CostComponent::ControlPlane), 100_000_000);
+    assert_eq!(
+        sim.billing().micro_usd(CostComponent::ControlPlane),
+        100_000 * 86_399 / 3600
+    );
+    sim.run_for(SimDuration::from_secs(1));
+    let day_one = sim.billing().micro_usd(CostComponent::ControlPlane);
+    // The step that reaches midnight is billed at the new day's rate (each step is billed at
+    // the state after it): 86,399 s at $0.10 and 1 s at $0.60.
+    assert_eq!(day_one, (100_000 * 86_399 + 600_000) / 3600);
+    sim.run_for(SimDuration::from_hours(24));
+    // Then a whole day at $0.60 from the start of the end-of-standard day, UTC (eks-facts
+    // §1.1): six times the day before.
+    assert_eq!(sim.billing().rate(CostComponent::ControlPlane), 600_000_000);
+    assert_eq!(
+        sim.billing().micro_usd(CostComponent::ControlPlane) - day_one,
+        14_400_000
+    );
+    assert!(sim.state().updates.is_empty(), "no automatic upgrade");
+    assert_eq!(sim.state().cluster.version, v(33));
+    let e: Vec<_> = sim
+        .events()
+        .all()
+        .iter()
+        .filter(|e| e.reason == "ExtendedSupport")
+        .collect();
+    assert_eq!(e.len(), 1);
+    assert_eq!(e[0].time.as_secs(), 86_400);
+    assert_eq!(
+        e[0].message,
+        "Kubernetes 1.33 left standard support on 2026-07-29: the cluster is in extended support until 2027-07-29 and the control plane costs $0.60 per hour instead of $0.10 (upgrade policy EXTENDED)"
+    );
+}
+
+// ---- Fargate ----
+
+#[test]
+fn fargate_pods_keep_their_kubelet_until_a_rollout_restart() {
+    let mut spec = quick_spec();
+    spec.fargate_profiles.push(FargateProfileSpec {
+        name: "fp-serverless".into(),
+        selectors: vec![FargateProfileSelector {
+            namespace: "serverless".into(),
+            labels: BTreeMap::new(),
+        }],
+        subnets: Vec::new(),
+    });
+    spec.manifests.push(support::namespace("serverless"));
+    spec.manifests.push(Manifest::Deployment(deployment(
+        "serverless",
+        "hello",
+        2,
+        250,
+        512,
+    )));
+    let mut sim = Simulation::new(spec).unwrap();
+    let mut watch = UpgradeWatch::default();
+    watch.run_for(&mut sim, SimDuration::from_mins(10));
+    let kubelets = |s: &Simulation| -> Vec<String> {
+        s.state()
+            .nodes
+            .values()
+            .filter(|n| n.data_plane.is_fargate())
+            .map(|n| n.status.kubelet_version.clone())
+            .collect()
+    };
+    assert_eq!(kubelets(&sim), ["v1.34.0-eks"; 2]);
+    submit(
+        &mut sim,
+        Command::UpgradeCluster {
+            version: Some(v(35)),
+            approve: true,
+        },
+    )
+    .unwrap();
+    watch.run_for(&mut sim, SimDuration::from_mins(30));
+    assert_eq!(sim.state().cluster.version, v(35));
+    assert_eq!(
+        kubelets(&sim),
+        ["v1.34.0-eks"; 2],
+        "Fargate pods are not upgraded"
+    );
+    let r = upgrades(&sim, &watch);
+    assert_eq!(r.len(), 1);
+    let f = &r[0];
+    assert_eq!((f.name.as_str(), f.kind.as_str()), ("fargate", "fargate"));
+    assert_eq!(f.version.as_deref(), Some("1.34"));
+    assert_eq!(f.nodes_on_old_version, 2);
+    assert_eq!((f.steps, f.started_s, f.finished_s), (0, None, None));
+    assert_eq!(f.extra_cost_usd, None, "Fargate runs no EC2");
+    let restarted = sim.now().as_secs() + 1;
+    let out = submit(
+        &mut sim,
+        Command::RolloutRestart {
+            key: ObjectKey::new("serverless", "hello"),
+        },
+    );
+    assert!(out.is_ok(), "{out:?}");
+    watch.observe(&sim);
+    let mut last_old = 0;
+    for _ in 0..10 * 60 {
+        sim.step();
+        watch.observe(&sim);
+        if kubelets(&sim).iter().any(|k| k == "v1.34.0-eks") {
+            last_old = sim.now().as_secs();
+        }
+    }
+    // New pods, new Fargate nodes, at the control plane's version.
+    assert_eq!(kubelets(&sim), ["v1.35.0-eks"; 2]);
+    let r = upgrades(&sim, &watch);
+    let f = &r[0];
+    assert_eq!(f.version.as_deref(), Some("1.35"));
+    assert_eq!(f.nodes_on_old_version, 0);
+    assert_eq!(f.steps, 1, "kubectl rollout restart ... -n serverless");
+    assert_eq!(f.started_s, Some(restarted));
+    assert_eq!(f.finished_s, Some(last_old + 1));
+    assert!(last_old > restarted);
 }
