@@ -10,7 +10,7 @@ use eks_lab::sim::Simulation;
 use eks_lab::sim::api::{IntOrPercent, ObjectKey, Pod, PodPhase};
 use eks_lab::sim::billing::CostComponent;
 use eks_lab::sim::catalog::{AddonName, KubernetesVersion};
-use eks_lab::sim::clock::{Date, SimDuration};
+use eks_lab::sim::clock::{Date, SimDuration, SimTime};
 use eks_lab::sim::command::{Command, DrainOptions};
 use eks_lab::sim::controllers::control_plane_update;
 use eks_lab::sim::eks::{
@@ -336,7 +336,7 @@ fn a_subnet_with_fewer_than_five_free_ips_rolls_the_upgrade_back() {
     let (_, u) = upgrade_rolls_back(sim);
     assert_eq!(u.errors.len(), 1);
     assert_eq!(u.errors[0].code, ErrorCode::InsufficientFreeAddresses);
-    assert_eq!(u.errors[0].resource_ids, [tiny.id.clone()]);
+    assert_eq!(u.errors[0].resource_ids, std::slice::from_ref(&tiny.id));
     assert!(
         u.errors[0].message.contains(&format!(
             "subnet {} (us-east-1a) has {} free; EKS needs up to 5",
@@ -757,14 +757,14 @@ fn a_self_managed_blue_green_migration_keeps_the_pdb_and_the_report_counts_its_s
             s.now()
         );
     };
-    let mut run = |sim: &mut Simulation, watch: &mut UpgradeWatch, mins: u64| {
+    let run = |sim: &mut Simulation, watch: &mut UpgradeWatch, mins: u64| {
         for _ in 0..mins * 60 {
             sim.step();
             watch.observe(sim);
             at_least_two(sim);
         }
     };
-    let mut step = |sim: &mut Simulation, watch: &mut UpgradeWatch, c: Command| {
+    let step = |sim: &mut Simulation, watch: &mut UpgradeWatch, c: Command| {
         let out = submit(sim, c);
         watch.observe(sim);
         at_least_two(sim);
@@ -897,31 +897,22 @@ fn a_self_managed_blue_green_migration_keeps_the_pdb_and_the_report_counts_its_s
     assert_eq!(blue.replaced_by.as_deref(), Some("ng-2"));
     // Two m5.large of ng-2 on top of ng-1's two, from each one's running state to the moment
     // the old ones started shutting down.
+    let blue_stops: BTreeSet<u64> = sim
+        .state()
+        .instances
+        .values()
+        .filter(|o| o.nodegroup == "ng-1")
+        .filter_map(|o| o.stopped_at.map(SimTime::as_secs))
+        .collect();
+    assert_eq!(blue_stops.len(), 1, "eksctl deletes both instances at once");
+    let blue_stop = blue_stops.first().copied().unwrap();
     let overlap: u64 = sim
         .state()
         .instances
         .values()
         .filter(|i| i.nodegroup == "ng-2")
-        .map(|i| {
-            let stop = sim
-                .state()
-                .instances
-                .values()
-                .filter(|o| o.nodegroup == "ng-1")
-                .filter_map(|o| o.stopped_at)
-                .min()
-                .unwrap();
-            stop.saturating_sub(i.running_at.unwrap()).as_secs()
-        })
+        .map(|i| blue_stop - i.running_at.unwrap().as_secs())
         .sum();
-    let both_stop: BTreeSet<u64> = sim
-        .state()
-        .instances
-        .values()
-        .filter(|o| o.nodegroup == "ng-1")
-        .filter_map(|o| o.stopped_at.map(|t| t.as_secs()))
-        .collect();
-    assert_eq!(both_stop.len(), 1, "eksctl deletes both instances at once");
     let micro = u128::from(overlap) * 96_000_000 / 3600 / 1000;
     assert_eq!(blue.extra_cost_usd, Some(micro as f64 / 1e6));
     let green_up = upgrade_of(&r, "ng-2");
