@@ -708,12 +708,6 @@ fn install_optional_components(sim: &mut Simulation) {
     }
 }
 
-/// The AMI name EKS labels managed nodes with (`eks.amazonaws.com/nodegroup-image`).
-fn ami_name(version: crate::sim::catalog::KubernetesVersion, arch: &str) -> String {
-    let arch = if arch == "arm64" { "arm64" } else { "x86_64" };
-    format!("amazon-eks-node-al2023-{arch}-standard-{version}-v20260701")
-}
-
 /// `eksctl create nodegroup` (and the node groups of the cluster config).
 pub(crate) fn create_nodegroup(
     sim: &mut Simulation,
@@ -729,7 +723,6 @@ pub(crate) fn create_nodegroup(
     validate_nodegroup(&sim.spec, spec).map_err(|e| format!("Error: {e}"))?;
     let now = sim.now();
     let version = spec.version.unwrap_or(sim.state.cluster.version);
-    let arch = instance_type(&spec.instance_types[0]).map_or("amd64", |t| t.arch.as_str());
     let ng = Nodegroup {
         name: spec.name.clone(),
         kind: spec.kind,
@@ -752,7 +745,7 @@ pub(crate) fn create_nodegroup(
         volume_type: spec.volume_type.clone(),
         ami_family: spec.ami_family.clone(),
         version,
-        ami_name: ami_name(version, arch),
+        ami_name: super::nodegroup_update::ami_name(version, &spec.instance_types[0]),
         zones: spec.zones.clone(),
         max_pods_override: spec.max_pods_per_node,
         status: NodegroupStatus::Creating,
