@@ -136,6 +136,18 @@ fn validate_nodegroup(spec: &LabSpec, ng: &NodegroupSpec) -> Result<(), String> 
         }
     }
     if let Some(v) = ng.version
+        && v != spec.cluster.version
+        && ng.kind == crate::sim::eks::NodegroupKind::Managed
+        && v < spec.cluster.version
+    {
+        // CreateNodegroup: "By default, the Kubernetes version of the cluster is used, and
+        // this is the only accepted specified value" (EKS API reference; eks-facts §4).
+        return Err(format!(
+            "nodegroup {n:?}: managed node groups are created at the cluster's Kubernetes version ({}), not {v}",
+            spec.cluster.version
+        ));
+    }
+    if let Some(v) = ng.version
         && v > spec.cluster.version
     {
         return Err(format!(
