@@ -748,7 +748,8 @@ fn a_spec_with_every_setting_round_trips() {
     spec.settings.delays.cluster_create.base = SimDuration::from_mins(3);
     spec.cluster.addon_management = eks_lab::sim::spec::AddonManagement::SelfManaged;
     spec.cluster.tags = labels(&[("team", "platform"), ("cost-center", "1234")]);
-    spec.nodegroups[0].version = Some(KubernetesVersion::new(33));
+    // A self-managed group may lag the control plane (managed ones start at its version).
+    spec.nodegroups[1].version = Some(KubernetesVersion::new(33));
     spec.nodegroups[1].spot = true;
     spec.nodegroups[1].instance_types = vec!["c5.large".into(), "c5.xlarge".into()];
     spec.timeline.push(eks_lab::sim::spec::TimelineEntry {
