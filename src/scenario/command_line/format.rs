@@ -2,6 +2,7 @@
 //! to it, for exporting timelines. Commands no single line can express give `None`.
 
 use std::collections::BTreeMap;
+use std::fmt::Write;
 
 use super::CommandContext;
 use crate::sim::api::Kind;
@@ -222,7 +223,7 @@ pub fn format_command(cmd: &Command, ctx: &CommandContext) -> Option<String> {
         Command::UpgradeCluster { version, approve } => {
             let mut line = format!("eksctl upgrade cluster --name={cluster}");
             if let Some(v) = version {
-                line.push_str(&format!(" --version={v}"));
+                let _ = write!(line, " --version={v}");
             }
             if *approve {
                 line.push_str(" --approve");
@@ -239,7 +240,7 @@ pub fn format_command(cmd: &Command, ctx: &CommandContext) -> Option<String> {
                 quote(name)
             );
             if let Some(v) = version {
-                line.push_str(&format!(" --kubernetes-version={v}"));
+                let _ = write!(line, " --kubernetes-version={v}");
             }
             if *force {
                 line.push_str(" --force-upgrade");
@@ -279,7 +280,7 @@ pub fn format_command(cmd: &Command, ctx: &CommandContext) -> Option<String> {
                 name.as_str()
             );
             if let Some(v) = version {
-                line.push_str(&format!(" --version={}", quote(v)));
+                let _ = write!(line, " --version={}", quote(v));
             }
             line
         }
@@ -293,7 +294,7 @@ pub fn format_command(cmd: &Command, ctx: &CommandContext) -> Option<String> {
                 name.as_str()
             );
             if let Some(v) = version {
-                line.push_str(&format!(" --version={}", quote(v)));
+                let _ = write!(line, " --version={}", quote(v));
             }
             if *force {
                 line.push_str(" --force");
