@@ -136,3 +136,115 @@ fn drains_never_take_a_protected_deployment_below_its_budget() {
         );
     }
 }
+
+/// Random managed node groups go through a control plane upgrade and a rolling node group
+/// update: the invariants hold after every step, a PDB-protected deployment never drops below
+/// its budget (the update is not forced), and the group ends at its original sizes with every
+/// node at the new version.
+#[test]
+fn rolling_updates_keep_the_invariants_and_the_budget() {
+    use eks_lab::sim::catalog::KubernetesVersion;
+    use eks_lab::sim::eks::{NodegroupUpdateConfig, UpdateStatus, UpdateStrategy};
+    const TYPES: [&str; 3] = ["m5.large", "m5.xlarge", "c5.large"];
+    for seed in 0..12 {
+        let mut r = SimRng::stream(seed, "rolling-updates");
+        let mut spec = quick_spec();
+        spec.seed = seed;
+        let mut ng = NodegroupSpec::managed("ng");
+        ng.instance_types = vec![TYPES[r.index(TYPES.len())].to_string()];
+        ng.min_size = r.between(2, 4);
+        ng.desired_capacity = ng.min_size;
+        ng.max_size = ng.min_size + r.between(0, 2);
+        ng.update_config = if r.index(2) == 0 {
+            NodegroupUpdateConfig::MaxUnavailable(r.between(1, 2))
+        } else {
+            NodegroupUpdateConfig::MaxUnavailablePercentage(r.between(10, 60))
+        };
+        ng.update_strategy = if r.index(3) == 0 {
+            UpdateStrategy::Minimal
+        } else {
+            UpdateStrategy::Default
+        };
+        let original = (ng.min_size, ng.desired_capacity, ng.max_size);
+        spec.nodegroups.push(ng);
+        let replicas = r.between(2, 5);
+        let budget = replicas - 1;
+        spec.manifests.push(Manifest::Deployment(deployment(
+            "default", "web", replicas, 200, 128,
+        )));
+        spec.manifests.push(Manifest::PodDisruptionBudget(pdb(
+            "default",
+            "web",
+            Some(IntOrPercent::Int(budget)),
+            None,
+        )));
+        let mut sim = Simulation::new(spec).unwrap();
+        let mut cost = [0u64; 5];
+        let mut ev = (0u64, 0usize);
+        sim.run_for(SimDuration::from_mins(5));
+        sim.submit(
+            Command::UpgradeCluster {
+                version: None,
+                approve: true,
+            },
+            "eksctl upgrade cluster --name=lab --approve",
+        );
+        sim.run_for(SimDuration::from_mins(20));
+        assert_eq!(sim.state().cluster.version, KubernetesVersion::new(35));
+        sim.submit(
+            Command::UpgradeNodegroup {
+                name: "ng".into(),
+                version: None,
+                force: false,
+            },
+            "eksctl upgrade nodegroup --cluster=lab --name=ng",
+        );
+        let ready = |sim: &Simulation| {
+            sim.state()
+                .pods
+                .values()
+                .filter(|p| {
+                    p.meta.labels.get("app").map(String::as_str) == Some("web")
+                        && p.is_ready()
+                        && !p.is_terminating()
+                })
+                .count() as u64
+        };
+        for _ in 0..(3 * 3600) {
+            sim.step();
+            if let Err(e) = check_invariants(&sim, &mut cost, &mut ev) {
+                panic!("seed {seed}, t={}: {e}", sim.now());
+            }
+            assert!(
+                ready(&sim) >= budget,
+                "seed {seed}, t={}: {} ready web pods, budget {budget}",
+                sim.now(),
+                ready(&sim)
+            );
+            if sim
+                .state()
+                .updates
+                .last()
+                .is_some_and(|u| !u.is_in_progress())
+            {
+                break;
+            }
+        }
+        let u = sim.state().updates.last().unwrap();
+        assert_eq!(u.status, UpdateStatus::Successful, "seed {seed}: {u:#?}");
+        let s = sim.state().nodegroups["ng"].scaling;
+        assert_eq!(
+            (s.min_size, s.desired_size, s.max_size),
+            original,
+            "seed {seed}"
+        );
+        sim.run_for(SimDuration::from_mins(5));
+        assert!(
+            sim.state()
+                .nodes
+                .values()
+                .all(|n| n.status.kubelet_version == "v1.35.0-eks"),
+            "seed {seed}"
+        );
+    }
+}

@@ -12,16 +12,21 @@ use eks_lab::sim::api::{
     PodDisruptionBudget, PodDisruptionBudgetSpec, PodDisruptionBudgetStatus, PodPhase, PodSpec,
     PodStatus, PodTemplateSpec,
 };
+use eks_lab::sim::catalog::{AddonName, KubernetesVersion};
 use eks_lab::sim::clock::{SimDuration, SimTime};
+use eks_lab::sim::command::Command;
 use eks_lab::sim::eks::FargateProfileSelector;
+use eks_lab::sim::eks::Fault;
 use eks_lab::sim::quantity::{MIB, Resources};
 use eks_lab::sim::spec::{FargateProfileSpec, LabSpec, Manifest, NodegroupSpec};
+use eks_lab::view::console::run_query;
 use eks_lab::view::kubectl::{
     self, ObjectId, Table, describe, describe_deployment, describe_fargate_profile, describe_node,
     describe_nodegroup, describe_pdb, describe_pod, eksctl_get_addons, eksctl_get_cluster,
     eksctl_get_fargateprofiles, eksctl_get_nodegroups, get_daemonsets, get_deployments, get_events,
     get_jobs, get_namespaces, get_nodes, get_pods, yaml,
 };
+use serde_json::json;
 
 // ---- fixtures ----
 
@@ -991,4 +996,344 @@ fn yaml_reads_like_kubectl_get_o_yaml() {
         "{ng}"
     );
     assert!(ng.contains("\n  version: '1.34'\n"), "{ng}");
+}
+
+// ---- upgrades: the AWS CLI's update views and eksctl's tables ----
+
+fn q(sim: &Simulation, line: &str) -> Result<String, String> {
+    run_query(sim, line).unwrap_or_else(|| panic!("{line} is not a console query"))
+}
+
+/// `ng-1` (two m5.large), then a control plane update that fails on a deleted subnet, a
+/// second one that succeeds, a node group update and an add-on update, with the console's
+/// answers pinned at each step.
+#[test]
+fn upgrade_views_follow_the_aws_cli_and_eksctl() {
+    let mut spec = LabSpec::default();
+    spec.settings.skip_cluster_creation = true;
+    spec.nodegroups.push(NodegroupSpec::managed("ng-1"));
+    let mut sim = Simulation::new(spec).unwrap();
+    sim.run_for(SimDuration::from_mins(5));
+    assert_eq!(
+        q(&sim, "aws eks list-updates --name lab").unwrap(),
+        "{\n    \"updateIds\": []\n}\n"
+    );
+    sim.submit(Command::InjectFault(Fault::SubnetDeleted), "");
+    sim.submit(
+        Command::UpgradeCluster {
+            version: Some(KubernetesVersion::new(35)),
+            approve: true,
+        },
+        "",
+    );
+    sim.run_for(SimDuration::from_mins(1));
+    // While the update runs the cluster is UPDATING and still reports its old version.
+    assert_eq!(
+        q(
+            &sim,
+            "aws eks describe-cluster --name lab --region us-east-1"
+        )
+        .unwrap(),
+        r#"{
+    "cluster": {
+        "name": "lab",
+        "arn": "arn:aws:eks:us-east-1:111122223333:cluster/lab",
+        "createdAt": "2026-11-01T00:00:00.000000+00:00",
+        "version": "1.34",
+        "endpoint": "https://1E735BDF5FA434DBB515551DF045C642.gr7.us-east-1.eks.amazonaws.com",
+        "roleArn": "arn:aws:iam::111122223333:role/eksctl-lab-cluster-ServiceRole-81A6B6232455",
+        "resourcesVpcConfig": {
+            "subnetIds": [
+                "subnet-000deaf1c2edd19fd",
+                "subnet-000deaf2c2edd1a18",
+                "subnet-000deaf3c2edd1a33"
+            ],
+            "securityGroupIds": [],
+            "clusterSecurityGroupId": "sg-003f77ffda7df262b",
+            "vpcId": "vpc-0662826c1c6ff7bd6",
+            "endpointPublicAccess": true,
+            "endpointPrivateAccess": false,
+            "publicAccessCidrs": [
+                "0.0.0.0/0"
+            ]
+        },
+        "kubernetesNetworkConfig": {
+            "serviceIpv4Cidr": "10.100.0.0/16",
+            "ipFamily": "ipv4"
+        },
+        "logging": {
+            "clusterLogging": [
+                {
+                    "types": [
+                        "api",
+                        "audit",
+                        "authenticator",
+                        "controllerManager",
+                        "scheduler"
+                    ],
+                    "enabled": false
+                }
+            ]
+        },
+        "identity": {
+            "oidc": {
+                "issuer": "https://oidc.eks.us-east-1.amazonaws.com/id/1E735BDF5FA434DBB515551DF045C642"
+            }
+        },
+        "status": "UPDATING",
+        "platformVersion": "eks.1",
+        "tags": {},
+        "health": {
+            "issues": []
+        },
+        "accessConfig": {
+            "authenticationMode": "API_AND_CONFIG_MAP"
+        },
+        "upgradePolicy": {
+            "supportType": "EXTENDED"
+        }
+    }
+}
+"#
+    );
+    assert_eq!(
+        q(&sim, "aws eks list-updates --name lab").unwrap(),
+        r#"{
+    "updateIds": [
+        "2e8b56a8-6c90-4501-9305-85618bee9929"
+    ]
+}
+"#
+    );
+    sim.run_for(SimDuration::from_mins(19));
+    let failed = sim.state().updates[0].id.clone();
+    assert_eq!(
+        q(
+            &sim,
+            &format!("aws eks describe-update --name lab --update-id {failed}")
+        )
+        .unwrap(),
+        r#"{
+    "update": {
+        "id": "2e8b56a8-6c90-4501-9305-85618bee9929",
+        "status": "Failed",
+        "type": "VersionUpdate",
+        "params": [
+            {
+                "type": "Version",
+                "value": "1.35"
+            },
+            {
+                "type": "PlatformVersion",
+                "value": "eks.1"
+            }
+        ],
+        "createdAt": "2026-11-01T00:05:01.000000+00:00",
+        "errors": [
+            {
+                "errorCode": "SubnetNotFound",
+                "errorMessage": "The subnet ID subnet-000deaf3c2edd1a33 does not exist",
+                "resourceIds": [
+                    "subnet-000deaf3c2edd1a33"
+                ]
+            }
+        ]
+    }
+}
+"#
+    );
+    sim.submit(Command::ClearFaults, "");
+    sim.submit(
+        Command::UpgradeCluster {
+            version: None,
+            approve: true,
+        },
+        "",
+    );
+    sim.run_for(SimDuration::from_mins(20));
+    let cluster: serde_json::Value =
+        serde_json::from_str(&q(&sim, "aws eks describe-cluster --name lab").unwrap()).unwrap();
+    assert_eq!(
+        (
+            &cluster["cluster"]["version"],
+            &cluster["cluster"]["status"],
+            &cluster["cluster"]["platformVersion"]
+        ),
+        (&json!("1.35"), &json!("ACTIVE"), &json!("eks.1"))
+    );
+    // After the control plane update, kube-proxy and CoreDNS are behind.
+    assert_eq!(
+        q(&sim, "eksctl get addons --cluster lab").unwrap(),
+        "2026-11-01 00:45:00 [ℹ]  Kubernetes version \"1.35\" in use by cluster \"lab\"\n\
+         2026-11-01 00:45:00 [ℹ]  to see issues for an addon run `eksctl get addon --name <addon-name> --cluster <cluster-name>`\n\
+         NAME\t\tVERSION\t\t\tSTATUS\tISSUES\tIAMROLE\tUPDATE AVAILABLE\tCONFIGURATION VALUES\n\
+         coredns\t\tv1.12.4-eksbuild.1\tACTIVE\t0\t\tv1.13.2-eksbuild.4\t\n\
+         kube-proxy\tv1.34.1-eksbuild.2\tACTIVE\t0\t\tv1.35.0-eksbuild.1\t\n\
+         vpc-cni\t\tv1.20.1-eksbuild.3\tACTIVE\t0\t\t\t\t\t\n\
+         "
+    );
+    sim.submit(
+        Command::UpgradeNodegroup {
+            name: "ng-1".into(),
+            version: None,
+            force: false,
+        },
+        "",
+    );
+    sim.run_for(SimDuration::from_secs(150));
+    assert_eq!(
+        q(&sim, "eksctl get nodegroup --cluster lab --name ng-1").unwrap(),
+        "CLUSTER\tNODEGROUP\tSTATUS\t\tCREATED\t\t\tMIN SIZE\tMAX SIZE\tDESIRED CAPACITY\tINSTANCE TYPE\tIMAGE ID\t\tASG NAME\t\t\t\t\tTYPE\n\
+         lab\tng-1\t\tUPDATING\t2026-11-01T00:00:00Z\t2\t\t8\t\t8\t\t\tm5.large\tAL2023_x86_64_STANDARD\teks-ng-1-f7db83ba-ab19-5b64-798f-02e9fecd1f11\tmanaged\n\
+         "
+    );
+    // Mid-update, the old nodes' kubelets are 1.34 and the surge nodes' 1.35.
+    let nodes = q(&sim, "kubectl get nodes").unwrap();
+    let mut versions = std::collections::BTreeSet::new();
+    for row in nodes.lines().skip(1) {
+        let cells: Vec<&str> = row.split_whitespace().collect();
+        let node = &sim.state().nodes[cells[0]];
+        assert_eq!(cells[4], node.status.kubelet_version, "{nodes}");
+        versions.insert(cells[4]);
+    }
+    assert_eq!(
+        versions.into_iter().collect::<Vec<_>>(),
+        ["v1.34.0-eks", "v1.35.0-eks"],
+        "{nodes}"
+    );
+    let ng_update = sim.state().updates.last().unwrap().id.clone();
+    sim.submit(
+        Command::UpdateAddon {
+            name: AddonName::KubeProxy,
+            version: None,
+        },
+        "",
+    );
+    sim.run_for(SimDuration::from_secs(5));
+    let addon_update = sim.state().updates.last().unwrap().id.clone();
+    assert_eq!(
+        q(
+            &sim,
+            &format!(
+                "aws eks describe-update --name lab --update-id {addon_update} --addon-name kube-proxy"
+            )
+        )
+        .unwrap(),
+        r#"{
+    "update": {
+        "id": "1200638a-cbdb-4af1-9dd4-5a650dcbec75",
+        "status": "InProgress",
+        "type": "AddonUpdate",
+        "params": [
+            {
+                "type": "AddonVersion",
+                "value": "v1.35.0-eksbuild.1"
+            }
+        ],
+        "createdAt": "2026-11-01T00:47:31.000000+00:00",
+        "errors": []
+    }
+}
+"#
+    );
+    assert_eq!(
+        q(
+            &sim,
+            "aws eks list-updates --name lab --nodegroup-name ng-1"
+        )
+        .unwrap(),
+        format!("{{\n    \"updateIds\": [\n        \"{ng_update}\"\n    ]\n}}\n")
+    );
+    assert!(
+        q(&sim, "eksctl get addon --cluster lab --name kube-proxy")
+            .unwrap()
+            .ends_with("\nkube-proxy\tv1.34.1-eksbuild.2\tUPDATING\t0\t\tv1.35.0-eksbuild.1\t\n")
+    );
+
+    // Mistakes read like the AWS CLI and eksctl.
+    for (line, want) in [
+        (
+            format!("aws eks describe-update --name lab --update-id {ng_update}"),
+            format!("An error occurred (ResourceNotFoundException) when calling the DescribeUpdate operation: No update found for ID: {ng_update}"),
+        ),
+        (
+            "aws eks list-updates --name prod".to_string(),
+            "An error occurred (ResourceNotFoundException) when calling the ListUpdates operation: No cluster found for name: prod.".to_string(),
+        ),
+        (
+            "aws eks list-updates --name lab --nodegroup-name ng-9".into(),
+            "An error occurred (ResourceNotFoundException) when calling the ListUpdates operation: No node group found for name: ng-9.".into(),
+        ),
+        (
+            "aws eks list-updates --name lab --addon-name metrics-server".into(),
+            "An error occurred (ResourceNotFoundException) when calling the ListUpdates operation: No addon: metrics-server found in cluster: lab".into(),
+        ),
+        (
+            "aws eks describe-update --name lab".into(),
+            "aws: error: the following arguments are required: --update-id".into(),
+        ),
+        (
+            "aws eks describe-nodegroup --cluster-name lab".into(),
+            "aws: error: the following arguments are required: --nodegroup-name".into(),
+        ),
+        (
+            "aws eks list-updates --name lab --max-results 5".into(),
+            "aws: error: Unknown options: --max-results".into(),
+        ),
+        (
+            "aws eks describe-cluster --name lab --output table".into(),
+            "aws: error: the lab prints the AWS CLI's JSON output, not --output table".into(),
+        ),
+        (
+            "aws eks describe-cluster --name".into(),
+            "aws: error: argument --name: expected one argument".into(),
+        ),
+        (
+            "eksctl get nodegroup --cluster lab --name ng-9".into(),
+            "Error: nodegroup with name ng-9 not found".into(),
+        ),
+        (
+            "eksctl get addons --cluster prod".into(),
+            "Error: cluster \"prod\" not found (this lab's cluster is \"lab\")".into(),
+        ),
+        (
+            "eksctl get addon --cluster lab --name metrics-server".into(),
+            "Error: addon metrics-server not found in cluster \"lab\"".into(),
+        ),
+    ] {
+        assert_eq!(q(&sim, &line), Err(want), "{line}");
+    }
+}
+
+#[test]
+fn describe_nodegroup_from_the_console_is_for_managed_groups() {
+    let sim = ec2_lab();
+    let text = q(
+        &sim,
+        "aws eks describe-nodegroup --cluster-name lab --nodegroup-name ng-1",
+    )
+    .unwrap();
+    assert_eq!(Some(text), describe_nodegroup(&sim, "ng-1"));
+    let json: serde_json::Value =
+        serde_json::from_str(&describe_nodegroup(&sim, "ng-1").unwrap()).unwrap();
+    assert_eq!(
+        (
+            &json["nodegroup"]["version"],
+            &json["nodegroup"]["releaseVersion"],
+            &json["nodegroup"]["updateConfig"]
+        ),
+        (
+            &json!("1.34"),
+            &json!("1.34.0-20260701"),
+            &json!({"maxUnavailable": 1, "updateStrategy": "DEFAULT"})
+        )
+    );
+    let mut spec = LabSpec::default();
+    spec.settings.skip_cluster_creation = true;
+    spec.nodegroups.push(NodegroupSpec::self_managed("ng-2"));
+    let sim = Simulation::new(spec).unwrap();
+    assert_eq!(
+        q(&sim, "aws eks describe-nodegroup --cluster-name lab --nodegroup-name ng-2"),
+        Err("An error occurred (ResourceNotFoundException) when calling the DescribeNodegroup operation: No node group found for name: ng-2. (ng-2 is self-managed: its Auto Scaling group is eksctl-ng-2-nodegroup)".into())
+    );
 }

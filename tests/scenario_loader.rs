@@ -12,10 +12,11 @@ use eks_lab::sim::Simulation;
 use eks_lab::sim::api::{
     DeploymentStrategy, IntOrPercent, Kind, ObjectKey, PodPhase, Taint, TaintEffect,
 };
+use eks_lab::sim::catalog::AddonName;
 use eks_lab::sim::catalog::KubernetesVersion;
 use eks_lab::sim::clock::{Date, SimDuration};
 use eks_lab::sim::command::{Command, DrainOptions, ResourcePatch};
-use eks_lab::sim::eks::{LogType, NodegroupKind, NodegroupUpdateConfig};
+use eks_lab::sim::eks::{Fault, LogType, NodegroupKind, NodegroupUpdateConfig, UpdateStrategy};
 use eks_lab::sim::quantity::{Bytes, MIB, MilliCpu, Resources};
 use eks_lab::sim::spec::{LabSpec, Manifest};
 
@@ -477,6 +478,70 @@ fn bad_timeline_command() {
 }
 
 #[test]
+fn bad_upgrade_commands_in_a_timeline_are_positioned() {
+    let lab = "---\napiVersion: ekslab.dev/v1alpha1\nkind: Lab\nmetadata:\n  name: t\nspec:\n  timeline:\n    - at: 10m\n      run: aws eks update-cluster-version --name prod --kubernetes-version 1.35\n    - at: 20m\n      run: eksctl update addon --cluster=lab --name=kube-dns\n    - at: 30m\n      run: ekslab inject-fault power-cut\n    - at: 40m\n      run: aws eks update-nodegroup-config --cluster-name lab --nodegroup-name ng-1 --update-config updateStrategy=FAST\n";
+    let e = errors(&format!("{CLUSTER}{lab}"));
+    let got: Vec<(usize, usize, &str, &str)> = e
+        .iter()
+        .map(|d| (d.line, d.column, d.path.as_str(), d.message.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                13,
+                12,
+                "spec.timeline[0].run",
+                "An error occurred (ResourceNotFoundException) when calling the UpdateClusterVersion operation: No cluster found for name: prod. This lab's cluster is \"lab\"."
+            ),
+            (
+                15,
+                12,
+                "spec.timeline[1].run",
+                "Error: unknown add-on \"kube-dns\": the lab models vpc-cni, kube-proxy, coredns, metrics-server"
+            ),
+            (
+                17,
+                12,
+                "spec.timeline[2].run",
+                "error: unknown fault \"power-cut\": the lab can inject security-group-deleted, subnet-deleted"
+            ),
+            (
+                19,
+                12,
+                "spec.timeline[3].run",
+                "An error occurred (InvalidParameterException) when calling the UpdateNodegroupConfig operation: updateStrategy must be DEFAULT or MINIMAL, not \"FAST\""
+            ),
+        ]
+    );
+}
+
+#[test]
+fn update_strategy_in_the_cluster_config() {
+    let text = format!(
+        "{CLUSTER}managedNodeGroups:\n  - name: gpu\n    updateConfig:\n      maxUnavailable: 1\n      updateStrategy: MINIMAL\n"
+    );
+    let spec = ok(&text).spec;
+    assert_eq!(spec.nodegroups[0].update_strategy, UpdateStrategy::Minimal);
+    let back = to_yaml(&spec);
+    assert!(back.contains("      updateStrategy: MINIMAL\n"), "{back}");
+    assert_eq!(ok(&back).spec, spec);
+    let bad = format!(
+        "{CLUSTER}managedNodeGroups:\n  - name: gpu\n    updateConfig:\n      maxUnavailable: 1\n      updateStrategy: SURGE\n"
+    );
+    assert_eq!(
+        first_error(&bad),
+        (
+            1,
+            9,
+            23,
+            "managedNodeGroups[0].updateConfig.updateStrategy".to_string(),
+            "unknown updateStrategy \"SURGE\": use DEFAULT or MINIMAL".to_string()
+        )
+    );
+}
+
+#[test]
 fn duplicate_key() {
     let text =
         format!("{CLUSTER}managedNodeGroups:\n  - name: ng-1\n    minSize: 1\n    minSize: 2\n");
@@ -748,7 +813,9 @@ fn a_spec_with_every_setting_round_trips() {
     spec.settings.delays.cluster_create.base = SimDuration::from_mins(3);
     spec.cluster.addon_management = eks_lab::sim::spec::AddonManagement::SelfManaged;
     spec.cluster.tags = labels(&[("team", "platform"), ("cost-center", "1234")]);
-    spec.nodegroups[0].version = Some(KubernetesVersion::new(33));
+    // A self-managed group may lag the control plane (managed ones start at its version).
+    spec.nodegroups[1].version = Some(KubernetesVersion::new(33));
+    spec.nodegroups[0].update_strategy = UpdateStrategy::Minimal;
     spec.nodegroups[1].spot = true;
     spec.nodegroups[1].instance_types = vec!["c5.large".into(), "c5.xlarge".into()];
     spec.timeline.push(eks_lab::sim::spec::TimelineEntry {
@@ -762,6 +829,20 @@ fn a_spec_with_every_setting_round_trips() {
         },
         text: "kubectl drain ip-1 --ignore-daemonsets".into(),
     });
+    for (secs, line) in [
+        (6100, "eksctl upgrade cluster --name=lab --approve"),
+        (
+            6200,
+            "aws eks update-nodegroup-config --cluster-name lab --nodegroup-name ng-1 --update-config maxUnavailablePercentage=50,updateStrategy=MINIMAL",
+        ),
+        (6300, "ekslab inject-fault subnet-deleted"),
+    ] {
+        spec.timeline.push(eks_lab::sim::spec::TimelineEntry {
+            at: SimDuration::from_secs(secs),
+            command: parse_command(line, &CommandContext::new("lab")).unwrap(),
+            text: line.into(),
+        });
+    }
     let text = to_yaml(&spec);
     assert_eq!(ok(&text).spec, spec, "{text}");
 }
@@ -931,7 +1012,88 @@ fn command_parser_table() {
             },
         ),
     ];
-    for (line, want) in table {
+    let upgrades: Vec<(&str, Command)> = vec![
+        (
+            "eksctl upgrade cluster --name=lab --version=1.35 --approve",
+            Command::UpgradeCluster {
+                version: Some(KubernetesVersion::new(35)),
+                approve: true,
+            },
+        ),
+        (
+            "aws eks update-cluster-version --name lab --kubernetes-version 1.35",
+            Command::UpgradeCluster {
+                version: Some(KubernetesVersion::new(35)),
+                approve: true,
+            },
+        ),
+        (
+            "eksctl upgrade nodegroup --cluster=lab --name=ng-1 --kubernetes-version=1.35",
+            Command::UpgradeNodegroup {
+                name: "ng-1".into(),
+                version: Some(KubernetesVersion::new(35)),
+                force: false,
+            },
+        ),
+        (
+            "aws eks update-nodegroup-version --cluster-name lab --nodegroup-name ng-1 --force",
+            Command::UpgradeNodegroup {
+                name: "ng-1".into(),
+                version: None,
+                force: true,
+            },
+        ),
+        (
+            "aws eks update-nodegroup-config --cluster-name lab --nodegroup-name ng-1 --update-config '{\"maxUnavailable\": 2}'",
+            Command::UpdateNodegroupConfig {
+                name: "ng-1".into(),
+                update_config: Some(NodegroupUpdateConfig::MaxUnavailable(2)),
+                strategy: None,
+            },
+        ),
+        (
+            "aws eks update-addon --cluster-name lab --addon-name kube-proxy --addon-version v1.35.0-eksbuild.1",
+            Command::UpdateAddon {
+                name: AddonName::KubeProxy,
+                version: Some("v1.35.0-eksbuild.1".into()),
+            },
+        ),
+        (
+            "eksctl create addon --cluster lab --name coredns --force",
+            Command::CreateAddon {
+                name: AddonName::CoreDns,
+                version: None,
+                force: true,
+            },
+        ),
+        (
+            "eksctl utils update-aws-node --cluster lab --approve",
+            Command::UpdateSelfManagedAddon {
+                name: AddonName::VpcCni,
+                approve: true,
+            },
+        ),
+        (
+            "ekslab set-ami nodegroup/ng-2 --kubernetes-version=1.35",
+            Command::SetNodegroupAmi {
+                name: "ng-2".into(),
+                version: KubernetesVersion::new(35),
+            },
+        ),
+        (
+            "aws autoscaling terminate-instance-in-auto-scaling-group --instance-id i-1 --no-should-decrement-desired-capacity",
+            Command::TerminateInstance {
+                instance_id: "i-1".into(),
+                decrement: false,
+            },
+        ),
+        (
+            "ekslab inject-fault security-group-deleted",
+            Command::InjectFault(Fault::SecurityGroupDeleted),
+        ),
+        ("ekslab clear-faults", Command::ClearFaults),
+    ];
+    for (line, want) in table.into_iter().chain(upgrades) {
         assert_eq!(parse_command(line, &ctx), Ok(want.clone()), "{line}");
         let again = format_command(&want, &ctx).unwrap();
         assert_eq!(parse_command(&again, &ctx), Ok(want), "{line} -> {again}");

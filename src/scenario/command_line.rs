@@ -1,12 +1,13 @@
-//! `kubectl` and `eksctl` command lines, parsed into `sim::command::Command`s. Shared by the
-//! scenario timeline and the in-browser console.
+//! `kubectl`, `eksctl` and `aws` command lines, parsed into `sim::command::Command`s. Shared by
+//! the scenario timeline and the in-browser console.
 //!
 //! A line is split like a shell does (quotes, backslashes, `#` comments), flags are read the
 //! way cobra reads them (`--flag=value`, `--flag value`, `-n ns`, boolean `--force`), and the
 //! command is looked up in a table keyed by tool and verb path (`kubectl scale`,
-//! `eksctl create nodegroup`). Each table row lists its flags and a builder; adding a command
-//! means adding a row. Errors read like the real tools' messages.
+//! `eksctl create nodegroup`, `aws eks update-addon`). Each table row lists its flags and a
+//! builder; adding a command means adding a row. Errors read like the real tools' messages.
 
+mod aws;
 mod eksctl;
 mod ekslab;
 mod format;
@@ -17,6 +18,8 @@ pub use format::format_command;
 pub use words::tokenize;
 pub(crate) use words::{parse_pairs, parse_resource_list};
 
+use crate::sim::catalog::versions::known_versions;
+use crate::sim::catalog::{AddonName, KubernetesVersion, version_info};
 use crate::sim::command::Command;
 
 /// Where a command runs: the lab's cluster and the current namespace.
@@ -41,7 +44,9 @@ impl CommandContext {
 pub(crate) enum Tool {
     Kubectl,
     Eksctl,
-    /// The lab's own commands (traffic), which have no real-world equivalent.
+    /// The AWS CLI (`aws eks ...`, `aws autoscaling ...`).
+    Aws,
+    /// The lab's own commands (traffic, faults), which have no real-world equivalent.
     Ekslab,
 }
 
@@ -50,15 +55,36 @@ impl Tool {
         match self {
             Tool::Kubectl => "kubectl",
             Tool::Eksctl => "eksctl",
+            Tool::Aws => "aws",
             Tool::Ekslab => "ekslab",
         }
     }
 
-    /// kubectl prints `error: ...`, eksctl `Error: ...`.
+    /// kubectl prints `error: ...`, eksctl `Error: ...`, the AWS CLI's argument parser
+    /// `aws: error: ...`.
     pub fn error(self, msg: impl std::fmt::Display) -> String {
         match self {
             Tool::Kubectl | Tool::Ekslab => format!("error: {msg}"),
             Tool::Eksctl => format!("Error: {msg}"),
+            Tool::Aws => format!("aws: error: {msg}"),
+        }
+    }
+
+    /// A flag the command does not take: cobra's `unknown flag: --x`; the AWS CLI lists what
+    /// it did not recognise (`Unknown options: --x`).
+    fn unknown_flag(self, name: &str) -> String {
+        match self {
+            Tool::Aws => self.error(format!("Unknown options: --{name}")),
+            _ => self.error(format!("unknown flag: --{name}")),
+        }
+    }
+
+    /// A value flag at the end of the line: cobra's `flag needs an argument: --x`; argparse's
+    /// `argument --x: expected one argument`.
+    fn missing_value(self, long: &str) -> String {
+        match self {
+            Tool::Aws => self.error(format!("argument --{long}: expected one argument")),
+            _ => self.error(format!("flag needs an argument: --{long}")),
         }
     }
 }
@@ -150,6 +176,9 @@ impl Args {
             None => Ok(None),
             Some(v) => v.parse().map(Some).map_err(|_| match self.tool {
                 Tool::Eksctl => self.tool.error(format!("--{long} must be a number")),
+                Tool::Aws => self
+                    .tool
+                    .error(format!("argument --{long}: invalid int value: {v:?}")),
                 Tool::Kubectl | Tool::Ekslab => self.tool.error(format!(
                     "invalid argument {v:?} for \"--{long}\" flag: must be a whole number"
                 )),
@@ -163,6 +192,9 @@ impl Args {
                 .tool
                 .error(format!("required flag(s) \"{long}\" not set")),
             Tool::Eksctl => self.tool.error(format!("--{long} must be set")),
+            Tool::Aws => self
+                .tool
+                .error(format!("the following arguments are required: --{long}")),
         })
     }
 
@@ -173,11 +205,36 @@ impl Args {
     }
 }
 
+/// A Kubernetes version EKS offers, from a flag value (`1.35`, `v1.35`); the message names
+/// the versions the lab knows.
+pub(crate) fn kubernetes_version(text: &str) -> Result<KubernetesVersion, String> {
+    let v = KubernetesVersion::parse(text)?;
+    if version_info(v).is_none() {
+        return Err(format!(
+            "invalid version {text:?}: EKS versions the lab knows are {}",
+            known_versions()
+        ));
+    }
+    Ok(v)
+}
+
+/// An add-on the lab models, by its EKS name.
+pub(crate) fn addon_name(text: &str) -> Result<AddonName, String> {
+    AddonName::parse(text).ok_or_else(|| {
+        let known: Vec<&str> = AddonName::KNOWN.iter().map(|a| a.as_str()).collect();
+        format!(
+            "unknown add-on {text:?}: the lab models {}",
+            known.join(", ")
+        )
+    })
+}
+
 /// Every command the parser knows.
 fn table() -> impl Iterator<Item = &'static Verb> {
     kubectl::VERBS
         .iter()
         .chain(eksctl::VERBS.iter())
+        .chain(aws::VERBS.iter())
         .chain(ekslab::VERBS.iter())
 }
 
@@ -186,6 +243,7 @@ fn globals(tool: Tool) -> &'static [Flag] {
     match tool {
         Tool::Kubectl => kubectl::GLOBAL_FLAGS,
         Tool::Eksctl => eksctl::GLOBAL_FLAGS,
+        Tool::Aws => aws::GLOBAL_FLAGS,
         Tool::Ekslab => ekslab::GLOBAL_FLAGS,
     }
 }
@@ -203,10 +261,11 @@ pub fn parse_command(line: &str, ctx: &CommandContext) -> Result<Command, String
     let tool = match program.as_str() {
         "kubectl" => Tool::Kubectl,
         "eksctl" => Tool::Eksctl,
+        "aws" => Tool::Aws,
         "ekslab" => Tool::Ekslab,
         other => {
             return Err(format!(
-                "{other}: command not found (the lab runs kubectl, eksctl and its own ekslab commands)"
+                "{other}: command not found (the lab runs kubectl, eksctl, aws and its own ekslab commands)"
             ));
         }
     };
@@ -242,8 +301,14 @@ pub fn parse_command(line: &str, ctx: &CommandContext) -> Result<Command, String
             .chain(globals(tool))
             .any(|f| f.long == *long)
         {
-            return Err(tool.error(format!("unknown flag: --{long}")));
+            return Err(tool.unknown_flag(long));
         }
+    }
+    // The AWS CLI takes no positional words after the operation.
+    if tool == Tool::Aws
+        && let Some(extra) = positionals.get(verb.path.len())
+    {
+        return Err(tool.error(format!("Unknown options: {extra}")));
     }
     let args = Args {
         tool,
@@ -255,6 +320,9 @@ pub fn parse_command(line: &str, ctx: &CommandContext) -> Result<Command, String
 
 /// `error: unknown command "foo" for "kubectl"` (or `for "eksctl create"`).
 fn unknown_command(tool: Tool, verbs: &[&Verb], positionals: &[String]) -> String {
+    if tool == Tool::Aws {
+        return aws::unknown_command(verbs, positionals);
+    }
     let Some(first) = positionals.first() else {
         return tool.error(format!(
             "a command is required: {} <command> [flags]",
@@ -316,8 +384,6 @@ fn unsupported(tool: Tool, positionals: &[String]) -> Option<String> {
     ];
     const EKSCTL: &[&str] = &[
         "get",
-        "upgrade",
-        "update",
         "drain",
         "enable",
         "set",
@@ -340,12 +406,16 @@ fn unsupported(tool: Tool, positionals: &[String]) -> Option<String> {
         "accessentry",
         "nodegroup",
         "fargateprofile",
+        "labels",
     ];
+    if tool == Tool::Aws {
+        return aws::unsupported(positionals);
+    }
     let first = positionals.first()?.as_str();
     let words = match tool {
         Tool::Kubectl if KUBECTL.contains(&first) => first.to_string(),
         Tool::Eksctl if EKSCTL.contains(&first) => first.to_string(),
-        Tool::Eksctl if ["create", "delete", "utils"].contains(&first) => {
+        Tool::Eksctl if ["create", "delete", "update", "upgrade", "utils"].contains(&first) => {
             let second = positionals.get(1)?.as_str();
             let known = first == "utils" || EKSCTL_RESOURCES.contains(&second);
             if !known {
@@ -414,7 +484,7 @@ fn split_flags(
             let f = all
                 .iter()
                 .find(|f| f.long == name)
-                .ok_or_else(|| tool.error(format!("unknown flag: --{name}")))?;
+                .ok_or_else(|| tool.unknown_flag(name))?;
             (f, value)
         } else {
             let mut cs = w.chars().skip(1);
@@ -434,9 +504,7 @@ fn split_flags(
         let value = match (f.value, inline) {
             (true, Some(v)) => Some(v),
             (true, None) => {
-                let v = words
-                    .get(i)
-                    .ok_or_else(|| tool.error(format!("flag needs an argument: --{}", f.long)))?;
+                let v = words.get(i).ok_or_else(|| tool.missing_value(f.long))?;
                 i += 1;
                 Some(v.clone())
             }

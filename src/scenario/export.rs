@@ -317,6 +317,45 @@ mod tests {
     }
 
     #[test]
+    fn update_strategies_round_trip() {
+        use crate::sim::eks::UpdateStrategy;
+        let mut spec = LabSpec::default();
+        let mut minimal = NodegroupSpec::managed("gpu");
+        minimal.update_strategy = UpdateStrategy::Minimal;
+        let mut both = NodegroupSpec::managed("web");
+        both.update_strategy = UpdateStrategy::Minimal;
+        both.update_config = NodegroupUpdateConfig::MaxUnavailablePercentage(25);
+        spec.nodegroups = vec![minimal, both];
+        let text = to_yaml(&spec);
+        assert!(
+            text.contains(
+                "    updateConfig:\n      maxUnavailable: 1\n      updateStrategy: MINIMAL\n"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "    updateConfig:\n      maxUnavailablePercentage: 25\n      updateStrategy: MINIMAL\n"
+            ),
+            "{text}"
+        );
+        assert_eq!(load(&text).map(|l| l.spec), Ok(spec), "{text}");
+        // A timeline node group with a strategy has no eksctl line: it is written out whole.
+        let mut spec = LabSpec::default();
+        let mut ng = NodegroupSpec::managed("later");
+        ng.update_strategy = UpdateStrategy::Minimal;
+        spec.timeline.push(TimelineEntry {
+            at: SimDuration::from_mins(5),
+            command: Command::CreateNodegroup(ng),
+            text: String::new(),
+        });
+        let text = to_yaml(&spec);
+        assert!(text.contains("managedNodeGroup:"), "{text}");
+        let back = load(&text).unwrap().spec;
+        assert_eq!(back.timeline[0].command, spec.timeline[0].command);
+    }
+
+    #[test]
     fn timeline_commands_without_a_line_use_the_structured_form() {
         let mut spec = LabSpec::default();
         let mut ng = NodegroupSpec::managed("tainted");

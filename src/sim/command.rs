@@ -254,8 +254,8 @@ pub(crate) fn apply(sim: &mut Simulation, cmd: &Command) -> Result<String, Strin
                 "{{\n    \"Activity\": {{\n        \"Description\": \"Terminating EC2 instance: {instance_id}\",\n        \"StatusCode\": \"InProgress\"\n    }}\n}}"
             )
         }),
-        Command::InjectFault(f) => controllers::control_plane_update::inject_fault(sim, *f),
-        Command::ClearFaults => controllers::control_plane_update::clear_faults(sim),
+        Command::InjectFault(f) => Ok(controllers::control_plane_update::inject_fault(sim, *f)),
+        Command::ClearFaults => Ok(controllers::control_plane_update::clear_faults(sim)),
         Command::SetTraffic(t) => controllers::metrics_server::set_traffic(sim, t.clone()),
         Command::ClearTraffic { key } => controllers::metrics_server::clear_traffic(sim, key),
     }

@@ -12,9 +12,13 @@ use crate::sim::catalog::versions::VERSIONS;
 use crate::sim::catalog::{AddonName, KubernetesVersion, SupportStatus};
 use crate::sim::clock::Date;
 use crate::sim::clock::SimDuration;
-use crate::sim::eks::{EndpointAccess, FargateProfileSelector, LogType, NodegroupKind};
+use crate::sim::eks::{
+    EndpointAccess, FargateProfileSelector, LogType, NodegroupKind, NodegroupUpdateConfig,
+    SupportType, UpdateStrategy,
+};
 use crate::sim::spec::{
-    ClusterAutoscalerSettings, Expander, FargateProfileSpec, LabSpec, NodegroupSpec,
+    AddonManagement, ClusterAutoscalerSettings, Expander, FargateProfileSpec, LabSpec,
+    NodegroupSpec,
 };
 
 /// Every AZ of us-east-1 the builder offers (use1-az3 aside, which EKS does not allow for
@@ -120,6 +124,12 @@ pub struct PlaneDraft {
     pub labels: String,
     /// Fargate: one selector per line, `namespace` or `namespace: key=value, key=value`.
     pub selectors: String,
+    /// Node group Kubernetes version (kubelet); empty: the cluster's.
+    pub version: String,
+    /// Managed: `updateConfig.maxUnavailable` (`1`) or `maxUnavailablePercentage` (`33%`).
+    pub max_unavailable: String,
+    /// Managed: `updateConfig.updateStrategy`, `DEFAULT` or `MINIMAL`.
+    pub strategy: String,
 }
 
 impl PlaneDraft {
@@ -138,6 +148,9 @@ impl PlaneDraft {
             } else {
                 String::new()
             },
+            version: String::new(),
+            max_unavailable: "1".into(),
+            strategy: "DEFAULT".into(),
         }
     }
 }
@@ -171,6 +184,12 @@ pub struct Draft {
     pub node_termination_handler: bool,
     /// Spot interruptions per 1,000 instance-hours, as typed.
     pub spot_interruptions: String,
+    /// The lab's calendar start (`YYYY-MM-DD`): it decides support status and price.
+    pub start_date: String,
+    /// `upgradePolicy.supportType`: `EXTENDED` or `STANDARD`.
+    pub upgrade_policy: String,
+    /// Created with `eksctl create cluster` flags and no config file: self-managed add-ons.
+    pub self_managed_addons: bool,
     pub planes: Vec<PlaneDraft>,
 }
 
@@ -236,6 +255,12 @@ impl Draft {
                 spot: n.spot,
                 labels: labels_text(&n.labels),
                 selectors: String::new(),
+                version: n.version.map(|v| v.to_string()).unwrap_or_default(),
+                max_unavailable: match n.update_config {
+                    NodegroupUpdateConfig::MaxUnavailable(m) => m.to_string(),
+                    NodegroupUpdateConfig::MaxUnavailablePercentage(p) => format!("{p}%"),
+                },
+                strategy: n.update_strategy.as_str().to_string(),
             })
             .collect();
         planes.extend(spec.fargate_profiles.iter().map(|f| {
@@ -248,6 +273,9 @@ impl Draft {
                 max: String::new(),
                 spot: false,
                 labels: String::new(),
+                version: String::new(),
+                max_unavailable: String::new(),
+                strategy: String::new(),
                 selectors: f
                     .selectors
                     .iter()
@@ -282,6 +310,9 @@ impl Draft {
             vertical_pod_autoscaler: spec.settings.vertical_pod_autoscaler,
             node_termination_handler: spec.settings.spot.node_termination_handler,
             spot_interruptions: spec.settings.spot.interruptions_per_1000_hours.to_string(),
+            start_date: spec.start_date.to_string(),
+            upgrade_policy: spec.cluster.support_type.as_str().to_string(),
+            self_managed_addons: spec.cluster.addon_management == AddonManagement::SelfManaged,
             planes,
         }
     }
@@ -337,6 +368,24 @@ impl Draft {
             Err(_) => err(&mut errors, "seed", "the seed is a whole number".into()),
         }
         spec.settings.skip_cluster_creation = self.skip_creation;
+        match Date::parse(&self.start_date) {
+            Ok(d) => spec.start_date = d,
+            Err(e) => err(&mut errors, "start_date", e),
+        }
+        match self.upgrade_policy.as_str() {
+            "STANDARD" => spec.cluster.support_type = SupportType::Standard,
+            "EXTENDED" => spec.cluster.support_type = SupportType::Extended,
+            other => err(
+                &mut errors,
+                "upgrade_policy",
+                format!("{other:?}: use STANDARD or EXTENDED"),
+            ),
+        }
+        spec.cluster.addon_management = if self.self_managed_addons {
+            AddonManagement::SelfManaged
+        } else {
+            AddonManagement::EksManaged
+        };
         if !self.keep_workloads {
             spec.manifests.clear();
             spec.timeline.clear();
@@ -393,7 +442,9 @@ impl Draft {
                 "a whole number of interruptions per 1,000 instance-hours, 0 to 1000".into(),
             ),
         }
-        spec.nodegroups.clear();
+        // Fields the form does not show (taints, zones, volumes, ...) are kept from the base
+        // spec's group of the same name and kind.
+        let base_groups = std::mem::take(&mut spec.nodegroups);
         spec.fargate_profiles.clear();
         let mut names = BTreeSet::new();
         for (i, p) in self.planes.iter().enumerate() {
@@ -472,11 +523,43 @@ impl Draft {
                             format!("{:?} is not in the lab's instance catalog", p.instance_type),
                         );
                     }
-                    let mut ng = if p.kind == PlaneKind::Managed {
-                        NodegroupSpec::managed(&p.name)
+                    let kind = if p.kind == PlaneKind::Managed {
+                        NodegroupKind::Managed
                     } else {
-                        NodegroupSpec::self_managed(&p.name)
+                        NodegroupKind::SelfManaged
                     };
+                    let mut ng = base_groups
+                        .iter()
+                        .find(|g| g.name == p.name && g.kind == kind)
+                        .cloned()
+                        .unwrap_or_else(|| match kind {
+                            NodegroupKind::Managed => NodegroupSpec::managed(&p.name),
+                            NodegroupKind::SelfManaged => NodegroupSpec::self_managed(&p.name),
+                        });
+                    ng.version = match p.version.trim() {
+                        "" => None,
+                        t => match KubernetesVersion::parse(t) {
+                            Ok(v) => Some(v),
+                            Err(e) => {
+                                err(&mut errors, &f("version"), e);
+                                None
+                            }
+                        },
+                    };
+                    if kind == NodegroupKind::Managed {
+                        match parse_max_unavailable(&p.max_unavailable) {
+                            Ok(c) => ng.update_config = c,
+                            Err(e) => err(&mut errors, &f("max_unavailable"), e),
+                        }
+                        match UpdateStrategy::parse(&p.strategy) {
+                            Some(s) => ng.update_strategy = s,
+                            None => err(
+                                &mut errors,
+                                &f("strategy"),
+                                format!("{:?}: use DEFAULT or MINIMAL", p.strategy),
+                            ),
+                        }
+                    }
                     ng.instance_types = vec![p.instance_type.clone()];
                     ng.min_size = min;
                     ng.desired_capacity = desired;
@@ -497,6 +580,25 @@ impl Draft {
         } else {
             Err(errors)
         }
+    }
+}
+
+/// `1` → maxUnavailable 1; `33%` → maxUnavailablePercentage 33 (1 to 100, eks-facts §4).
+fn parse_max_unavailable(text: &str) -> Result<NodegroupUpdateConfig, String> {
+    let t = text.trim();
+    let (n, pct) = match t.strip_suffix('%') {
+        Some(p) => (p.trim(), true),
+        None => (t, false),
+    };
+    match n.parse::<u64>() {
+        Ok(v) if (1..=100).contains(&v) => Ok(if pct {
+            NodegroupUpdateConfig::MaxUnavailablePercentage(v)
+        } else {
+            NodegroupUpdateConfig::MaxUnavailable(v)
+        }),
+        _ => Err(format!(
+            "{t:?}: a number of nodes (1 to 100) or a percentage such as 33%"
+        )),
     }
 }
 
@@ -686,6 +788,36 @@ pub fn help(field: &str) -> FieldHelp {
             "managedNodeGroups[].labels",
             "Labels on every node, for nodeSelector and affinity.",
         ),
+        "start_date" => h(
+            "Lab date",
+            "Lab spec.startDate",
+            "The calendar day the lab starts on. Support status, the control plane price and automatic upgrades follow the EKS calendar from here.",
+        ),
+        "upgrade_policy" => h(
+            "Upgrade policy",
+            "upgradePolicy.supportType",
+            "EXTENDED (API default): at the end of standard support the cluster enters extended support at $0.60/h. STANDARD: EKS upgrades the control plane automatically instead.",
+        ),
+        "self_managed_addons" => h(
+            "Self-managed add-ons",
+            "eksctl create cluster without --config-file",
+            "A cluster created by eksctl flags gets self-managed vpc-cni, kube-proxy and CoreDNS, which you upgrade with eksctl utils; from a config file or the console they are EKS-managed.",
+        ),
+        "ng_version" => h(
+            "Kubernetes version",
+            "managedNodeGroups[].version",
+            "The kubelet version of new nodes; empty means the cluster's. Managed node groups are created at the cluster's version; self-managed ones may lag it by up to 3 minors, never lead it.",
+        ),
+        "max_unavailable" => h(
+            "Max unavailable",
+            "managedNodeGroups[].updateConfig.maxUnavailable(Percentage)",
+            "How many nodes an update replaces at once: a count (default 1, at most 100) or a percentage like 33%.",
+        ),
+        "strategy" => h(
+            "Update strategy",
+            "managedNodeGroups[].updateConfig.updateStrategy",
+            "DEFAULT launches new nodes first (surge of twice the AZs); MINIMAL terminates an old node before its replacement comes, for scarce or costly capacity.",
+        ),
         "selectors" => h(
             "Selectors",
             "fargateProfiles[].selectors",
@@ -745,6 +877,61 @@ mod tests {
         let spec = crate::view::demo::demo_spec();
         let draft = Draft::from_spec(&spec);
         assert_eq!(draft.to_spec(&spec).unwrap(), spec);
+    }
+
+    #[test]
+    fn upgrade_settings_round_trip_and_bad_ones_are_named() {
+        let mut spec = LabSpec::default();
+        let mut ng = NodegroupSpec::managed("ng-1");
+        ng.taints.push(crate::sim::api::Taint {
+            key: "dedicated".into(),
+            value: "web".into(),
+            effect: crate::sim::api::TaintEffect::NoSchedule,
+        });
+        spec.nodegroups.push(ng);
+        let mut d = Draft::from_spec(&spec);
+        assert_eq!(d.start_date, "2026-11-01");
+        assert_eq!(d.upgrade_policy, "EXTENDED");
+        d.upgrade_policy = "STANDARD".into();
+        d.self_managed_addons = true;
+        d.start_date = "2026-12-01".into();
+        d.planes[0].max_unavailable = "33%".into();
+        d.planes[0].strategy = "MINIMAL".into();
+        d.planes[0].version = "1.33".into();
+        // A managed node group is created at the cluster's version (EKS API CreateNodegroup).
+        let e = d.to_spec(&spec).unwrap_err();
+        assert_eq!(e[0].field, "cluster");
+        assert!(e[0].message.contains("created at the cluster's Kubernetes version (1.34)"));
+        d.planes[0].version = "1.34".into();
+        let out = d.to_spec(&spec).unwrap();
+        assert_eq!(out.cluster.support_type, SupportType::Standard);
+        assert_eq!(out.cluster.addon_management, AddonManagement::SelfManaged);
+        assert_eq!(out.start_date, Date::from_ymd(2026, 12, 1));
+        let g = &out.nodegroups[0];
+        assert_eq!(
+            g.update_config,
+            NodegroupUpdateConfig::MaxUnavailablePercentage(33)
+        );
+        assert_eq!(g.update_strategy, UpdateStrategy::Minimal);
+        assert_eq!(g.version, Some(KubernetesVersion::new(34)));
+        // What the form does not show is kept.
+        assert_eq!(g.taints.len(), 1);
+        assert_eq!(Draft::from_spec(&out), d);
+        d.planes[0].max_unavailable = "0".into();
+        d.planes[0].strategy = "FAST".into();
+        d.upgrade_policy = "NEVER".into();
+        d.start_date = "next tuesday".into();
+        let errs = d.to_spec(&spec).unwrap_err();
+        let fields: Vec<&str> = errs.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "start_date",
+                "upgrade_policy",
+                "planes[0].max_unavailable",
+                "planes[0].strategy"
+            ]
+        );
     }
 
     #[test]

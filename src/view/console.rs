@@ -1,5 +1,6 @@
-//! The console's read-only side: `kubectl get`, `kubectl describe`, `eksctl get` and `help`,
-//! answered from the simulation in the real tools' formats. Commands that change the lab go
+//! The console's read-only side: `kubectl get`, `kubectl describe`, `eksctl get`, the AWS
+//! CLI's `describe-cluster`, `describe-nodegroup`, `list-updates` and `describe-update`, and
+//! `help`, answered from the simulation in the real tools' formats. Commands that change the lab go
 //! through `scenario::parse_command` instead; `run_query` returns `None` for those.
 
 use crate::scenario::tokenize;
@@ -8,7 +9,7 @@ use crate::sim::api::ObjectKey;
 use crate::view::kubectl::{self, ObjectId, Table};
 
 /// What the console prints for `help`.
-pub const HELP: &str = "Commands the lab understands (as kubectl and eksctl spell them):
+pub const HELP: &str = "Commands the lab understands (as kubectl, eksctl and the AWS CLI spell them):
   kubectl get pods|nodes|deployments|replicasets|daemonsets|jobs|pdb|hpa|vpa|namespaces|events [NAME] [-n NS | -A] [-o wide|yaml]
   kubectl describe pod|node|deployment|daemonset|job|pdb|hpa|vpa NAME [-n NS]
   kubectl top pods|nodes [NAME] [-n NS | -A]   (needs the metrics-server add-on)
@@ -18,12 +19,25 @@ pub const HELP: &str = "Commands the lab understands (as kubectl and eksctl spel
   kubectl set image deployment/NAME CONTAINER=IMAGE                 kubectl rollout restart deployment/NAME
   kubectl set resources deployment NAME --requests=cpu=500m,memory=256Mi
   kubectl delete pod|deployment|daemonset|job|pdb|hpa|namespace NAME   kubectl cordon|uncordon|drain NODE
-  eksctl get cluster|nodegroup|fargateprofile|addons
+  eksctl get cluster|nodegroup|fargateprofile|addons [--name NAME]
   eksctl scale nodegroup --cluster=CLUSTER --name=NG --nodes=N [--nodes-min=N --nodes-max=N]
   eksctl create nodegroup --cluster=CLUSTER --name=NG [--node-type=TYPE --nodes=N --managed=false]
   eksctl create|delete fargateprofile --cluster CLUSTER --name NAME [--namespace NS]
   eksctl delete nodegroup --cluster=CLUSTER --name=NG
   eksctl utils update-cluster-logging --cluster=CLUSTER --enable-types=api,audit
+  eksctl upgrade cluster --name=CLUSTER [--version=1.35] [--approve]
+  eksctl upgrade nodegroup --cluster=CLUSTER --name=NG [--kubernetes-version=1.35] [--force-upgrade]
+  eksctl update addon --cluster=CLUSTER --name=coredns [--version=V]     eksctl create addon ... --force
+  eksctl utils update-aws-node|update-kube-proxy|update-coredns --cluster=CLUSTER [--approve]
+  aws eks update-cluster-version --name CLUSTER --kubernetes-version 1.35
+  aws eks update-nodegroup-version --cluster-name CLUSTER --nodegroup-name NG [--force]
+  aws eks update-nodegroup-config --cluster-name CLUSTER --nodegroup-name NG --update-config maxUnavailable=2,updateStrategy=MINIMAL
+  aws eks update-addon --cluster-name CLUSTER --addon-name coredns [--addon-version V]
+  aws eks describe-cluster --name CLUSTER      aws eks describe-nodegroup --cluster-name CLUSTER --nodegroup-name NG
+  aws eks list-updates --name CLUSTER [--nodegroup-name NG | --addon-name A]
+  aws eks describe-update --name CLUSTER --update-id ID [--nodegroup-name NG | --addon-name A]
+  aws autoscaling terminate-instance-in-auto-scaling-group --instance-id ID --[no-]should-decrement-desired-capacity
+  ekslab set-ami nodegroup/NG --kubernetes-version=1.35   ekslab inject-fault subnet-deleted|security-group-deleted   ekslab clear-faults
 Keys: Enter runs, Up/Down walk the history.";
 
 #[derive(Debug, Default)]
@@ -102,8 +116,107 @@ pub fn run_query(sim: &Simulation, line: &str) -> Option<Result<String, String>>
         ["kubectl", "get", rest @ ..] => Some(get(sim, &words[2..], rest)),
         ["kubectl", "describe", ..] => Some(describe(sim, &words[2..])),
         ["kubectl", "top", ..] => Some(top(sim, &words[2..])),
-        ["eksctl", "get", what, ..] => Some(eksctl_get(sim, what)),
+        ["eksctl", "get", what, ..] => Some(eksctl_get(sim, what, &words[3..])),
+        ["aws", "eks", op, ..] if AWS_QUERIES.contains(op) => Some(aws_eks(sim, op, &words[3..])),
         _ => None,
+    }
+}
+
+/// The AWS CLI's read-only EKS operations the console answers.
+const AWS_QUERIES: [&str; 4] = [
+    "describe-cluster",
+    "describe-nodegroup",
+    "list-updates",
+    "describe-update",
+];
+
+/// `--key value` / `--key=value` options of an AWS CLI line, as argparse reads them.
+fn aws_options<'a>(words: &'a [String], known: &[&str]) -> Result<Vec<(&'a str, &'a str)>, String> {
+    const GLOBAL: [&str; 3] = ["region", "output", "profile"];
+    let mut out = Vec::new();
+    let mut it = words.iter();
+    while let Some(w) = it.next() {
+        let Some(opt) = w.strip_prefix("--") else {
+            return Err(format!("aws: error: Unknown options: {w}"));
+        };
+        if opt == "no-cli-pager" {
+            continue;
+        }
+        let (name, value) = match opt.split_once('=') {
+            Some((n, v)) => (n, Some(v)),
+            None => (opt, None),
+        };
+        if !known.contains(&name) && !GLOBAL.contains(&name) {
+            return Err(format!("aws: error: Unknown options: --{name}"));
+        }
+        let value = match value {
+            Some(v) => v,
+            None => it
+                .next()
+                .map(String::as_str)
+                .ok_or_else(|| format!("aws: error: argument --{name}: expected one argument"))?,
+        };
+        if name == "output" && value != "json" {
+            return Err(format!(
+                "aws: error: the lab prints the AWS CLI's JSON output, not --output {value}"
+            ));
+        }
+        out.push((name, value));
+    }
+    Ok(out)
+}
+
+/// `aws eks describe-cluster|describe-nodegroup|list-updates|describe-update ...`.
+fn aws_eks(sim: &Simulation, op: &str, words: &[String]) -> Result<String, String> {
+    let known: &[&str] = match op {
+        "describe-cluster" => &["name"],
+        "describe-nodegroup" => &["cluster-name", "nodegroup-name"],
+        "list-updates" => &["name", "nodegroup-name", "addon-name"],
+        _ => &["name", "update-id", "nodegroup-name", "addon-name"],
+    };
+    let opts = aws_options(words, known)?;
+    let get = |k: &str| opts.iter().rev().find(|(n, _)| *n == k).map(|(_, v)| *v);
+    let required: Vec<&str> = match op {
+        "describe-cluster" | "list-updates" => vec!["name"],
+        "describe-nodegroup" => vec!["cluster-name", "nodegroup-name"],
+        _ => vec!["name", "update-id"],
+    };
+    let missing: Vec<String> = required
+        .iter()
+        .filter(|k| get(k).is_none())
+        .map(|k| format!("--{k}"))
+        .collect();
+    if !missing.is_empty() {
+        return Err(format!(
+            "aws: error: the following arguments are required: {}",
+            missing.join(", ")
+        ));
+    }
+    let scope = match (get("nodegroup-name"), get("addon-name")) {
+        (Some(_), Some(_)) => {
+            let operation = if op == "list-updates" {
+                "ListUpdates"
+            } else {
+                "DescribeUpdate"
+            };
+            return Err(format!(
+                "An error occurred (InvalidParameterException) when calling the {operation} operation: give --nodegroup-name or --addon-name, not both"
+            ));
+        }
+        (Some(n), None) => kubectl::UpdateScope::Nodegroup(n),
+        (None, Some(a)) => kubectl::UpdateScope::Addon(a),
+        (None, None) => kubectl::UpdateScope::Cluster,
+    };
+    let name = get("name").unwrap_or_default();
+    match op {
+        "describe-cluster" => kubectl::describe_cluster(sim, name),
+        "describe-nodegroup" => kubectl::describe_nodegroup_cli(
+            sim,
+            get("cluster-name").unwrap_or_default(),
+            get("nodegroup-name").unwrap_or_default(),
+        ),
+        "list-updates" => kubectl::list_updates(sim, name, scope),
+        _ => kubectl::describe_update(sim, name, scope, get("update-id").unwrap_or_default()),
     }
 }
 
@@ -283,12 +396,52 @@ fn describe(sim: &Simulation, words: &[String]) -> Result<String, String> {
     kubectl::describe(sim, &id).ok_or_else(|| not_found(res, &name))
 }
 
-fn eksctl_get(sim: &Simulation, what: &str) -> Result<String, String> {
+/// `eksctl get cluster|nodegroup|fargateprofile|addon [--cluster C] [--name N | N]`.
+fn eksctl_get(sim: &Simulation, what: &str, words: &[String]) -> Result<String, String> {
+    let mut cluster = None;
+    let mut name = None;
+    let mut it = words.iter();
+    while let Some(w) = it.next() {
+        let (flag, inline) = match w.split_once('=') {
+            Some((f, v)) if f.starts_with('-') => (f, Some(v.to_string())),
+            _ => (w.as_str(), None),
+        };
+        let mut value = || {
+            inline
+                .clone()
+                .or_else(|| it.next().cloned())
+                .ok_or_else(|| format!("Error: flag needs an argument: {flag}"))
+        };
+        match flag {
+            "--cluster" | "-c" => cluster = Some(value()?),
+            "--name" | "-n" => name = Some(value()?),
+            "--region" | "-r" => {
+                value()?;
+            }
+            f if f.starts_with('-') => return Err(format!("Error: unknown flag: {f}")),
+            positional => name = Some(positional.to_string()),
+        }
+    }
+    let lab = &sim.state().cluster.name;
+    if let Some(c) = &cluster
+        && c != lab
+        && !matches!(what, "cluster" | "clusters")
+    {
+        return Err(format!(
+            "Error: cluster {c:?} not found (this lab's cluster is {lab:?})"
+        ));
+    }
+    let name = name.as_deref();
     match what {
-        "cluster" | "clusters" => Ok(kubectl::eksctl_get_cluster(sim)),
-        "nodegroup" | "nodegroups" | "ng" => Ok(kubectl::eksctl_get_nodegroups(sim)),
+        "cluster" | "clusters" => match name.or(cluster.as_deref()) {
+            Some(n) if n != lab => Err(format!(
+                "Error: cluster {n:?} not found (this lab's cluster is {lab:?})"
+            )),
+            _ => Ok(kubectl::eksctl_get_cluster(sim)),
+        },
+        "nodegroup" | "nodegroups" | "ng" => kubectl::eksctl_get_nodegroup(sim, name),
         "fargateprofile" | "fargateprofiles" => Ok(kubectl::eksctl_get_fargateprofiles(sim)),
-        "addon" | "addons" => Ok(kubectl::eksctl_get_addons(sim)),
+        "addon" | "addons" => kubectl::eksctl_get_addon(sim, name),
         other => Err(format!(
             "Error: unknown resource type {other:?} for \"eksctl get\""
         )),

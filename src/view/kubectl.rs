@@ -1,6 +1,6 @@
 //! Text views of the simulated cluster in the exact formats of `kubectl` and `eksctl`: tables
-//! (`get`), `describe`, `-o yaml`, and the AWS CLI's `describe-nodegroup` and
-//! `describe-fargate-profile`.
+//! (`get`), `describe`, `-o yaml`, and the AWS CLI's `describe-cluster`, `describe-nodegroup`,
+//! `describe-fargate-profile`, `list-updates` and `describe-update`.
 //!
 //! Everything is derived from `Simulation` state; nothing here changes the lab. Column
 //! alignment goes through a port of Go's `text/tabwriter` with the parameters each tool
@@ -11,6 +11,7 @@
 //! versions, container IDs, image digests, VPC and security-group IDs) are derived
 //! deterministically from object names, so the same lab always prints the same text.
 
+mod aws;
 mod describe;
 mod doc;
 mod eksctl;
@@ -22,13 +23,16 @@ pub mod tabwriter;
 pub mod time;
 mod vpa;
 
+pub use aws::{
+    UpdateScope, describe_cluster, describe_nodegroup_cli, describe_update, list_updates,
+};
 pub use describe::{
     describe_daemonset, describe_deployment, describe_job, describe_node, describe_pdb,
     describe_pod,
 };
 pub use eksctl::{
-    describe_fargate_profile, describe_nodegroup, eksctl_get_addons, eksctl_get_cluster,
-    eksctl_get_fargateprofiles, eksctl_get_nodegroups,
+    describe_fargate_profile, describe_nodegroup, eksctl_get_addon, eksctl_get_addons,
+    eksctl_get_cluster, eksctl_get_fargateprofiles, eksctl_get_nodegroup, eksctl_get_nodegroups,
 };
 pub use facts::qos_class;
 pub use get::{

@@ -1,13 +1,16 @@
 //! The eksctl commands the lab runs: scale/create/delete nodegroup, create/delete
-//! fargateprofile, and the `utils` updates of cluster logging and endpoint access.
+//! fargateprofile, upgrade cluster/nodegroup, create/update addon, and the `utils` updates of
+//! cluster logging, endpoint access and the self-managed add-ons.
 
-use super::{Args, CommandContext, Flag, Tool, Verb, flag, parse_pairs, switch};
+use super::{
+    Args, CommandContext, Flag, Tool, Verb, addon_name, flag, kubernetes_version, parse_pairs,
+    switch,
+};
 use crate::scenario::eksctl::nodegroup::{
     AMI_FAMILIES, VOLUME_TYPES, check_instance_type, check_name, sizes,
 };
 use crate::scenario::eksctl::parse_cidr;
-use crate::sim::catalog::versions::known_versions;
-use crate::sim::catalog::{KubernetesVersion, version_info};
+use crate::sim::catalog::AddonName;
 use crate::sim::command::Command;
 use crate::sim::eks::{FargateProfileSelector, LogType};
 use crate::sim::spec::{FargateProfileSpec, NodegroupSpec};
@@ -16,6 +19,7 @@ pub(super) const GLOBAL_FLAGS: &[Flag] = &[flag("region", Some('r')), flag("clus
 
 const NODEGROUP: &str = "nodegroup|nodegroups|ng";
 const FARGATE: &str = "fargateprofile|fargateprofiles|fp";
+const ADDON: &str = "addon|addons";
 
 pub(super) const VERBS: &[Verb] = &[
     Verb {
@@ -100,6 +104,70 @@ pub(super) const VERBS: &[Verb] = &[
             switch("approve", None),
         ],
         build: update_vpc_config,
+    },
+    Verb {
+        tool: Tool::Eksctl,
+        path: &["upgrade", "cluster"],
+        flags: &[
+            flag("name", Some('n')),
+            flag("version", None),
+            switch("approve", None),
+            switch("wait", Some('w')),
+        ],
+        build: upgrade_cluster,
+    },
+    Verb {
+        tool: Tool::Eksctl,
+        path: &["upgrade", NODEGROUP],
+        flags: &[
+            flag("name", Some('n')),
+            flag("kubernetes-version", None),
+            switch("force-upgrade", None),
+            flag("launch-template-version", None),
+            flag("release-version", None),
+            switch("wait", Some('w')),
+        ],
+        build: upgrade_nodegroup,
+    },
+    Verb {
+        tool: Tool::Eksctl,
+        path: &["update", ADDON],
+        flags: &[
+            flag("name", Some('n')),
+            flag("version", None),
+            switch("force", None),
+            switch("wait", Some('w')),
+        ],
+        build: update_addon,
+    },
+    Verb {
+        tool: Tool::Eksctl,
+        path: &["create", ADDON],
+        flags: &[
+            flag("name", Some('n')),
+            flag("version", None),
+            switch("force", None),
+            switch("wait", Some('w')),
+        ],
+        build: create_addon,
+    },
+    Verb {
+        tool: Tool::Eksctl,
+        path: &["utils", "update-aws-node"],
+        flags: &[switch("approve", None)],
+        build: update_aws_node,
+    },
+    Verb {
+        tool: Tool::Eksctl,
+        path: &["utils", "update-kube-proxy"],
+        flags: &[switch("approve", None)],
+        build: update_kube_proxy,
+    },
+    Verb {
+        tool: Tool::Eksctl,
+        path: &["utils", "update-coredns"],
+        flags: &[switch("approve", None)],
+        build: update_coredns,
     },
 ];
 
@@ -254,14 +322,7 @@ fn create_nodegroup(args: &Args, ctx: &CommandContext) -> Result<Command, String
     }
     ng.max_pods_per_node = args.number("max-pods-per-node")?;
     if let Some(v) = args.value("version") {
-        let version = KubernetesVersion::parse(v).map_err(err)?;
-        if version_info(version).is_none() {
-            return Err(err(format!(
-                "invalid version {v:?}: EKS versions the lab knows are {}",
-                known_versions()
-            )));
-        }
-        ng.version = Some(version);
+        ng.version = Some(kubernetes_version(v).map_err(err)?);
     }
     Ok(Command::CreateNodegroup(ng))
 }
@@ -374,6 +435,122 @@ fn update_vpc_config(args: &Args, ctx: &CommandContext) -> Result<Command, Strin
         ));
     }
     Ok(Command::UpdateEndpointAccess { public, private })
+}
+
+/// `eksctl upgrade cluster`: the cluster is `--name`, `--cluster` or the one argument.
+fn upgrade_cluster(args: &Args, ctx: &CommandContext) -> Result<Command, String> {
+    let by_name = match (args.value("name"), args.positionals.as_slice()) {
+        (Some(n), []) => Some(n.to_string()),
+        (None, [n]) => Some(n.clone()),
+        (None, []) => None,
+        (Some(n), [a, ..]) => {
+            return Err(err(format!(
+                "--name={n} and argument {a} cannot be used at the same time"
+            )));
+        }
+        (None, [_, ..]) => return Err(err("only one cluster name can be given")),
+    };
+    let name = match (by_name, args.value("cluster")) {
+        (Some(a), Some(b)) if a != b => {
+            return Err(err(format!(
+                "--name={a} and --cluster={b} name different clusters"
+            )));
+        }
+        (Some(a), _) => a,
+        (None, Some(b)) => b.to_string(),
+        (None, None) => return Err(err("--name must be set")),
+    };
+    if name != ctx.cluster {
+        return Err(err(format!(
+            "cluster {name:?} not found (this lab's cluster is {:?})",
+            ctx.cluster
+        )));
+    }
+    // eksctl's default target is the next minor version (`--version=auto` says so too).
+    let version = match args.value("version") {
+        None | Some("auto") => None,
+        Some(v) => Some(kubernetes_version(v).map_err(err)?),
+    };
+    Ok(Command::UpgradeCluster {
+        version,
+        approve: args.switch("approve", false)?,
+    })
+}
+
+fn upgrade_nodegroup(args: &Args, ctx: &CommandContext) -> Result<Command, String> {
+    check_cluster(args, ctx)?;
+    let name = resource_name(args)?;
+    if args.has("launch-template-version") {
+        return Err(err(
+            "--launch-template-version is not modelled by the lab: managed node groups use the launch template EKS creates; upgrade with --kubernetes-version",
+        ));
+    }
+    if args.has("release-version") {
+        return Err(err(
+            "--release-version is not modelled by the lab: a node group gets the latest EKS AMI release for its Kubernetes version; upgrade with --kubernetes-version",
+        ));
+    }
+    let version = args
+        .value("kubernetes-version")
+        .map(|v| kubernetes_version(v).map_err(err))
+        .transpose()?;
+    Ok(Command::UpgradeNodegroup {
+        name,
+        version,
+        force: args.switch("force-upgrade", false)?,
+    })
+}
+
+fn addon(args: &Args) -> Result<AddonName, String> {
+    addon_name(&resource_name(args)?).map_err(err)
+}
+
+/// `eksctl update addon`; `--force` (overwrite conflicting fields) is accepted: the lab's
+/// add-on updates always take over the fields they manage.
+fn update_addon(args: &Args, ctx: &CommandContext) -> Result<Command, String> {
+    check_cluster(args, ctx)?;
+    let name = addon(args)?;
+    args.switch("force", false)?;
+    Ok(Command::UpdateAddon {
+        name,
+        version: args.value("version").map(str::to_string),
+    })
+}
+
+fn create_addon(args: &Args, ctx: &CommandContext) -> Result<Command, String> {
+    check_cluster(args, ctx)?;
+    Ok(Command::CreateAddon {
+        name: addon(args)?,
+        version: args.value("version").map(str::to_string),
+        force: args.switch("force", false)?,
+    })
+}
+
+fn update_self_managed(
+    args: &Args,
+    ctx: &CommandContext,
+    name: AddonName,
+) -> Result<Command, String> {
+    check_cluster(args, ctx)?;
+    if let Some(extra) = args.positionals.first() {
+        return Err(err(format!("unexpected argument {extra:?}")));
+    }
+    Ok(Command::UpdateSelfManagedAddon {
+        name,
+        approve: args.switch("approve", false)?,
+    })
+}
+
+fn update_aws_node(args: &Args, ctx: &CommandContext) -> Result<Command, String> {
+    update_self_managed(args, ctx, AddonName::VpcCni)
+}
+
+fn update_kube_proxy(args: &Args, ctx: &CommandContext) -> Result<Command, String> {
+    update_self_managed(args, ctx, AddonName::KubeProxy)
+}
+
+fn update_coredns(args: &Args, ctx: &CommandContext) -> Result<Command, String> {
+    update_self_managed(args, ctx, AddonName::CoreDns)
 }
 
 #[cfg(test)]
@@ -517,5 +694,134 @@ mod tests {
             })
         );
         assert!(parse("eksctl utils update-cluster-vpc-config --cluster=lab --public-access=false --private-access=false").is_err());
+    }
+
+    #[test]
+    fn upgrade_and_addon_commands() {
+        use crate::sim::catalog::KubernetesVersion;
+        assert_eq!(
+            parse("eksctl upgrade cluster --name=lab"),
+            Ok(Command::UpgradeCluster {
+                version: None,
+                approve: false
+            })
+        );
+        for line in [
+            "eksctl upgrade cluster lab --version 1.35 --approve",
+            "eksctl upgrade cluster --cluster=lab --version=v1.35 --approve",
+            "eksctl upgrade cluster -n lab -c lab --version=1.35 --approve",
+        ] {
+            assert_eq!(
+                parse(line),
+                Ok(Command::UpgradeCluster {
+                    version: Some(KubernetesVersion::new(35)),
+                    approve: true
+                }),
+                "{line}"
+            );
+        }
+        assert_eq!(
+            parse("eksctl upgrade cluster --name=lab --version=auto"),
+            Ok(Command::UpgradeCluster {
+                version: None,
+                approve: false
+            })
+        );
+        assert_eq!(
+            parse("eksctl upgrade ng ng-1 -c lab --force-upgrade"),
+            Ok(Command::UpgradeNodegroup {
+                name: "ng-1".into(),
+                version: None,
+                force: true
+            })
+        );
+        assert_eq!(
+            parse("eksctl update addon --cluster lab --name vpc-cni --force --wait"),
+            Ok(Command::UpdateAddon {
+                name: AddonName::VpcCni,
+                version: None
+            })
+        );
+        assert_eq!(
+            parse("eksctl utils update-kube-proxy --cluster=lab"),
+            Ok(Command::UpdateSelfManagedAddon {
+                name: AddonName::KubeProxy,
+                approve: false
+            })
+        );
+        assert_eq!(
+            parse("eksctl utils update-coredns -c lab --approve"),
+            Ok(Command::UpdateSelfManagedAddon {
+                name: AddonName::CoreDns,
+                approve: true
+            })
+        );
+    }
+
+    #[test]
+    fn upgrade_mistakes_read_like_eksctl() {
+        let known = crate::sim::catalog::versions::known_versions();
+        for (line, want) in [
+            ("eksctl upgrade cluster", "Error: --name must be set".to_string()),
+            (
+                "eksctl upgrade cluster --name=prod --approve",
+                "Error: cluster \"prod\" not found (this lab's cluster is \"lab\")".into(),
+            ),
+            (
+                "eksctl upgrade cluster lab --name=lab",
+                "Error: --name=lab and argument lab cannot be used at the same time".into(),
+            ),
+            (
+                "eksctl upgrade cluster --name=lab --cluster=prod",
+                "Error: --name=lab and --cluster=prod name different clusters".into(),
+            ),
+            (
+                "eksctl upgrade cluster --name=lab --version=1.99",
+                format!("Error: invalid version \"1.99\": EKS versions the lab knows are {known}"),
+            ),
+            (
+                "eksctl upgrade cluster --name=lab --version=latest",
+                "Error: invalid Kubernetes version \"latest\": expected MAJOR.MINOR, e.g. 1.33".into(),
+            ),
+            (
+                "eksctl upgrade cluster --name=lab --approve=yes",
+                "Error: invalid argument \"yes\" for \"--approve\" flag: must be true or false".into(),
+            ),
+            ("eksctl upgrade nodegroup --cluster=lab", "Error: --name must be set".into()),
+            ("eksctl upgrade nodegroup --name=ng-1", "Error: --cluster must be set".into()),
+            (
+                "eksctl upgrade nodegroup --cluster=lab --name=ng-1 --release-version=1.35.0-20260701",
+                "Error: --release-version is not modelled by the lab: a node group gets the latest EKS AMI release for its Kubernetes version; upgrade with --kubernetes-version".into(),
+            ),
+            (
+                "eksctl upgrade nodegroup --cluster=lab --name=ng-1 --launch-template-version=3",
+                "Error: --launch-template-version is not modelled by the lab: managed node groups use the launch template EKS creates; upgrade with --kubernetes-version".into(),
+            ),
+            (
+                "eksctl upgrade nodegroup --cluster=lab --name=ng-1 --kubernetes-version=1.3x",
+                "Error: invalid Kubernetes version \"1.3x\"".into(),
+            ),
+            (
+                "eksctl update addon --cluster=lab --name=kube-dns",
+                "Error: unknown add-on \"kube-dns\": the lab models vpc-cni, kube-proxy, coredns, metrics-server".into(),
+            ),
+            ("eksctl create addon --cluster=lab", "Error: --name must be set".into()),
+            ("eksctl utils update-coredns --approve", "Error: --cluster must be set".into()),
+            (
+                "eksctl utils update-aws-node --cluster=lab extra",
+                "Error: unexpected argument \"extra\"".into(),
+            ),
+            (
+                "eksctl update iamserviceaccount --cluster=lab",
+                "Error: \"eksctl update iamserviceaccount\" is not supported by the lab yet".into(),
+            ),
+            (
+                "eksctl upgrade banana",
+                "Error: unknown command \"banana\" for \"eksctl upgrade\"".into(),
+            ),
+            ("eksctl update", "Error: \"eksctl update\" needs a sub-command".into()),
+        ] {
+            assert_eq!(parse(line), Err(want), "{line}");
+        }
     }
 }

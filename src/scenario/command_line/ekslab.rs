@@ -1,6 +1,10 @@
-//! The lab's own commands, for what no real tool does: putting load on a workload.
+//! The lab's own commands, for what no real tool does: putting load on a workload, giving a
+//! self-managed node group a new AMI, breaking things on purpose.
 //!
 //! ```text
+//! ekslab set-ami nodegroup/ng-2 --kubernetes-version=1.35  a new launch template version
+//! ekslab inject-fault subnet-deleted                       make the next upgrade fail
+//! ekslab clear-faults                                      repair everything injected
 //! ekslab traffic deployment/web --rps=200                  constant rate
 //! ekslab traffic web --rps=50 --spike=800 --for=10m        a spike starting now
 //! ekslab traffic web --rps=100 --ramp-to=600 --over=30m    a ramp starting now
@@ -10,32 +14,53 @@
 //! `--cpu-per-request` (default 10m: 10 ms of CPU per request) and `--memory-per-request`
 //! (default 256Ki in flight per request) set what a request costs.
 
-use super::{Args, CommandContext, Flag, Tool, Verb, flag, switch};
+use super::{Args, CommandContext, Flag, Tool, Verb, flag, kubernetes_version, switch};
 use crate::sim::api::ObjectKey;
 use crate::sim::clock::SimDuration;
 use crate::sim::command::Command;
+use crate::sim::eks::Fault;
 use crate::sim::quantity::{Bytes, MilliCpu};
 use crate::sim::traffic::{TrafficPattern, TrafficSpec};
 
 pub(super) const GLOBAL_FLAGS: &[Flag] = &[flag("namespace", Some('n'))];
 
-pub(super) const VERBS: &[Verb] = &[Verb {
-    tool: Tool::Ekslab,
-    path: &["traffic"],
-    flags: &[
-        flag("rps", None),
-        flag("spike", None),
-        flag("for", None),
-        flag("ramp-to", None),
-        flag("over", None),
-        flag("diurnal", None),
-        flag("peak-hour", None),
-        flag("cpu-per-request", None),
-        flag("memory-per-request", None),
-        switch("clear", None),
-    ],
-    build: traffic,
-}];
+pub(super) const VERBS: &[Verb] = &[
+    Verb {
+        tool: Tool::Ekslab,
+        path: &["traffic"],
+        flags: &[
+            flag("rps", None),
+            flag("spike", None),
+            flag("for", None),
+            flag("ramp-to", None),
+            flag("over", None),
+            flag("diurnal", None),
+            flag("peak-hour", None),
+            flag("cpu-per-request", None),
+            flag("memory-per-request", None),
+            switch("clear", None),
+        ],
+        build: traffic,
+    },
+    Verb {
+        tool: Tool::Ekslab,
+        path: &["set-ami"],
+        flags: &[flag("kubernetes-version", None)],
+        build: set_ami,
+    },
+    Verb {
+        tool: Tool::Ekslab,
+        path: &["inject-fault"],
+        flags: &[],
+        build: inject_fault,
+    },
+    Verb {
+        tool: Tool::Ekslab,
+        path: &["clear-faults"],
+        flags: &[],
+        build: clear_faults,
+    },
+];
 
 fn err(msg: impl std::fmt::Display) -> String {
     Tool::Ekslab.error(msg)
@@ -130,6 +155,62 @@ fn traffic(args: &Args, ctx: &CommandContext) -> Result<Command, String> {
     Ok(Command::SetTraffic(spec))
 }
 
+/// `ekslab set-ami nodegroup/NAME --kubernetes-version=V` (also `ng/NAME` or just `NAME`).
+fn set_ami(args: &Args, _ctx: &CommandContext) -> Result<Command, String> {
+    let [target] = args.positionals.as_slice() else {
+        return Err(err(
+            "ekslab set-ami takes one node group: ekslab set-ami nodegroup/NAME --kubernetes-version=1.35",
+        ));
+    };
+    let name = match target.split_once('/') {
+        Some(("nodegroup" | "nodegroups" | "ng", n)) if !n.is_empty() => n,
+        Some((kind, _)) => {
+            return Err(err(format!(
+                "set-ami changes a node group's launch template, not a {kind}: ekslab set-ami nodegroup/NAME --kubernetes-version=1.35"
+            )));
+        }
+        None => target.as_str(),
+    };
+    let version = kubernetes_version(args.required("kubernetes-version")?).map_err(err)?;
+    Ok(Command::SetNodegroupAmi {
+        name: name.to_string(),
+        version,
+    })
+}
+
+fn fault_names() -> String {
+    Fault::ALL
+        .iter()
+        .map(|f| f.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `ekslab inject-fault NAME`.
+fn inject_fault(args: &Args, _ctx: &CommandContext) -> Result<Command, String> {
+    let [name] = args.positionals.as_slice() else {
+        return Err(err(format!(
+            "ekslab inject-fault takes one fault: {}",
+            fault_names()
+        )));
+    };
+    Fault::parse(name).map(Command::InjectFault).ok_or_else(|| {
+        err(format!(
+            "unknown fault {name:?}: the lab can inject {}",
+            fault_names()
+        ))
+    })
+}
+
+fn clear_faults(args: &Args, _ctx: &CommandContext) -> Result<Command, String> {
+    match args.positionals.first() {
+        Some(extra) => Err(err(format!(
+            "ekslab clear-faults takes no arguments, got {extra:?}"
+        ))),
+        None => Ok(Command::ClearFaults),
+    }
+}
+
 /// The command line that sets `t` from now on; `None` for patterns no flag expresses
 /// (step lists, ramps or spikes that start later, a custom idle usage).
 pub(super) fn format_traffic(t: &TrafficSpec, ctx: &CommandContext) -> Option<String> {
@@ -216,5 +297,57 @@ mod tests {
                 .contains("whole number")
         );
         assert!(parse("ekslab launch").is_err());
+    }
+
+    #[test]
+    fn upgrade_helpers_and_their_mistakes() {
+        use crate::sim::catalog::KubernetesVersion;
+        for line in [
+            "ekslab set-ami nodegroup/ng-2 --kubernetes-version=1.35",
+            "ekslab set-ami ng/ng-2 --kubernetes-version 1.35",
+            "ekslab set-ami ng-2 --kubernetes-version=v1.35",
+        ] {
+            assert_eq!(
+                parse(line),
+                Ok(Command::SetNodegroupAmi {
+                    name: "ng-2".into(),
+                    version: KubernetesVersion::new(35)
+                }),
+                "{line}"
+            );
+        }
+        assert_eq!(
+            parse("ekslab inject-fault subnet-deleted"),
+            Ok(Command::InjectFault(Fault::SubnetDeleted))
+        );
+        assert_eq!(parse("ekslab clear-faults"), Ok(Command::ClearFaults));
+        for (line, want) in [
+            (
+                "ekslab set-ami nodegroup/ng-2",
+                "error: required flag(s) \"kubernetes-version\" not set",
+            ),
+            (
+                "ekslab set-ami pod/web --kubernetes-version=1.35",
+                "error: set-ami changes a node group's launch template, not a pod: ekslab set-ami nodegroup/NAME --kubernetes-version=1.35",
+            ),
+            (
+                "ekslab set-ami --kubernetes-version=1.35",
+                "error: ekslab set-ami takes one node group: ekslab set-ami nodegroup/NAME --kubernetes-version=1.35",
+            ),
+            (
+                "ekslab inject-fault power-cut",
+                "error: unknown fault \"power-cut\": the lab can inject security-group-deleted, subnet-deleted",
+            ),
+            (
+                "ekslab inject-fault",
+                "error: ekslab inject-fault takes one fault: security-group-deleted, subnet-deleted",
+            ),
+            (
+                "ekslab clear-faults now",
+                "error: ekslab clear-faults takes no arguments, got \"now\"",
+            ),
+        ] {
+            assert_eq!(parse(line), Err(want.to_string()), "{line}");
+        }
     }
 }

@@ -2,12 +2,13 @@
 //! to it, for exporting timelines. Commands no single line can express give `None`.
 
 use std::collections::BTreeMap;
+use std::fmt::Write;
 
 use super::CommandContext;
 use crate::sim::api::Kind;
 use crate::sim::catalog::AddonName;
 use crate::sim::command::{Command, ResourcePatch};
-use crate::sim::eks::{NodegroupKind, NodegroupUpdateConfig};
+use crate::sim::eks::{NodegroupKind, NodegroupUpdateConfig, UpdateStrategy};
 
 use crate::sim::spec::NodegroupSpec;
 
@@ -222,7 +223,7 @@ pub fn format_command(cmd: &Command, ctx: &CommandContext) -> Option<String> {
         Command::UpgradeCluster { version, approve } => {
             let mut line = format!("eksctl upgrade cluster --name={cluster}");
             if let Some(v) = version {
-                line.push_str(&format!(" --version={v}"));
+                let _ = write!(line, " --version={v}");
             }
             if *approve {
                 line.push_str(" --approve");
@@ -239,7 +240,7 @@ pub fn format_command(cmd: &Command, ctx: &CommandContext) -> Option<String> {
                 quote(name)
             );
             if let Some(v) = version {
-                line.push_str(&format!(" --kubernetes-version={v}"));
+                let _ = write!(line, " --kubernetes-version={v}");
             }
             if *force {
                 line.push_str(" --force-upgrade");
@@ -279,7 +280,7 @@ pub fn format_command(cmd: &Command, ctx: &CommandContext) -> Option<String> {
                 name.as_str()
             );
             if let Some(v) = version {
-                line.push_str(&format!(" --version={}", quote(v)));
+                let _ = write!(line, " --version={}", quote(v));
             }
             line
         }
@@ -293,7 +294,7 @@ pub fn format_command(cmd: &Command, ctx: &CommandContext) -> Option<String> {
                 name.as_str()
             );
             if let Some(v) = version {
-                line.push_str(&format!(" --version={}", quote(v)));
+                let _ = write!(line, " --version={}", quote(v));
             }
             if *force {
                 line.push_str(" --force");
@@ -337,7 +338,8 @@ pub fn format_command(cmd: &Command, ctx: &CommandContext) -> Option<String> {
 }
 
 /// `eksctl create nodegroup` with every flag needed to rebuild `ng`; `None` when the group
-/// has settings no flag sets (taints, update config, Spot or several types when self-managed).
+/// has settings no flag sets (taints, update config or strategy, Spot or several types when
+/// self-managed).
 fn create_nodegroup(ng: &NodegroupSpec, cluster: &str) -> Option<String> {
     let base = match ng.kind {
         NodegroupKind::Managed => NodegroupSpec::managed(&ng.name),
@@ -346,6 +348,7 @@ fn create_nodegroup(ng: &NodegroupSpec, cluster: &str) -> Option<String> {
     let managed = ng.kind == NodegroupKind::Managed;
     if !ng.taints.is_empty()
         || ng.update_config != NodegroupUpdateConfig::default()
+        || ng.update_strategy != UpdateStrategy::Default
         || ng.instance_types.is_empty()
     {
         return None;
@@ -431,6 +434,112 @@ mod tests {
             let text = format_command(&cmd, &ctx).unwrap();
             assert_eq!(parse_command(&text, &ctx), Ok(cmd), "{line} -> {text}");
         }
+    }
+
+    #[test]
+    fn every_upgrade_command_formats_to_a_line_that_parses_back() {
+        use crate::sim::catalog::KubernetesVersion;
+        use crate::sim::eks::Fault;
+        let ctx = CommandContext::new("lab");
+        let v = |m| Some(KubernetesVersion::new(m));
+        let mut cmds = Vec::new();
+        for version in [None, v(35)] {
+            for approve in [false, true] {
+                cmds.push(Command::UpgradeCluster { version, approve });
+            }
+            for force in [false, true] {
+                cmds.push(Command::UpgradeNodegroup {
+                    name: "ng-1".into(),
+                    version,
+                    force,
+                });
+            }
+        }
+        for update_config in [
+            None,
+            Some(NodegroupUpdateConfig::MaxUnavailable(3)),
+            Some(NodegroupUpdateConfig::MaxUnavailablePercentage(25)),
+        ] {
+            for strategy in [
+                None,
+                Some(UpdateStrategy::Default),
+                Some(UpdateStrategy::Minimal),
+            ] {
+                if update_config.is_some() || strategy.is_some() {
+                    cmds.push(Command::UpdateNodegroupConfig {
+                        name: "ng-1".into(),
+                        update_config,
+                        strategy,
+                    });
+                }
+            }
+        }
+        for name in AddonName::KNOWN {
+            for version in [None, Some("v1.13.2-eksbuild.4".to_string())] {
+                cmds.push(Command::UpdateAddon {
+                    name,
+                    version: version.clone(),
+                });
+                for force in [false, true] {
+                    cmds.push(Command::CreateAddon {
+                        name,
+                        version: version.clone(),
+                        force,
+                    });
+                }
+            }
+        }
+        for name in AddonName::ALL {
+            for approve in [false, true] {
+                cmds.push(Command::UpdateSelfManagedAddon { name, approve });
+            }
+        }
+        cmds.push(Command::SetNodegroupAmi {
+            name: "ng-2".into(),
+            version: KubernetesVersion::new(34),
+        });
+        for decrement in [false, true] {
+            cmds.push(Command::TerminateInstance {
+                instance_id: "i-0123456789abcdef0".into(),
+                decrement,
+            });
+        }
+        cmds.extend(Fault::ALL.map(Command::InjectFault));
+        cmds.push(Command::ClearFaults);
+        assert_eq!(cmds.len(), 52);
+        for cmd in cmds {
+            let line = format_command(&cmd, &ctx).unwrap_or_else(|| panic!("{cmd:?}"));
+            assert_eq!(parse_command(&line, &ctx), Ok(cmd), "{line}");
+        }
+    }
+
+    #[test]
+    fn upgrade_lines_read_as_the_tools_write_them() {
+        let ctx = CommandContext::new("lab");
+        for line in [
+            "eksctl upgrade cluster --name=lab --version=1.35 --approve",
+            "eksctl upgrade nodegroup --cluster=lab --name=ng-1 --kubernetes-version=1.35 --force-upgrade",
+            "aws eks update-nodegroup-config --cluster-name lab --nodegroup-name ng-1 --update-config maxUnavailable=2,updateStrategy=MINIMAL",
+            "eksctl update addon --cluster=lab --name=coredns --version=v1.13.2-eksbuild.4",
+            "eksctl create addon --cluster=lab --name=kube-proxy --force",
+            "eksctl utils update-aws-node --cluster=lab --approve",
+            "ekslab set-ami nodegroup/ng-2 --kubernetes-version=1.35",
+            "aws autoscaling terminate-instance-in-auto-scaling-group --instance-id i-0abc --no-should-decrement-desired-capacity",
+            "ekslab inject-fault security-group-deleted",
+            "ekslab clear-faults",
+        ] {
+            let cmd = parse_command(line, &ctx).unwrap_or_else(|e| panic!("{line}: {e}"));
+            assert_eq!(format_command(&cmd, &ctx).as_deref(), Some(line));
+        }
+    }
+
+    #[test]
+    fn a_node_group_with_an_update_strategy_has_no_create_line() {
+        let ctx = CommandContext::new("lab");
+        let mut ng = NodegroupSpec::managed("ng-9");
+        assert!(format_command(&Command::CreateNodegroup(ng.clone()), &ctx).is_some());
+        ng.update_strategy = UpdateStrategy::Minimal;
+        assert_eq!(format_command(&Command::CreateNodegroup(ng), &ctx), None);
     }
 
     #[test]

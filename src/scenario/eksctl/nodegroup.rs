@@ -9,7 +9,7 @@ pub use instances::check_instance_type;
 use crate::scenario::decode::{Fields, Obj, Sink, join, obj, string};
 use crate::scenario::yaml::Node;
 use crate::sim::controllers::eks::MAX_NODES_PER_MANAGED_NODEGROUP;
-use crate::sim::eks::NodegroupUpdateConfig;
+use crate::sim::eks::{NodegroupUpdateConfig, UpdateStrategy};
 use crate::sim::spec::{ClusterSpec, NodegroupSpec};
 
 /// Fields the lab ignores: the ones both kinds of node group share, plus `$extra`.
@@ -247,8 +247,12 @@ pub(crate) fn decode(
         if !managed {
             sink.warn(o.key_mark("updateConfig"), &o.at("updateConfig"), "eksctl has no updateConfig for self-managed nodeGroups; the lab uses it for its own rolling replacements");
         }
-        if let Some(cfg) = update_config(sink, u, &o.at("updateConfig")) {
+        let (cfg, strategy) = update_config(sink, u, &o.at("updateConfig"), managed);
+        if let Some(cfg) = cfg {
             ng.update_config = cfg;
+        }
+        if let Some(strategy) = strategy {
+            ng.update_strategy = strategy;
         }
     }
     if let Some(v) = o.u64(sink, "volumeSize") {
@@ -373,13 +377,48 @@ fn scaling(sink: &mut Sink, o: &Obj<'_>, ng: &mut NodegroupSpec) {
     ng.max_size = max;
 }
 
-fn update_config(sink: &mut Sink, node: &Node, path: &str) -> Option<NodegroupUpdateConfig> {
-    let u = obj(
+/// `updateConfig`: exactly one of `maxUnavailable` and `maxUnavailablePercentage` (eks-facts
+/// §4, §10), and `updateStrategy` (`DEFAULT` or `MINIMAL`, eks-facts §4; managed groups only).
+fn update_config(
+    sink: &mut Sink,
+    node: &Node,
+    path: &str,
+    managed: bool,
+) -> (Option<NodegroupUpdateConfig>, Option<UpdateStrategy>) {
+    let Some(u) = obj(
         sink,
         node,
         path,
-        &Fields::known(&["maxUnavailable", "maxUnavailablePercentage"]),
-    )?;
+        &Fields::known(&[
+            "maxUnavailable",
+            "maxUnavailablePercentage",
+            "updateStrategy",
+        ]),
+    ) else {
+        return (None, None);
+    };
+    let strategy = u.str(sink, "updateStrategy").and_then(|s| {
+        let parsed = UpdateStrategy::parse(&s);
+        if parsed.is_none() {
+            sink.error(
+                u.value_mark("updateStrategy"),
+                &u.at("updateStrategy"),
+                format!("unknown updateStrategy {s:?}: use DEFAULT or MINIMAL"),
+            );
+        } else if !managed {
+            sink.warn(
+                u.key_mark("updateStrategy"),
+                &u.at("updateStrategy"),
+                "updateStrategy applies to managed node groups (EKS replaces their nodes); a self-managed group's nodes are yours to replace, so it is ignored",
+            );
+            return None;
+        }
+        parsed
+    });
+    (update_limit(sink, &u), strategy)
+}
+
+fn update_limit(sink: &mut Sink, u: &Obj<'_>) -> Option<NodegroupUpdateConfig> {
     let n = u.u64(sink, "maxUnavailable");
     let p = u.u64(sink, "maxUnavailablePercentage");
     let range = |sink: &mut Sink, key: &str, v: u64| {
@@ -565,5 +604,59 @@ mod tests {
         assert!(sink.diags[0].message.contains("exactly one"));
         let (_, sink) = ng("name: web\nupdateConfig: {maxUnavailable: 0}\n", true);
         assert!(sink.diags[0].message.contains("between 1 and 100"));
+        let (_, sink) = ng("name: web\nupdateConfig: {updateStrategy: MINIMAL}\n", true);
+        assert_eq!(
+            sink.diags[0].message,
+            "set exactly one of maxUnavailable and maxUnavailablePercentage"
+        );
+    }
+
+    #[test]
+    fn update_strategy_is_read_and_checked() {
+        let (g, sink) = ng(
+            "name: web\nupdateConfig:\n  maxUnavailable: 2\n  updateStrategy: MINIMAL\n",
+            true,
+        );
+        assert!(sink.diags.is_empty(), "{:?}", sink.diags);
+        let g = g.unwrap();
+        assert_eq!(
+            (g.update_config, g.update_strategy),
+            (
+                NodegroupUpdateConfig::MaxUnavailable(2),
+                UpdateStrategy::Minimal
+            )
+        );
+        let (g, sink) = ng(
+            "name: web\nupdateConfig:\n  maxUnavailable: 2\n  updateStrategy: minimal\n",
+            true,
+        );
+        assert!(g.is_none());
+        let got: Vec<(usize, usize, &str, &str)> = sink
+            .diags
+            .iter()
+            .map(|d| (d.line, d.column, d.path.as_str(), d.message.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [(
+                4,
+                19,
+                "managedNodeGroups[0].updateConfig.updateStrategy",
+                "unknown updateStrategy \"minimal\": use DEFAULT or MINIMAL"
+            )]
+        );
+        let (g, sink) = ng(
+            "name: batch\nupdateConfig: {maxUnavailable: 1, updateStrategy: MINIMAL}\n",
+            false,
+        );
+        assert_eq!(g.unwrap().update_strategy, UpdateStrategy::Default);
+        let paths: Vec<&str> = sink.diags.iter().map(|d| d.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "managedNodeGroups[0].updateConfig",
+                "managedNodeGroups[0].updateConfig.updateStrategy"
+            ]
+        );
     }
 }

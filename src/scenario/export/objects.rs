@@ -11,7 +11,7 @@ use crate::sim::api::{
     PodTemplateSpec, TolerationOperator, VolumeSource,
 };
 use crate::sim::clock::SimDuration;
-use crate::sim::eks::{NodegroupKind, NodegroupUpdateConfig};
+use crate::sim::eks::{NodegroupKind, NodegroupUpdateConfig, UpdateStrategy};
 use crate::sim::quantity::Resources;
 use crate::sim::spec::{FargateProfileSpec, Manifest, NodegroupSpec};
 
@@ -385,14 +385,24 @@ pub fn nodegroup(ng: &NodegroupSpec, release_version: bool) -> Y {
                 .build()
         })
         .collect();
-    let update = match ng.update_config {
-        c if c == NodegroupUpdateConfig::default() => Y::Map(Vec::new()),
-        NodegroupUpdateConfig::MaxUnavailable(n) => {
-            MapBuilder::new().put("maxUnavailable", Y::num(n)).build()
+    // `updateConfig` needs one of its two limits whenever it is written (eks-facts §4), so a
+    // non-default strategy brings the limit along even when that is the default one node.
+    let strategy = (ng.update_strategy != UpdateStrategy::Default).then_some(ng.update_strategy);
+    let update = if ng.update_config == NodegroupUpdateConfig::default() && strategy.is_none() {
+        Y::Map(Vec::new())
+    } else {
+        match ng.update_config {
+            NodegroupUpdateConfig::MaxUnavailable(n) => {
+                MapBuilder::new().put("maxUnavailable", Y::num(n))
+            }
+            NodegroupUpdateConfig::MaxUnavailablePercentage(p) => {
+                MapBuilder::new().put("maxUnavailablePercentage", Y::num(p))
+            }
         }
-        NodegroupUpdateConfig::MaxUnavailablePercentage(p) => MapBuilder::new()
-            .put("maxUnavailablePercentage", Y::num(p))
-            .build(),
+        .put_if(strategy.is_some(), "updateStrategy", || {
+            Y::str(ng.update_strategy.as_str())
+        })
+        .build()
     };
     b.put("desiredCapacity", Y::num(ng.desired_capacity))
         .put("minSize", Y::num(ng.min_size))

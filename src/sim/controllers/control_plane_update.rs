@@ -533,7 +533,7 @@ pub(crate) fn reconcile(sim: &mut Simulation) {
 }
 
 /// `ekslab inject-fault`.
-pub(crate) fn inject_fault(sim: &mut Simulation, fault: Fault) -> Result<String, String> {
+pub(crate) fn inject_fault(sim: &mut Simulation, fault: Fault) -> String {
     sim.state.cluster.faults.insert(fault);
     sim.state.touch();
     let what = match fault {
@@ -558,15 +558,15 @@ pub(crate) fn inject_fault(sim: &mut Simulation, fault: Fault) -> Result<String,
         format!("{what}: the next control plane update's health checks will fail"),
         "ekslab",
     );
-    Ok(format!("fault injected: {what}"))
+    format!("fault injected: {what}")
 }
 
 /// `ekslab clear-faults`.
-pub(crate) fn clear_faults(sim: &mut Simulation) -> Result<String, String> {
+pub(crate) fn clear_faults(sim: &mut Simulation) -> String {
     let n = sim.state.cluster.faults.len();
     sim.state.cluster.faults.clear();
     sim.state.touch();
-    Ok(format!("cleared {n} fault(s)"))
+    format!("cleared {n} fault(s)")
 }
 
 /// How long the control plane update takes at most and at least (for the planner).

@@ -136,6 +136,18 @@ fn validate_nodegroup(spec: &LabSpec, ng: &NodegroupSpec) -> Result<(), String> 
         }
     }
     if let Some(v) = ng.version
+        && v != spec.cluster.version
+        && ng.kind == crate::sim::eks::NodegroupKind::Managed
+        && v < spec.cluster.version
+    {
+        // CreateNodegroup: "By default, the Kubernetes version of the cluster is used, and
+        // this is the only accepted specified value" (EKS API reference; eks-facts §4).
+        return Err(format!(
+            "nodegroup {n:?}: managed node groups are created at the cluster's Kubernetes version ({}), not {v}",
+            spec.cluster.version
+        ));
+    }
+    if let Some(v) = ng.version
         && v > spec.cluster.version
     {
         return Err(format!(
@@ -708,12 +720,6 @@ fn install_optional_components(sim: &mut Simulation) {
     }
 }
 
-/// The AMI name EKS labels managed nodes with (`eks.amazonaws.com/nodegroup-image`).
-fn ami_name(version: crate::sim::catalog::KubernetesVersion, arch: &str) -> String {
-    let arch = if arch == "arm64" { "arm64" } else { "x86_64" };
-    format!("amazon-eks-node-al2023-{arch}-standard-{version}-v20260701")
-}
-
 /// `eksctl create nodegroup` (and the node groups of the cluster config).
 pub(crate) fn create_nodegroup(
     sim: &mut Simulation,
@@ -729,7 +735,6 @@ pub(crate) fn create_nodegroup(
     validate_nodegroup(&sim.spec, spec).map_err(|e| format!("Error: {e}"))?;
     let now = sim.now();
     let version = spec.version.unwrap_or(sim.state.cluster.version);
-    let arch = instance_type(&spec.instance_types[0]).map_or("amd64", |t| t.arch.as_str());
     let ng = Nodegroup {
         name: spec.name.clone(),
         kind: spec.kind,
@@ -752,7 +757,7 @@ pub(crate) fn create_nodegroup(
         volume_type: spec.volume_type.clone(),
         ami_family: spec.ami_family.clone(),
         version,
-        ami_name: ami_name(version, arch),
+        ami_name: super::nodegroup_update::ami_name(version, &spec.instance_types[0]),
         zones: spec.zones.clone(),
         max_pods_override: spec.max_pods_per_node,
         status: NodegroupStatus::Creating,

@@ -94,7 +94,8 @@ pub fn surge(strategy: UpdateStrategy, zones: usize, max_unavailable: u64) -> u6
     }
 }
 
-/// The AMI name for a version and architecture (the `eks.amazonaws.com/nodegroup-image` label).
+/// The EKS AMI for a version and the instance type's architecture (managed nodes carry it in
+/// the `eks.amazonaws.com/nodegroup-image` label).
 pub fn ami_name(version: KubernetesVersion, instance_type_name: &str) -> String {
     let arch = instance_type(instance_type_name).map_or("x86_64", |t| {
         if t.arch.as_str() == "arm64" {
@@ -414,7 +415,7 @@ fn setup_done(sim: &mut Simulation, op: &NodegroupUpdateOp) {
     ng.scaling.desired_size += op.surge;
     let after = ng.scaling;
     set_op(sim, &op.update_id, |o| {
-        o.expected_desired = after.desired_size
+        o.expected_desired = after.desired_size;
     });
     sim.record(
         EventType::Normal,
@@ -762,7 +763,7 @@ fn scale_down(sim: &mut Simulation, op: &NodegroupUpdateOp) {
     }
     let after = g.scaling;
     set_op(sim, &op.update_id, |o| {
-        o.expected_desired = after.desired_size
+        o.expected_desired = after.desired_size;
     });
     sim.state.touch();
     sim.record(
@@ -782,8 +783,7 @@ fn complete(sim: &mut Simulation, op: &NodegroupUpdateOp) {
         .state
         .nodegroups
         .get(&op.nodegroup)
-        .map(|g| g.version)
-        .unwrap_or(op.old_version);
+        .map_or(op.old_version, |g| g.version);
     let (replaced, evicted) = sim
         .state
         .updates

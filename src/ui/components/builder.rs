@@ -105,7 +105,8 @@ pub fn builder(p: &BuilderProps) -> Html {
         })
     };
     let errs = &*errors;
-    let versions = version_choices(p.base.start_date);
+    let lab_date = crate::sim::clock::Date::parse(&d.start_date).unwrap_or(p.base.start_date);
+    let versions = version_choices(lab_date);
     html! {
         <form class="builder" onsubmit={build} aria-label="Cluster builder" novalidate=true>
             <h2>{ "Build a cluster" }</h2>
@@ -160,6 +161,16 @@ pub fn builder(p: &BuilderProps) -> Html {
                         <label class="check"><input id="b-keep" type="checkbox" checked={d.keep_workloads}
                             onchange={{ let draft = draft.clone(); Callback::from(move |e: Event| { let mut d = (*draft).clone(); d.keep_workloads = event_checked(&e); draft.set(d); }) }} />{ format!("{} manifest(s)", p.base.manifests.len()) }</label>
                     }, None) }
+                    { field("b-date", help("start_date"), html! {
+                        <input id="b-date" type="date" value={d.start_date.clone()} onchange={edit(|d, v| d.start_date = v)} />
+                    }, error_for(errs, "start_date")) }
+                    { field("b-policy", help("upgrade_policy"), html! {
+                        <select id="b-policy" onchange={edit(|d, v| d.upgrade_policy = v)}>
+                            { for ["EXTENDED", "STANDARD"].iter().map(|v| html! { <option value={*v} selected={d.upgrade_policy == *v}>{ *v }</option> }) }
+                        </select>
+                    }, error_for(errs, "upgrade_policy")) }
+                </div>
+                <div class="row">
                     { field("b-skip", help("skip_creation"), html! {
                         <label class="check"><input id="b-skip" type="checkbox" checked={d.skip_creation}
                             onchange={{ let draft = draft.clone(); Callback::from(move |e: Event| { let mut d = (*draft).clone(); d.skip_creation = event_checked(&e); draft.set(d); }) }} />{ "start ACTIVE" }</label>
@@ -168,6 +179,10 @@ pub fn builder(p: &BuilderProps) -> Html {
             </fieldset>
             <fieldset>
                 <legend>{ "Add-ons and autoscalers" }</legend>
+                { field("b-addons", help("self_managed_addons"), html! {
+                    <label class="check"><input id="b-addons" type="checkbox" checked={d.self_managed_addons}
+                        onchange={{ let draft = draft.clone(); Callback::from(move |e: Event| { let mut d = (*draft).clone(); d.self_managed_addons = event_checked(&e); draft.set(d); }) }} />{ "self-managed vpc-cni, kube-proxy, CoreDNS" }</label>
+                }, None) }
                 { check(&draft, "b-ms", "metrics_server", d.metrics_server, |d, v| d.metrics_server = v) }
                 { check(&draft, "b-ca", "cluster_autoscaler", d.cluster_autoscaler, |d, v| d.cluster_autoscaler = v) }
                 if d.cluster_autoscaler {
@@ -304,6 +319,21 @@ fn plane_card(
                 { field(&id("labels"), help("labels"), html! {
                     <input id={id("labels")} placeholder="role=web" value={plane.labels.clone()} onchange={set(|p, v| p.labels = v)} />
                 }, err("labels")) }
+                <div class="row">
+                    { field(&id("version"), help("ng_version"), html! {
+                        <input id={id("version")} placeholder="cluster's" value={plane.version.clone()} onchange={set(|p, v| p.version = v)} />
+                    }, err("version")) }
+                    if plane.kind == PlaneKind::Managed {
+                        { field(&id("max-unavailable"), help("max_unavailable"), html! {
+                            <input id={id("max-unavailable")} value={plane.max_unavailable.clone()} onchange={set(|p, v| p.max_unavailable = v)} />
+                        }, err("max_unavailable")) }
+                        { field(&id("strategy"), help("strategy"), html! {
+                            <select id={id("strategy")} onchange={set(|p, v| p.strategy = v)}>
+                                { for ["DEFAULT", "MINIMAL"].iter().map(|v| html! { <option value={*v} selected={plane.strategy == *v}>{ *v }</option> }) }
+                            </select>
+                        }, err("strategy")) }
+                    }
+                </div>
             }
             <details class="responsibility">
                 <summary>{ "Who runs what" }</summary>

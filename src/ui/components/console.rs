@@ -115,7 +115,7 @@ pub fn console(p: &ConsoleProps) -> Html {
     html! {
         <div class="console" data-testid="console">
             <h2>{ "Console" }</h2>
-            <p class="help">{ "Type kubectl or eksctl commands, as in a real terminal. Try " }<code>{ "kubectl get pods -A" }</code>{ " or " }<code>{ "help" }</code>{ "." }</p>
+            <p class="help">{ "Type kubectl, eksctl or aws commands, as in a real terminal. Try " }<code>{ "kubectl get pods -A" }</code>{ " or " }<code>{ "help" }</code>{ "." }</p>
             <div class="console-out" tabindex="0" aria-live="polite" aria-label="Console output">
                 { for history.iter().map(|h| {
                     let out = h.output.clone().or_else(|| {

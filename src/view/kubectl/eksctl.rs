@@ -7,7 +7,7 @@
 //! template, AMI, ARN suffixes) are derived deterministically from names.
 
 use crate::sim::Simulation;
-use crate::sim::catalog::{addon_default_version, instance_type};
+use crate::sim::catalog::{addon_behind, addon_default_version, instance_type};
 use crate::sim::eks::{
     FargateProfile, InstanceState, Nodegroup, NodegroupKind, NodegroupStatus, NodegroupUpdateConfig,
 };
@@ -18,7 +18,7 @@ use super::facts::{hex, uuid};
 use super::tabwriter::{TabWriter, tab_lines};
 
 /// The AWS account the lab pretends to run in (the Fargate pod execution role uses it too).
-const ACCOUNT: &str = "111122223333";
+pub(super) const ACCOUNT: &str = "111122223333";
 
 /// Renders an eksctl table: header, then rows sorted lexicographically by their cells.
 fn eksctl_table(columns: &[&str], mut rows: Vec<Vec<String>>) -> String {
@@ -37,18 +37,16 @@ fn log_info(sim: &Simulation, message: &str) -> String {
     )
 }
 
-fn vpc_id(sim: &Simulation) -> String {
+pub(super) fn vpc_id(sim: &Simulation) -> String {
     format!(
         "vpc-0{}",
         hex(&format!("{}/vpc", sim.state().cluster.name), 16)
     )
 }
 
-fn security_group_id(sim: &Simulation) -> String {
-    format!(
-        "sg-0{}",
-        hex(&format!("{}/cluster-sg", sim.state().cluster.name), 16)
-    )
+/// The cluster security group: the same ID the upgrade health checks name when it is gone.
+pub(super) fn security_group_id(sim: &Simulation) -> String {
+    crate::sim::controllers::control_plane_update::security_group_id(&sim.state().cluster.name)
 }
 
 /// `eksctl get cluster --name <name>`.
@@ -116,11 +114,18 @@ fn ami_id(ng: &Nodegroup) -> String {
 
 /// `eksctl get nodegroups --cluster <name>`.
 pub fn eksctl_get_nodegroups(sim: &Simulation) -> String {
+    eksctl_get_nodegroup(sim, None).unwrap_or_else(|e| format!("{e}\n"))
+}
+
+/// `eksctl get nodegroup --cluster <name> [--name <ng>]`. eksctl's table has no version
+/// column; `aws eks describe-nodegroup` shows `version` and `releaseVersion`.
+pub fn eksctl_get_nodegroup(sim: &Simulation, name: Option<&str>) -> Result<String, String> {
     let cluster = &sim.state().cluster.name;
     let rows: Vec<Vec<String>> = sim
         .state()
         .nodegroups
         .values()
+        .filter(|ng| name.is_none_or(|n| n == ng.name))
         .map(|ng| {
             let (image, kind) = match ng.kind {
                 NodegroupKind::Managed => (ami_type(ng).to_string(), "managed"),
@@ -142,9 +147,12 @@ pub fn eksctl_get_nodegroups(sim: &Simulation) -> String {
         })
         .collect();
     if rows.is_empty() {
-        return "Error: No nodegroups found\n".to_string();
+        return Err(match name {
+            None => "Error: No nodegroups found".to_string(),
+            Some(n) => format!("Error: nodegroup with name {n} not found"),
+        });
     }
-    eksctl_table(
+    Ok(eksctl_table(
         &[
             "CLUSTER",
             "NODEGROUP",
@@ -159,7 +167,7 @@ pub fn eksctl_get_nodegroups(sim: &Simulation) -> String {
             "TYPE",
         ],
         rows,
-    )
+    ))
 }
 
 fn labels_text(labels: &std::collections::BTreeMap<String, String>) -> String {
@@ -212,18 +220,23 @@ pub fn eksctl_get_fargateprofiles(sim: &Simulation) -> String {
     )
 }
 
-/// `v1.20.1-eksbuild.3` as a comparable tuple.
-fn addon_version_key(v: &str) -> Vec<u64> {
-    v.trim_start_matches('v')
-        .split(['.', '-'])
-        .filter_map(|p| p.trim_start_matches("eksbuild").parse().ok())
-        .collect()
-}
-
 /// `eksctl get addons --cluster <name>`: EKS-managed add-ons only (self-managed add-ons are
 /// plain manifests eksctl does not list), with the newer catalog version as UPDATE AVAILABLE.
 pub fn eksctl_get_addons(sim: &Simulation) -> String {
+    eksctl_get_addon(sim, None).unwrap_or_else(|e| format!("{e}\n"))
+}
+
+/// `eksctl get addon --cluster <name> [--name <addon>]`.
+pub fn eksctl_get_addon(sim: &Simulation, name: Option<&str>) -> Result<String, String> {
     let c = &sim.state().cluster;
+    if let Some(n) = name
+        && !c.addons.values().any(|a| a.managed && a.name.as_str() == n)
+    {
+        return Err(format!(
+            "Error: addon {n} not found in cluster \"{}\"",
+            c.name
+        ));
+    }
     let mut out = log_info(
         sim,
         &format!(
@@ -234,11 +247,12 @@ pub fn eksctl_get_addons(sim: &Simulation) -> String {
     let rows: Vec<Vec<String>> = c
         .addons
         .values()
-        .filter(|a| a.managed)
+        .filter(|a| a.managed && name.is_none_or(|n| n == a.name.as_str()))
         .map(|a| {
-            let latest = addon_default_version(a.name, c.version);
-            let update = if addon_version_key(latest) > addon_version_key(&a.version) {
-                latest.to_string()
+            // eksctl lists the newer versions EKS offers for this Kubernetes version; the
+            // lab's catalog has one build per line (eks-facts §5), the default.
+            let update = if addon_behind(a.name, &a.version, c.version) {
+                addon_default_version(a.name, c.version).to_string()
             } else {
                 String::new()
             };
@@ -255,7 +269,7 @@ pub fn eksctl_get_addons(sim: &Simulation) -> String {
         .collect();
     if rows.is_empty() {
         out.push_str("No addons found\n");
-        return out;
+        return Ok(out);
     }
     out.push_str(&log_info(
         sim,
@@ -273,7 +287,7 @@ pub fn eksctl_get_addons(sim: &Simulation) -> String {
         ],
         rows,
     ));
-    out
+    Ok(out)
 }
 
 /// The subnets a group launches into (its zones, or every cluster zone).
@@ -328,7 +342,8 @@ pub(super) fn nodegroup_doc(sim: &Simulation, ng: &Nodegroup) -> Val {
         NodegroupUpdateConfig::MaxUnavailablePercentage(p) => {
             Obj::new().put("maxUnavailablePercentage", Val::num(p))
         }
-    };
+    }
+    .put_str("updateStrategy", ng.update_strategy.as_str());
     let (lt_id, lt_name) = launch_template(sim, ng);
     let node_role = format!(
         "arn:aws:iam::{ACCOUNT}:role/eksctl-{}-nodegroup-{}-NodeInstanceRole-{}",
