@@ -494,10 +494,12 @@ pub(crate) fn reconcile(sim: &mut Simulation) {
     if sim.controllers.support_day == Some(day) {
         return;
     }
-    sim.controllers.support_day = Some(day);
+    // Checked again every step until the cluster can act on it: a cluster still being created
+    // (or updating) when the day begins gets the day's check once it is ACTIVE.
     if !sim.state.cluster.is_active() || in_progress(sim).is_some() {
         return;
     }
+    sim.controllers.support_day = Some(day);
     let (version, support_type) = (sim.state.cluster.version, sim.state.cluster.support_type);
     let Some(info) = version_info(version) else {
         return;
