@@ -368,3 +368,115 @@ fn the_report_carries_vpa_recommendations_savings_and_events() {
         .count();
     assert_eq!(evicted, 2, "one pod at a time, both replaced");
 }
+
+#[test]
+fn the_report_carries_each_update_with_its_phases_and_each_data_planes_upgrade() {
+    let r = example("upgrade");
+    let updates = r["updates"].as_array().unwrap();
+    let targets: Vec<&str> = updates
+        .iter()
+        .map(|u| u["target"].as_str().unwrap())
+        .collect();
+    // CoreDNS v1.12.4 serves 1.33 and 1.34 alike: `eksctl update addon` has nothing to do.
+    assert_eq!(
+        targets,
+        ["cluster", "addon/kube-proxy", "nodegroup/ng-managed"]
+    );
+    let phase_names = |u: &Value| -> Vec<String> {
+        u["phases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(
+        phase_names(&updates[0]),
+        [
+            "LaunchNewApiServers",
+            "HealthChecks",
+            "ReplaceOldApiServers"
+        ]
+    );
+    assert_eq!(phase_names(&updates[1]), ["RollOut"]);
+    assert_eq!(
+        phase_names(&updates[2]),
+        ["Setup", "ScaleUp", "Upgrade", "ScaleDown"]
+    );
+    for (u, (type_, version, created)) in updates.iter().zip([
+        ("VersionUpdate", "1.34", 1200),
+        ("AddonUpdate", "v1.34.1-eksbuild.2", 2100),
+        ("VersionUpdate", "1.34", 2400),
+    ]) {
+        assert_eq!(u["status"], "Successful", "{u}");
+        assert_eq!(u["type"], type_);
+        assert_eq!(u["version"], version);
+        assert_eq!(u["created_s"], created, "at the timeline's time");
+        assert!(u["errors"].as_array().unwrap().is_empty());
+        let (start, end) = (
+            u["created_s"].as_u64().unwrap(),
+            u["ended_s"].as_u64().unwrap(),
+        );
+        assert_eq!(u["duration_s"].as_u64(), Some(end - start));
+        // The phases tile the update: each starts when the previous one ends.
+        let mut at = start;
+        for p in u["phases"].as_array().unwrap() {
+            assert_eq!(p["start_s"].as_u64(), Some(at), "{u}");
+            at = p["end_s"].as_u64().unwrap();
+            assert!(at >= p["start_s"].as_u64().unwrap());
+        }
+        assert_eq!(at, end);
+    }
+    // The control plane takes 8 to 13 minutes (control_plane_update.rs, eks-facts §7).
+    let cp = updates[0]["duration_s"].as_u64().unwrap();
+    assert!((480..=780).contains(&cp), "{cp}");
+    // Managed setup takes 30 s; three nodes replaced one at a time.
+    assert_eq!(updates[2]["phases"][0]["end_s"], 2430);
+    assert_eq!(updates[2]["nodes_replaced"], 3);
+    let upgrade = r["upgrade"].as_array().unwrap();
+    let names: Vec<&str> = upgrade
+        .iter()
+        .map(|d| d["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["ng-managed", "ng-self", "ng-self-134", "fargate"]);
+    for (d, (kind, version, steps, started)) in upgrade.iter().zip([
+        // eksctl upgrade nodegroup
+        ("managed", "1.34", 1, 2400),
+        // eksctl create nodegroup ng-self-134, eksctl delete nodegroup ng-self
+        ("self-managed", "1.33", 2, 4200),
+        ("self-managed", "1.34", 1, 4200),
+        // kubectl rollout restart ... --namespace serverless
+        ("fargate", "1.34", 1, 6000),
+    ]) {
+        assert_eq!(d["kind"], kind, "{d}");
+        assert_eq!(d["version"], version, "{d}");
+        assert_eq!(d["steps"], steps, "{d}");
+        assert_eq!(d["started_s"], started, "{d}");
+        assert_eq!(d["nodes_on_old_version"], 0, "{d}");
+        let finished = d["finished_s"].as_u64().unwrap_or_else(|| panic!("{d}"));
+        assert!(finished >= started, "{d}");
+    }
+    // The managed group is done before its update ends (the scale-down phase comes after
+    // the last old node); the old self-managed group once its last node is gone; the new one
+    // was never behind.
+    assert!(upgrade[0]["finished_s"].as_u64().unwrap() < updates[2]["ended_s"].as_u64().unwrap());
+    assert!(
+        upgrade[1]["finished_s"].as_u64().unwrap() > 4800,
+        "after the delete"
+    );
+    assert_eq!(upgrade[2]["finished_s"], 4200);
+    assert_eq!(upgrade[1]["replaced_by"], "ng-self-134");
+    // Extra EC2: the managed update's six surge nodes and the two green nodes next to the blue
+    // ones (m5.large at $0.096/h, eks-facts §1.3); Fargate runs no EC2.
+    let extra = |i: usize| upgrade[i]["extra_cost_usd"].as_f64().unwrap();
+    assert!(extra(0) > 0.0 && extra(1) > 0.0, "{upgrade:?}");
+    let window = updates[2]["duration_s"].as_f64().unwrap();
+    assert!(
+        extra(0) <= 6.0 * 0.096 * window / 3600.0,
+        "at most six extra nodes over the update"
+    );
+    assert_eq!(extra(2), 0.0);
+    assert_eq!(upgrade[3]["extra_cost_usd"], Value::Null);
+    assert_eq!(r["cluster"]["version"], "1.34");
+    assert_eq!(r["cluster"]["support_status"], "standard support");
+}

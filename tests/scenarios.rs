@@ -8,7 +8,7 @@ use eks_lab::scenario;
 use eks_lab::sim::Simulation;
 use eks_lab::sim::clock::SimDuration;
 
-const EXAMPLES: [&str; 8] = [
+const EXAMPLES: [&str; 11] = [
     "managed-nodegroup",
     "self-managed-nodegroup",
     "fargate",
@@ -17,6 +17,9 @@ const EXAMPLES: [&str; 8] = [
     "cluster-autoscaler",
     "vpa",
     "spot",
+    "upgrade",
+    "upgrade-pdb-failure",
+    "upgrade-rollback",
 ];
 
 fn run(name: &str) -> (String, String) {
@@ -140,4 +143,45 @@ fn vpa_golden() {
 #[test]
 fn spot_golden() {
     check(EXAMPLES[7]);
+}
+
+#[test]
+fn upgrade_golden() {
+    check(EXAMPLES[8]);
+}
+
+#[test]
+fn upgrade_pdb_failure_golden() {
+    check(EXAMPLES[9]);
+}
+
+#[test]
+fn upgrade_rollback_golden() {
+    check(EXAMPLES[10]);
+}
+
+#[test]
+fn upgrade_logs_carry_the_lessons() {
+    let (log, _) = run("upgrade");
+    assert!(
+        log.contains("Warning ExtendedSupport cluster/lab Kubernetes 1.33 left standard support")
+    );
+    assert!(
+        log.contains("ClusterUpdated cluster/lab control plane update")
+            && log.contains("Kubernetes 1.33 -> 1.34")
+    );
+    assert!(log.contains(
+        "AddonUpdated addon/kube-proxy kube-proxy updated v1.33.5-eksbuild.2 -> v1.34.1-eksbuild.2"
+    ));
+    assert!(log.contains("scaling up the Auto Scaling group by 6 (desired 3 -> 9, max 3 -> 9)"));
+    assert!(log.contains("NodegroupDeleted nodegroup/ng-self"));
+    let (log, _) = run("upgrade-pdb-failure");
+    assert!(log.contains(
+        "Failed: PodEvictionFailure: Reached max retries while trying to evict pods from nodes in node group ng-1"
+    ));
+    assert!(log.contains("force update of nodegroup \"ng-1\""));
+    let (log, _) = run("upgrade-rollback");
+    assert!(log.contains("(SecurityGroupNotFound: The security group sg-"));
+    assert!(log.contains("Failed: cluster \"lab\" stays on Kubernetes 1.34"));
+    assert!(log.contains("Successful: Kubernetes 1.34 -> 1.35"));
 }

@@ -1292,3 +1292,164 @@ fn fargate_pods_keep_their_kubelet_until_a_rollout_restart() {
     assert_eq!(f.finished_s, Some(last_old + 1));
     assert!(last_old > restarted);
 }
+
+// ---- the upgrade examples ----
+
+fn example(name: &str) -> Simulation {
+    let path = format!("{}/examples/{name}.yaml", env!("CARGO_MANIFEST_DIR"));
+    let loaded = eks_lab::scenario::load(&std::fs::read_to_string(path).unwrap()).unwrap();
+    Simulation::new(loaded.spec).unwrap()
+}
+
+/// Runs the example to its end and returns, per app, the fewest ready pods seen in any second
+/// from the moment it first had all its replicas ready.
+fn fewest_ready(sim: &mut Simulation, apps: &[&str], replicas: usize) -> BTreeMap<String, usize> {
+    let end = sim.now() + sim.spec().duration.unwrap();
+    let mut fewest: BTreeMap<String, usize> = BTreeMap::new();
+    while sim.now() < end {
+        sim.step();
+        for app in apps {
+            let n = ready_pods(sim, app);
+            if let Some(f) = fewest.get_mut(*app) {
+                *f = (*f).min(n);
+            } else if n == replicas {
+                fewest.insert((*app).to_string(), n);
+            }
+        }
+    }
+    assert!(
+        sim.outcomes().iter().all(|o| o.result.is_ok()),
+        "{:#?}",
+        sim.outcomes()
+    );
+    fewest
+}
+
+#[test]
+fn the_upgrade_example_keeps_two_web_pods_ready_on_every_data_plane() {
+    let mut sim = example("upgrade");
+    let fewest = fewest_ready(&mut sim, &["web-managed", "web-self", "web"], 3);
+    // Each PodDisruptionBudget (minAvailable 2) holds through the managed update and the
+    // blue/green migration; the Fargate restart is a rolling update (maxSurge 25% of 3 rounds
+    // up to 1, maxUnavailable 25% down to 0) that never goes below three.
+    assert_eq!(
+        fewest,
+        [("web", 3), ("web-managed", 2), ("web-self", 2)]
+            .map(|(a, n)| (a.to_string(), n))
+            .into_iter()
+            .collect()
+    );
+    assert_eq!(sim.state().cluster.version, v(34));
+    assert!(
+        sim.state()
+            .nodes
+            .values()
+            .all(|n| n.status.kubelet_version == "v1.34.0-eks")
+    );
+    assert_eq!(
+        sim.state().nodegroups.keys().collect::<Vec<_>>(),
+        ["ng-managed", "ng-self-134"]
+    );
+    assert_eq!(
+        sim.state().cluster.addons[&AddonName::KubeProxy].version,
+        "v1.34.1-eksbuild.2"
+    );
+    assert!(
+        sim.state()
+            .updates
+            .iter()
+            .all(|u| u.status == UpdateStatus::Successful)
+    );
+}
+
+#[test]
+fn the_pdb_failure_example_holds_the_budget_until_forced() {
+    let mut sim = example("upgrade-pdb-failure");
+    let failed_at = SimTime::from_secs(40 * 60 + 15 * 60);
+    let end = sim.now() + sim.spec().duration.unwrap();
+    let (mut before_force, mut after_force) = (usize::MAX, usize::MAX);
+    while sim.now() < end {
+        sim.step();
+        let n = ready_pods(&sim, "db");
+        if sim.now() > SimTime::from_mins(20) && sim.now() < SimTime::from_mins(60) {
+            before_force = before_force.min(n);
+        } else if sim.now() >= SimTime::from_mins(60) {
+            after_force = after_force.min(n);
+        }
+    }
+    assert_eq!(
+        before_force, 2,
+        "the rolling update never disrupts a db pod"
+    );
+    assert_eq!(
+        after_force, 1,
+        "the forced one deletes them, one node at a time"
+    );
+    let ups: Vec<&Update> = sim
+        .state()
+        .updates
+        .iter()
+        .filter(|u| u.target == UpdateTarget::Nodegroup("ng-1".into()))
+        .collect();
+    assert_eq!(ups.len(), 2);
+    assert_eq!(ups[0].status, UpdateStatus::Failed);
+    assert_eq!(ups[0].errors[0].code, ErrorCode::PodEvictionFailure);
+    assert!(ups[0].ended_at.unwrap() > failed_at);
+    assert_eq!(ups[1].status, UpdateStatus::Successful);
+    assert_eq!(ups[1].param("Force"), Some("true"));
+    let s = sim.state().nodegroups["ng-1"].scaling;
+    assert_eq!((s.min_size, s.desired_size, s.max_size), (2, 2, 2));
+    assert_eq!(sim.state().nodes.len(), 2);
+}
+
+#[test]
+fn the_rollback_example_fails_then_succeeds_without_touching_the_web_pods() {
+    let mut sim = example("upgrade-rollback");
+    sim.run_for(SimDuration::from_mins(19));
+    let before = running_pods(&sim);
+    assert_eq!(
+        before
+            .keys()
+            .filter(|k| k.starts_with("default/web-"))
+            .count(),
+        3
+    );
+    sim.run_for(SimDuration::from_mins(21));
+    let u = &sim.state().updates[0];
+    assert_eq!(u.status, UpdateStatus::Failed);
+    assert_eq!(u.errors[0].code, ErrorCode::SecurityGroupNotFound);
+    assert_eq!(sim.state().cluster.version, v(34));
+    assert_eq!(running_pods(&sim), before, "same pods, same uids");
+    sim.run_for(sim.spec().duration.unwrap() - SimDuration::from_mins(40));
+    assert_eq!(sim.state().updates[1].status, UpdateStatus::Successful);
+    assert_eq!(sim.state().cluster.version, v(35));
+    assert_eq!(
+        running_pods(&sim),
+        before,
+        "a control plane upgrade moves no pod"
+    );
+}
+
+#[test]
+fn a_cluster_created_in_extended_support_says_so_once_active() {
+    // 1.33 left standard support on 2026-07-29; the lab's default date is 2026-11-01. The
+    // day's support check waits for the cluster to be ACTIVE (10–15 minutes of creation).
+    let mut spec = eks_lab::sim::spec::LabSpec::default();
+    spec.cluster.version = v(33);
+    let mut sim = Simulation::new(spec).unwrap();
+    sim.run_for(SimDuration::from_mins(20));
+    let active = sim.state().cluster.active_at.unwrap();
+    let e: Vec<_> = sim
+        .events()
+        .all()
+        .iter()
+        .filter(|e| e.reason == "ExtendedSupport")
+        .collect();
+    assert_eq!(e.len(), 1);
+    assert_eq!(e[0].time, active);
+    assert!(
+        e[0].message
+            .starts_with("Kubernetes 1.33 left standard support on 2026-07-29")
+    );
+    assert_eq!(sim.billing().rate(CostComponent::ControlPlane), 600_000_000);
+}
