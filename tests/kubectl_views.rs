@@ -1205,7 +1205,7 @@ fn upgrade_views_follow_the_aws_cli_and_eksctl() {
     sim.submit(
         Command::UpdateAddon {
             name: AddonName::KubeProxy,
-            version: None,
+            version: Some("latest".into()),
         },
         "",
     );

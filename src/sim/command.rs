@@ -121,8 +121,9 @@ pub enum Command {
         update_config: Option<NodegroupUpdateConfig>,
         strategy: Option<UpdateStrategy>,
     },
-    /// `eksctl update addon --name=coredns [--version=V]` and `aws eks update-addon`: EKS-managed
-    /// add-ons only. `None`: the default version for the cluster's Kubernetes version.
+    /// `eksctl update addon --name=coredns [--version=V|latest]` and `aws eks update-addon`:
+    /// EKS-managed add-ons only. `None` keeps the installed version (as eksctl does); `latest`
+    /// is the default version for the cluster's Kubernetes version.
     UpdateAddon {
         name: AddonName,
         version: Option<String>,

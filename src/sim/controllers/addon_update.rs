@@ -100,8 +100,10 @@ fn check_target(
             name.as_str()
         ));
     }
+    // eksctl keeps the installed version unless told `--version=latest` or a version.
     let target = match version {
-        None | Some("latest" | "default") => addon_default_version(name, v).to_string(),
+        None => addon.version.clone(),
+        Some("latest" | "default") => addon_default_version(name, v).to_string(),
         Some(t) => t.to_string(),
     };
     if addon_minor(&target).is_none() {
@@ -192,7 +194,7 @@ pub(crate) fn update_self_managed(
             name.as_str()
         ));
     }
-    let Some(target) = check_target(sim, name, None)? else {
+    let Some(target) = check_target(sim, name, Some("latest"))? else {
         return Ok(format!("\"{}\" is already up-to-date", name.as_str()));
     };
     let cur = sim.state.cluster.addons[&name].version.clone();
