@@ -952,7 +952,7 @@ fn kube_proxy_rolls_node_by_node_after_the_control_plane_upgrade() {
         &mut sim,
         Command::UpdateAddon {
             name: AddonName::KubeProxy,
-            version: None,
+            version: Some("latest".into()),
         },
     );
     // kube-proxy tracks the Kubernetes minor (eks-facts §5).
