@@ -199,6 +199,9 @@ fn pdb_blocking_makes_rolling_update_fail_and_force_proceeds() {
     let drained = at("NodegroupUpdating", "draining");
     let failed = at("NodegroupUpdateFailed", "PodEvictionFailure");
     assert_eq!(failed - drained, 15 * 60);
+    // The failed update left its surge (desired and max 2 + 6)...
+    let s = sim.state().nodegroups["ng-1"].scaling;
+    assert_eq!((s.desired_size, s.max_size), (8, 8));
     submit(
         &mut sim,
         Command::UpgradeNodegroup {
@@ -208,9 +211,12 @@ fn pdb_blocking_makes_rolling_update_fail_and_force_proceeds() {
         },
     )
     .unwrap();
-    sim.run_for(SimDuration::from_mins(60));
+    sim.run_for(SimDuration::from_mins(90));
     let u = sim.state().updates.last().unwrap();
     assert_eq!(u.status, UpdateStatus::Successful, "{u:#?}");
+    // ...and the forced retry returns to the sizes from before the first attempt.
+    let s = sim.state().nodegroups["ng-1"].scaling;
+    assert_eq!((s.min_size, s.desired_size, s.max_size), (2, 2, 2));
 }
 
 // ---- control plane: faults and rollback, version skew ----

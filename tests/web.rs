@@ -71,3 +71,25 @@ fn autoscaling_examples_match_the_native_goldens() {
         include_str!("golden/spot.digest").trim()
     );
 }
+
+#[wasm_bindgen_test]
+fn upgrade_examples_match_the_native_goldens() {
+    // Update ids and the node group update's random choice of nodes come from the `updates`
+    // stream; phase delays from the EKS stream: both must agree across targets.
+    for (text, golden) in [
+        (
+            include_str!("../examples/upgrade.yaml"),
+            include_str!("golden/upgrade.digest"),
+        ),
+        (
+            include_str!("../examples/upgrade-pdb-failure.yaml"),
+            include_str!("golden/upgrade-pdb-failure.digest"),
+        ),
+        (
+            include_str!("../examples/upgrade-rollback.yaml"),
+            include_str!("golden/upgrade-rollback.digest"),
+        ),
+    ] {
+        assert_eq!(example_digest(text), golden.trim());
+    }
+}

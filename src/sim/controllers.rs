@@ -56,6 +56,9 @@ pub struct ControllerState {
     /// The version whose entry into extended support was announced.
     pub support_announced: Option<crate::sim::catalog::KubernetesVersion>,
     pub nodegroup_updates: Vec<nodegroup_update::NodegroupUpdateOp>,
+    /// Sizes from before a failed node group update, which the next update returns to.
+    pub nodegroup_sizes_before_failure:
+        std::collections::BTreeMap<String, crate::sim::eks::NodegroupScalingConfig>,
     pub addon_updates: Vec<addon_update::AddonUpdateOp>,
 }
 

@@ -901,7 +901,10 @@ mod tests {
         // A managed node group is created at the cluster's version (EKS API CreateNodegroup).
         let e = d.to_spec(&spec).unwrap_err();
         assert_eq!(e[0].field, "cluster");
-        assert!(e[0].message.contains("created at the cluster's Kubernetes version (1.34)"));
+        assert!(
+            e[0].message
+                .contains("created at the cluster's Kubernetes version (1.34)")
+        );
         d.planes[0].version = "1.34".into();
         let out = d.to_spec(&spec).unwrap();
         assert_eq!(out.cluster.support_type, SupportType::Standard);

@@ -19,7 +19,8 @@
 //!
 //! After a `PodEvictionFailure` the lab leaves the group as EKS stops it (an inference, U: the
 //! user guide does not say): new nodes stay, the node that could not be drained stays cordoned,
-//! and the group reports its previous version.
+//! and the group reports its previous version; the next update's scale-down returns to the
+//! sizes from before the failed one (unless the user resizes the group in between).
 
 use std::collections::BTreeMap;
 
@@ -196,7 +197,14 @@ pub(crate) fn upgrade_nodegroup(
         strategy,
         max_unavailable,
         surge: surge(strategy, zones, max_unavailable),
-        original: ng.scaling,
+        // After a failed update the group still has its surge; the retry returns to the sizes
+        // from before the first attempt.
+        original: sim
+            .controllers
+            .nodegroup_sizes_before_failure
+            .get(name)
+            .copied()
+            .unwrap_or(ng.scaling),
         expected_desired: ng.scaling.desired_size,
         old_launch_template: ng.launch_template_version,
         new_launch_template: ng.launch_template_version + 1,
@@ -679,6 +687,9 @@ fn fail(sim: &mut Simulation, op: &NodegroupUpdateOp, err: UpdateError) {
             format!(" ({})", err.resource_ids.join(", "))
         }
     );
+    sim.controllers
+        .nodegroup_sizes_before_failure
+        .insert(op.nodegroup.clone(), op.original);
     if let Some(g) = sim.state.nodegroups.get_mut(&op.nodegroup) {
         g.version = op.old_version;
         g.ami_name.clone_from(&op.old_ami);
@@ -779,6 +790,9 @@ fn scale_down(sim: &mut Simulation, op: &NodegroupUpdateOp) {
 }
 
 fn complete(sim: &mut Simulation, op: &NodegroupUpdateOp) {
+    sim.controllers
+        .nodegroup_sizes_before_failure
+        .remove(&op.nodegroup);
     let version = sim
         .state
         .nodegroups

@@ -54,6 +54,21 @@ pub const EXAMPLES: &[(&str, &str, &str)] = &[
         "Spot interruptions: two minutes' notice",
         include_str!("../../../examples/spot.yaml"),
     ),
+    (
+        "upgrade",
+        "Upgrade 1.33 to 1.34 on every data plane",
+        include_str!("../../../examples/upgrade.yaml"),
+    ),
+    (
+        "upgrade-pdb-failure",
+        "A PDB blocks a node group update: PodEvictionFailure",
+        include_str!("../../../examples/upgrade-pdb-failure.yaml"),
+    ),
+    (
+        "upgrade-rollback",
+        "A failed health check rolls the control plane back",
+        include_str!("../../../examples/upgrade-rollback.yaml"),
+    ),
 ];
 
 /// Largest scenario file the page opens.
