@@ -160,21 +160,14 @@ pub(crate) fn update_addon(
     };
     let now = sim.now();
     let id = sim.rng.updates.uuid();
-    let mut update = Update {
-        id: id.clone(),
-        target: UpdateTarget::Addon(name.as_str().to_string()),
-        type_: UpdateType::AddonUpdate,
-        status: UpdateStatus::InProgress,
-        params: vec![("AddonVersion", target.clone())],
-        created_at: now,
-        ended_at: None,
-        phases: Vec::new(),
-        errors: Vec::new(),
-        pods_evicted: 0,
-        nodes_replaced: 0,
-    };
-    update.enter("RollOut", now);
-    sim.state.updates.push(update);
+    sim.state.updates.push(Update::start(
+        id.clone(),
+        UpdateTarget::Addon(name.as_str().to_string()),
+        UpdateType::AddonUpdate,
+        vec![("AddonVersion", target.clone())],
+        "RollOut",
+        now,
+    ));
     start(sim, name, &target, Some(id));
     Ok(format!("updating addon {} to {target}", name.as_str()))
 }

@@ -192,24 +192,17 @@ fn start(sim: &mut Simulation, target: KubernetesVersion, automatic: bool) -> St
     let now = sim.now();
     let id = sim.rng.updates.uuid();
     let current = sim.state.cluster.version;
-    let mut update = Update {
-        id: id.clone(),
-        target: UpdateTarget::Cluster,
-        type_: UpdateType::VersionUpdate,
-        status: UpdateStatus::InProgress,
-        params: vec![
+    sim.state.updates.push(Update::start(
+        id.clone(),
+        UpdateTarget::Cluster,
+        UpdateType::VersionUpdate,
+        vec![
             ("Version", target.to_string()),
             ("PlatformVersion", "eks.1".to_string()),
         ],
-        created_at: now,
-        ended_at: None,
-        phases: Vec::new(),
-        errors: Vec::new(),
-        pods_evicted: 0,
-        nodes_replaced: 0,
-    };
-    update.enter(PHASE_LAUNCH, now);
-    sim.state.updates.push(update);
+        PHASE_LAUNCH,
+        now,
+    ));
     sim.state.cluster.status = ClusterStatus::Updating;
     let zones: Vec<String> = sim
         .state

@@ -214,25 +214,18 @@ pub(crate) fn upgrade_nodegroup(
         batch: BTreeMap::new(),
     };
     let first_type = ng.instance_types[0].clone();
-    let mut update = Update {
-        id: id.clone(),
-        target: UpdateTarget::Nodegroup(name.to_string()),
-        type_: UpdateType::VersionUpdate,
-        status: UpdateStatus::InProgress,
-        params: vec![
+    sim.state.updates.push(Update::start(
+        id.clone(),
+        UpdateTarget::Nodegroup(name.to_string()),
+        UpdateType::VersionUpdate,
+        vec![
             ("Version", target.to_string()),
             ("ReleaseVersion", release_version(target)),
             ("Force", force.to_string()),
         ],
-        created_at: now,
-        ended_at: None,
-        phases: Vec::new(),
-        errors: Vec::new(),
-        pods_evicted: 0,
-        nodes_replaced: 0,
-    };
-    update.enter(PHASE_SETUP, now);
-    sim.state.updates.push(update);
+        PHASE_SETUP,
+        now,
+    ));
     if let Some(g) = sim.state.nodegroups.get_mut(name) {
         g.status = NodegroupStatus::Updating;
         g.launch_template_version = op.new_launch_template;

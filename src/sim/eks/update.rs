@@ -118,6 +118,34 @@ pub struct Update {
 }
 
 impl Update {
+    /// A new update, InProgress, in its first phase.
+    pub(crate) fn start(
+        id: String,
+        target: UpdateTarget,
+        type_: UpdateType,
+        params: Vec<(&'static str, String)>,
+        first_phase: &'static str,
+        now: SimTime,
+    ) -> Update {
+        Update {
+            id,
+            target,
+            type_,
+            status: UpdateStatus::InProgress,
+            params,
+            created_at: now,
+            ended_at: None,
+            phases: vec![UpdatePhase {
+                name: first_phase,
+                started: now,
+                ended: None,
+            }],
+            errors: Vec::new(),
+            pods_evicted: 0,
+            nodes_replaced: 0,
+        }
+    }
+
     pub fn is_in_progress(&self) -> bool {
         self.status == UpdateStatus::InProgress
     }
