@@ -35,6 +35,21 @@ fn submit(sim: &mut Simulation, c: Command) -> Result<String, String> {
     sim.outcomes().last().unwrap().result.clone()
 }
 
+/// `eksctl upgrade cluster --version=1.<minor> --approve`, then 20 minutes: long enough for
+/// the 8–13 minute update to finish.
+fn upgrade_control_plane(sim: &mut Simulation, minor: u32) {
+    submit(
+        sim,
+        Command::UpgradeCluster {
+            version: Some(v(minor)),
+            approve: true,
+        },
+    )
+    .unwrap();
+    sim.run_for(SimDuration::from_mins(20));
+    assert_eq!(sim.state().cluster.version, v(minor));
+}
+
 fn managed_lab(nodes: u64) -> Simulation {
     let mut spec = quick_spec();
     let mut ng = NodegroupSpec::managed("ng-1");
@@ -99,15 +114,7 @@ fn two_minors_at_once_is_refused() {
 #[test]
 fn managed_nodegroup_surges_and_returns() {
     let mut sim = managed_lab(3);
-    submit(
-        &mut sim,
-        Command::UpgradeCluster {
-            version: Some(v(35)),
-            approve: true,
-        },
-    )
-    .unwrap();
-    sim.run_for(SimDuration::from_mins(20));
+    upgrade_control_plane(&mut sim, 35);
     let out = submit(
         &mut sim,
         Command::UpgradeNodegroup {
@@ -165,15 +172,7 @@ fn pdb_blocking_makes_rolling_update_fail_and_force_proceeds() {
     )));
     let mut sim = Simulation::new(spec).unwrap();
     sim.run_for(SimDuration::from_mins(5));
-    submit(
-        &mut sim,
-        Command::UpgradeCluster {
-            version: Some(v(35)),
-            approve: true,
-        },
-    )
-    .unwrap();
-    sim.run_for(SimDuration::from_mins(20));
+    upgrade_control_plane(&mut sim, 35);
     submit(
         &mut sim,
         Command::UpgradeNodegroup {
@@ -299,15 +298,7 @@ fn a_deleted_security_group_rolls_the_upgrade_back() {
     assert_eq!(u.errors[0].resource_ids, [sg]);
     // With the fault cleared the same upgrade goes through.
     submit(&mut sim, Command::ClearFaults).unwrap();
-    submit(
-        &mut sim,
-        Command::UpgradeCluster {
-            version: Some(v(35)),
-            approve: true,
-        },
-    )
-    .unwrap();
-    sim.run_for(SimDuration::from_mins(20));
+    upgrade_control_plane(&mut sim, 35);
     assert_eq!(
         sim.state().updates.last().unwrap().status,
         UpdateStatus::Successful
@@ -1036,15 +1027,7 @@ fn self_managed_add_ons_refuse_eksctl_update_addon_and_take_utils_update_kube_pr
     spec.nodegroups.push(NodegroupSpec::managed("ng-1"));
     let mut sim = Simulation::new(spec).unwrap();
     sim.run_for(SimDuration::from_mins(5));
-    submit(
-        &mut sim,
-        Command::UpgradeCluster {
-            version: Some(v(35)),
-            approve: true,
-        },
-    )
-    .unwrap();
-    sim.run_for(SimDuration::from_mins(20));
+    upgrade_control_plane(&mut sim, 35);
     assert!(
         sim.events().all().iter().any(|e| e.reason == "AddonVersionBehind"
             && e.message
