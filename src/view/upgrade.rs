@@ -15,7 +15,7 @@ mod timeline;
 use std::collections::{BTreeMap, BTreeSet};
 
 pub use actions::{Action, blue_green_name, line as command_line, update_config};
-pub use estimate::{Estimate, EstimatePart, GroupEstimate, duration_range};
+pub use estimate::{Estimate, EstimatePart, GroupEstimate, duration_range, rate};
 pub use timeline::{PhaseBar, Timeline, TimelineRow, UpdateErrorLine, duration_text};
 
 use crate::sim::Simulation;
