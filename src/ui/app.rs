@@ -258,7 +258,7 @@ pub fn app() -> Html {
                     <button type="button" onclick={dismiss} aria-label="Dismiss message">{ "×" }</button>
                 </div>
             }
-            <main class={classes!("workspace", matches!(lab.tab, Tab::Console | Tab::Inspect | Tab::Upgrades).then_some("wide-side"))}>
+            <main class={classes!("workspace", matches!(lab.tab, Tab::Console | Tab::Inspect).then_some("wide-side"), (lab.tab == Tab::Upgrades).then_some("upgrade-side"))}>
                 <aside class="side-area" aria-label="Lab tools">
                     <div class="tabs" role="tablist">
                         { tab_button(Tab::Build, "Cluster") }

@@ -102,6 +102,9 @@ pub enum NodeRollout {
     New,
     /// Being drained (kubectl drain, or EKS draining it in an update).
     Draining,
+    /// Drained by a managed node group update, waiting its 60 s before termination
+    /// (eks-facts §4).
+    Drained,
     /// Its instance is being terminated.
     Terminating,
 }
@@ -112,6 +115,7 @@ impl NodeRollout {
             NodeRollout::Steady => "",
             NodeRollout::New => "NEW",
             NodeRollout::Draining => "DRAINING",
+            NodeRollout::Drained => "DRAINED · 60 s WAIT",
             NodeRollout::Terminating => "TERMINATING",
         }
     }
@@ -120,6 +124,7 @@ impl NodeRollout {
             NodeRollout::Steady => "steady",
             NodeRollout::New => "new",
             NodeRollout::Draining => "draining",
+            NodeRollout::Drained => "drained",
             NodeRollout::Terminating => "terminating",
         }
     }
@@ -319,6 +324,14 @@ impl ClusterView {
             .iter()
             .map(|d| d.node.as_str())
             .collect();
+        let drained: Vec<&str> = sim
+            .controllers
+            .nodegroup_updates
+            .iter()
+            .flat_map(|o| o.batch.iter())
+            .filter(|(_, done)| done.is_some())
+            .map(|(n, _)| n.as_str())
+            .collect();
         let mut chips_by_node: BTreeMap<&str, Vec<PodChip>> = BTreeMap::new();
         let mut pending = Vec::new();
         for p in st.pods.values() {
@@ -355,6 +368,8 @@ impl ClusterView {
             let inst = st.instances.get(&n.instance_id);
             let rollout = if draining.contains(&n.name()) {
                 NodeRollout::Draining
+            } else if drained.contains(&n.name()) {
+                NodeRollout::Drained
             } else if inst.is_some_and(|i| i.terminating || !i.is_live()) {
                 NodeRollout::Terminating
             } else if inst.is_some_and(|i| {

@@ -77,9 +77,9 @@ fn node_card(n: &NodeCard, on_select: &Callback<Selection>) -> Html {
             <header>
                 <button type="button" class="node-name" title={format!("Inspect {}", n.name)} onclick={select}>{ &n.name }</button>
                 <span class="node-type">{ &n.instance_type }</span>
-                <span class={classes!("node-status", status_class)}>{ status }</span>
             </header>
             <div class="node-tags">
+                <span class={classes!("node-status", status_class)}>{ status }</span>
                 <span class={classes!("kubelet", n.behind.then_some("old"))} title={kubelet_title}>
                     { if n.behind { format!("▼ {} old", n.kubelet_version) } else { n.kubelet_version.clone() } }
                 </span>

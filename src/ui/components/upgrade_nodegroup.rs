@@ -105,6 +105,11 @@ pub fn nodegroup_card(p: &NodegroupCardProps) -> Html {
                 <strong>{ format!("desired {}", g.desired) }</strong>{ format!(" · min {} · max {}", g.min, g.max) }
                 if let Some((d, m, s)) = surge_now { <span class="surge">{ format!(" (was {d}/{m}; surge +{s})") }</span> }
             </p>
+            <div class="actions">{ for g.actions.iter().map(|a| action_button(a, &p.on_submit, a.id.starts_with("rolling"))) }</div>
+            if let Some(pr) = &g.progress {
+                <p class="progress">{ format!("Update {}: phase {}{}", &pr.update_id[..8.min(pr.update_id.len())], pr.phase,
+                    if pr.batch.is_empty() { String::new() } else { format!("; replacing {}", pr.batch.join(", ")) }) }</p>
+            }
             if managed {
                 <p>{ format!("EKS will use: {} strategy, {} → {} node(s) at a time, surge {}, {} batch(es)", g.strategy, g.update_config, g.max_unavailable, g.surge, g.batches) }</p>
                 <form class="update-config" onsubmit={apply} aria-label={format!("Update settings of {}", g.name)}>
@@ -125,10 +130,6 @@ pub fn nodegroup_card(p: &NodegroupCardProps) -> Html {
                 <p class="help">{ "DEFAULT adds new nodes first; MINIMAL terminates an old node before its replacement starts. " }<code>{ "aws eks update-nodegroup-config --update-config" }</code></p>
             }
             if let Some(e) = &*error { <p class="error" role="alert">{ e.clone() }</p> }
-            if let Some(pr) = &g.progress {
-                <p class="progress">{ format!("Update {}: phase {}{}", &pr.update_id[..8.min(pr.update_id.len())], pr.phase,
-                    if pr.batch.is_empty() { String::new() } else { format!("; draining {}", pr.batch.join(", ")) }) }</p>
-            }
             if let Some(e) = &g.estimate {
                 <details class="estimate">
                     <summary>{ format!("Estimate: {}, extra {}–{} ({} surge node(s) at {})", duration_range(e.lo_secs, e.hi_secs),
@@ -140,7 +141,6 @@ pub fn nodegroup_card(p: &NodegroupCardProps) -> Html {
                 </details>
             }
             { who(&g.who) }
-            <div class="actions">{ for g.actions.iter().map(|a| action_button(a, &p.on_submit, a.id.starts_with("rolling"))) }</div>
         </section>
     }
 }

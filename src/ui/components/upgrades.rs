@@ -99,22 +99,31 @@ fn version_card(label: &str, f: Option<&VersionFacts>, version: &str, test_id: &
             </div>
         };
     };
-    let when = match f.status {
-        "standard support" => format!(
-            "until {} ({} days)",
-            f.end_of_standard, f.days_to_end_of_standard
+    let (line1, line2) = match f.status {
+        "standard support" => (
+            format!(
+                "until {} ({} days)",
+                f.end_of_standard, f.days_to_end_of_standard
+            ),
+            format!("then extended support until {}", f.end_of_extended),
         ),
-        "extended support" => format!("until {}", f.end_of_extended),
-        "not yet released" => format!("EKS release {}", f.eks_release),
-        _ => String::new(),
+        "extended support" => (
+            format!("since {}, until {}", f.end_of_standard, f.end_of_extended),
+            format!("EKS release {}", f.eks_release),
+        ),
+        "not yet released" => (
+            format!("EKS release {}", f.eks_release),
+            format!("standard support until {}", f.end_of_standard),
+        ),
+        _ => (format!("ended {}", f.end_of_extended), String::new()),
     };
     html! {
         <div class="version-card" data-testid={test_id.to_string()}>
             <span class="v-label">{ label }</span>
             <span class="v-num" data-testid={format!("{test_id}-version")}>{ f.version.clone() }</span>
             <span class={classes!("badge", "support", f.status.replace(' ', "-"))}>{ f.status }</span>
-            <p>{ when }{ " · " }<strong>{ crate::view::upgrade::rate(f.price_nusd_per_hour) }</strong>{ " control plane" }</p>
-            <p class="help">{ format!("EKS release {} · standard support until {} · extended until {}", f.eks_release, f.end_of_standard, f.end_of_extended) }</p>
+            <p>{ line1 }{ " · " }<strong>{ crate::view::upgrade::rate(f.price_nusd_per_hour) }</strong></p>
+            <p class="help">{ line2 }</p>
         </div>
     }
 }
@@ -167,7 +176,7 @@ fn addons_table(addons: &[AddonPlan], next: &str, on_submit: &Callback<(Command,
 
 fn estimate_section(e: &Estimate) -> Html {
     html! {
-        <section class="plan-card estimate" aria-label="Estimate">
+        <section class="plan-card upgrade-estimate" aria-label="Estimate">
             <h3>{ format!("Time: {} in all, one step after another", duration_range(e.total_lo_secs, e.total_hi_secs)) }</h3>
             <ul>
                 <li>{ format!("{}: {} ", e.control_plane.what, duration_range(e.control_plane.lo_secs, e.control_plane.hi_secs)) }<span class="basis">{ format!("estimate: {}", e.control_plane.basis) }</span></li>
@@ -228,7 +237,7 @@ pub fn upgrades(p: &UpgradesProps) -> Html {
             <section class="plan-card order" aria-label="Order">
                 <h3>{ format!("Order of this round (to {})", plan.cycle) }</h3>
                 <ol>{ for plan.order.iter().map(|o| html! {
-                    <li>{ state_badge(&o.state) }<strong>{ o.title.clone() }</strong><span class="help">{ o.detail.clone() }</span></li>
+                    <li title={o.detail.clone()}>{ state_badge(&o.state) }<strong>{ o.title.clone() }</strong><span class="help">{ o.detail.clone() }</span></li>
                 }) }</ol>
             </section>
             if !plan.blocked.is_empty() {
@@ -248,8 +257,8 @@ pub fn upgrades(p: &UpgradesProps) -> Html {
                 <div class="api-servers">{ for cp.api_servers.iter().map(|(n, v, healthy)| html! {
                     <span class={classes!("cp", (*v != cp.version).then_some("new"), healthy.then_some("healthy"))}>{ format!("{n} · {v}{}", if *healthy { "" } else { " · starting" }) }</span>
                 }) }</div>
-                { who(&cp.who) }
                 if let Some(a) = &cp.action { { action_button(a, on_submit, true) } }
+                { who(&cp.who) }
             </section>
             { for plan.nodegroups.iter().map(|g| html! {
                 <NodegroupCard plan={g.clone()} cluster={plan.cluster.clone()} on_submit={on_submit.clone()} />
