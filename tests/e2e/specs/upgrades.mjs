@@ -170,3 +170,101 @@ export async function upgradeTheControlPlaneThenTheNodeGroup({ browser, site }) 
   expect(problems.length === 0, problems.join('\n'));
   await context.close();
 }
+
+const PDB_SCENARIO = `apiVersion: eksctl.io/v1alpha5
+kind: ClusterConfig
+metadata:
+  name: pdb-lab
+  region: us-east-1
+  version: "1.34"
+managedNodeGroups:
+  - name: ng-1
+    instanceType: m5.large
+    minSize: 2
+    desiredCapacity: 2
+    maxSize: 2
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: db
+spec:
+  replicas: 2
+  selector:
+    matchLabels: {app: db}
+  template:
+    metadata:
+      labels: {app: db}
+    spec:
+      containers:
+        - name: db
+          image: public.ecr.aws/docker/library/postgres:16
+          resources:
+            requests: {cpu: 250m, memory: 256Mi}
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: db
+spec:
+  maxUnavailable: 0
+  selector:
+    matchLabels: {app: db}
+---
+apiVersion: ekslab.dev/v1alpha1
+kind: Lab
+metadata:
+  name: pdb-lab
+spec:
+  seed: 7
+  skipClusterCreation: true
+`;
+
+// A PodDisruptionBudget that allows no disruption: the planner warns, the rolling update fails
+// with PodEvictionFailure after 15 minutes (in red on the timeline, with the pods that would
+// not leave), and the force update then goes through. The add-ons are updated from their
+// buttons.
+export async function aBlockingPdbFailsTheRollingUpdateAndForceGoesThrough({ browser, site }) {
+  const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+  page.on('pageerror', (e) => problems.push(e.message));
+  await page.goto(`${site.url}#lab=${Buffer.from(PDB_SCENARIO).toString('base64url')}&t=0`);
+  await waitFor(page, 'the PDB lab', () => document.querySelector('[data-testid=cluster-name]')?.textContent === 'pdb-lab');
+  await page.selectOption('.speed select', { label: '1000x' });
+  await runUntil(page, 'two Ready nodes', () => [...document.querySelectorAll('.node.managed')].filter((n) => n.dataset.status === 'Ready').length === 2);
+  await page.getByRole('tab', { name: 'Upgrades' }).click();
+  await page.click('[data-action=upgrade-cluster]');
+  await runUntil(page, 'the control plane at 1.35', () => document.querySelector('[data-update=cluster]')?.dataset.status === 'Successful');
+  const impact = await text(page, '.upgrades .impact');
+  expect(impact.includes('pdb/default/db allows 0 disruptions') && impact.includes('PodEvictionFailure after 15 minutes'),
+    `the planner warns about the PDB: ${impact}`);
+  for (const addon of ['coredns', 'kube-proxy']) await page.click(`[data-action=update-addon-${addon}]`);
+  await page.click('[data-action=rolling-update-ng-1]');
+  await runUntil(page, 'the rolling update to fail', () => document.querySelector('[data-update="nodegroup/ng-1"]')?.dataset.status === 'Failed', undefined, 60000);
+  const failed = await text(page, '[data-update="nodegroup/ng-1"] .update-error');
+  expect(failed.startsWith('PodEvictionFailure: Reached max retries while trying to evict pods from nodes in node group ng-1')
+    && failed.includes('Blocked by: default/db-'), `the error and the pods that blocked: ${failed}`);
+  const addons = await page.$$eval('.upgrades tr[data-addon]', (rows) => rows.map((r) => [r.dataset.addon, r.querySelector('.state')?.dataset.state]));
+  expect(JSON.stringify(addons) === JSON.stringify([['vpc-cni', 'done'], ['coredns', 'done'], ['kube-proxy', 'done']]),
+    `add-ons updated: ${JSON.stringify(addons)}`);
+  await page.locator('[data-testid=upgrade-timeline]').scrollIntoViewIfNeeded();
+  await screenshot(page, 'upgrades/pod-eviction-failure-1920x1080');
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.waitForTimeout(300);
+  await page.locator('[data-update="nodegroup/ng-1"]').scrollIntoViewIfNeeded();
+  await screenshot(page, 'upgrades/pod-eviction-failure-1280x800');
+  // The update settings form submits aws eks update-nodegroup-config.
+  await page.selectOption('[data-testid=strategy-ng-1]', 'MINIMAL');
+  await page.fill('[data-testid=max-unavailable-ng-1]', '2');
+  await page.getByRole('button', { name: 'Apply settings' }).click();
+  await waitFor(page, 'the new update settings', () => document.querySelector('[data-nodegroup=ng-1]')?.textContent.includes('MINIMAL strategy, maxUnavailable=2 → 2 node(s) at a time, surge 0'));
+  await page.click('[data-action=force-update-ng-1]');
+  await runUntil(page, 'the force update to succeed', () => [...document.querySelectorAll('[data-update="nodegroup/ng-1"]')].some((r) => r.dataset.status === 'Successful'), undefined, 60000);
+  const rows = await page.$$eval('[data-update="nodegroup/ng-1"]', (els) => els.map((e) => [e.dataset.status, e.querySelector('.update-head')?.textContent]));
+  expect(rows.length === 2 && rows[0][0] === 'Failed' && rows[1][0] === 'Successful' && rows[1][1].includes('force update'),
+    `a failed rolling update then a successful force update: ${JSON.stringify(rows)}`);
+  expect(problems.length === 0, problems.join('\n'));
+  await context.close();
+}
