@@ -82,19 +82,32 @@ fn run_update(sim: &mut Simulation, ng: &str, limit: SimDuration) -> u64 {
     max_desired
 }
 
+/// An add-on row as the tests compare it: name, installed, for the target, compatible, state.
+type AddonRow<'a> = (
+    &'a str,
+    &'a str,
+    Option<&'a str>,
+    Option<bool>,
+    &'a StepState,
+);
+
 #[test]
 fn before_any_upgrade_the_planner_names_the_next_minor_who_acts_and_the_order() {
     let sim = managed_lab(3);
     let p = UpgradePlan::from_sim(&sim);
     // The lab's calendar starts on 2026-11-01; 1.34's standard support ends 2026-12-02.
     assert_eq!(p.date, "2026-11-01");
-    let c = &p.current;
+    let cur = &p.current;
     assert_eq!(
-        (c.version.as_str(), c.status, c.end_of_standard.as_str()),
+        (
+            cur.version.as_str(),
+            cur.status,
+            cur.end_of_standard.as_str()
+        ),
         ("1.34", "standard support", "2026-12-02")
     );
     assert_eq!(
-        (c.days_to_end_of_standard, c.price_nusd_per_hour),
+        (cur.days_to_end_of_standard, cur.price_nusd_per_hour),
         (31, 100_000_000)
     );
     let n = p.next.as_ref().unwrap();
@@ -110,10 +123,10 @@ fn before_any_upgrade_the_planner_names_the_next_minor_who_acts_and_the_order() 
     assert_eq!(p.cycle, "1.35");
     let cp = &p.control_plane;
     assert_eq!(cp.state, StepState::Ready);
-    let a = cp.action.as_ref().unwrap();
-    assert_eq!(a.label, "Upgrade control plane to 1.35");
+    let act = cp.action.as_ref().unwrap();
+    assert_eq!(act.label, "Upgrade control plane to 1.35");
     assert_eq!(
-        a.commands[0].1,
+        act.commands[0].1,
         "eksctl upgrade cluster --name=lab --version=1.35 --approve"
     );
     assert!(
@@ -159,7 +172,7 @@ fn before_any_upgrade_the_planner_names_the_next_minor_who_acts_and_the_order() 
         "EKS rolls the nodes: adds 6 new node(s) first (the larger of 2 × 3 AZs and maxUnavailable 1), cordons the old ones, drains 1 at a time through the eviction API, waits 60 s, terminates them, then scales back"
     );
 
-    let addons: Vec<(&str, &str, Option<&str>, Option<bool>, &StepState)> = p
+    let addons: Vec<AddonRow> = p
         .addons
         .iter()
         .map(|a| {
@@ -221,13 +234,13 @@ fn before_any_upgrade_the_planner_names_the_next_minor_who_acts_and_the_order() 
     // Time: control plane 8–13 min (480–780 s); the group 280–660 s:
     // setup 30 + scale-up 55–110 + 3 × (5–60 s drain + 60 s) (+ up to 100 s for the last
     // replacement) + scale-down 0–60.
-    let e = g.estimate.as_ref().unwrap();
-    let parts: Vec<(u64, u64)> = e.parts.iter().map(|p| (p.lo_secs, p.hi_secs)).collect();
+    let est = g.estimate.as_ref().unwrap();
+    let parts: Vec<(u64, u64)> = est.parts.iter().map(|p| (p.lo_secs, p.hi_secs)).collect();
     assert_eq!(parts, [(30, 30), (55, 110), (195, 460), (0, 60)]);
-    assert_eq!((e.lo_secs, e.hi_secs), (280, 660));
+    assert_eq!((est.lo_secs, est.hi_secs), (280, 660));
     // 6 surge m5.large at $0.096/h for 280–660 s: $0.0448–$0.1056.
     assert_eq!(
-        (e.extra_lo_nusd, e.extra_hi_nusd),
+        (est.extra_lo_nusd, est.extra_hi_nusd),
         (44_800_000, 105_600_000)
     );
     assert_eq!(
@@ -628,8 +641,8 @@ fn a_pdb_that_allows_no_disruption_is_called_out_and_fails_the_update() {
     )
     .unwrap();
     sim.run_for(SimDuration::from_mins(40));
-    let t = Timeline::from_sim(&sim);
-    let r = t.rows.last().unwrap();
+    let timeline = Timeline::from_sim(&sim);
+    let r = timeline.rows.last().unwrap();
     assert_eq!(r.status, "Failed");
     let e = &r.errors[0];
     assert_eq!(e.code, "PodEvictionFailure");
@@ -801,7 +814,7 @@ fn refusals_are_the_commands_own_messages() {
         m,
         "Error: kubelet version skew: the Kubernetes version skew policy lets a kubelet be at most 3 minor versions older than the API server (2 for kubelets before 1.25), and 1.35 would leave 1 node behind: old (1 node(s) at kubelet 1.31). Upgrade those nodes first"
     );
-    assert_eq!(p.blocked, [m.clone()]);
+    assert_eq!(p.blocked, std::slice::from_ref(m));
     assert_eq!(p.cycle, "1.34");
 }
 
