@@ -881,3 +881,75 @@ fn the_timeline_puts_every_update_on_one_axis() {
     );
     assert_eq!(eks_lab::view::upgrade::duration_text(242), "4m 02s");
 }
+
+#[test]
+fn third_party_add_ons_come_last_and_the_cluster_autoscaler_tracks_the_minor() {
+    let mut spec = quick_spec();
+    spec.nodegroups.push(managed(2));
+    spec.cluster.addons.push(eks_lab::sim::spec::AddonSpec {
+        name: eks_lab::sim::catalog::AddonName::MetricsServer,
+        version: None,
+    });
+    spec.settings.cluster_autoscaler =
+        Some(eks_lab::sim::spec::ClusterAutoscalerSettings::default());
+    let mut sim = lab(spec);
+    let p = UpgradePlan::from_sim(&sim);
+    let third: Vec<(&str, &str, &str, Option<&str>)> = p
+        .addons
+        .iter()
+        .filter(|a| a.third_party)
+        .map(|a| {
+            (
+                a.name.as_str(),
+                a.installed.as_str(),
+                a.for_current.as_str(),
+                a.for_target.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        third,
+        [
+            (
+                "metrics-server",
+                "v0.7.2-eksbuild.1",
+                "v0.7.2-eksbuild.1",
+                Some("v0.7.2-eksbuild.1")
+            ),
+            ("cluster-autoscaler", "v1.34.0", "v1.34.0", Some("v1.35.0")),
+        ]
+    );
+    assert_eq!(p.order[3].title, "4. Third-party add-ons");
+    assert_eq!(p.order[3].detail, "metrics-server, cluster-autoscaler");
+    upgrade_control_plane(&mut sim);
+    let p = UpgradePlan::from_sim(&sim);
+    let ca = p
+        .addons
+        .iter()
+        .find(|a| a.name == "cluster-autoscaler")
+        .unwrap();
+    assert_eq!(ca.state, StepState::Ready);
+    let act = ca.action.as_ref().unwrap();
+    assert_eq!(
+        act.commands[0].1,
+        "kubectl set image deployment/cluster-autoscaler cluster-autoscaler=registry.k8s.io/autoscaling/cluster-autoscaler:v1.35.0 -n kube-system"
+    );
+    run(&mut sim, act.commands[0].0.clone()).unwrap();
+    sim.run_for(SimDuration::from_mins(2));
+    let p = UpgradePlan::from_sim(&sim);
+    let ca = p
+        .addons
+        .iter()
+        .find(|a| a.name == "cluster-autoscaler")
+        .unwrap();
+    assert_eq!(
+        (ca.installed.as_str(), &ca.state),
+        ("v1.35.0", &StepState::Done)
+    );
+    let ms = p
+        .addons
+        .iter()
+        .find(|a| a.name == "metrics-server")
+        .unwrap();
+    assert_eq!(ms.state, StepState::Done);
+}
