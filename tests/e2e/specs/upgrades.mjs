@@ -85,6 +85,10 @@ export async function upgradeTheControlPlaneThenTheNodeGroup({ browser, site }) 
   expect(plan.includes('Rolling update') && plan.includes('Force update'), 'the node group offers rolling and force updates');
   expect(await page.isDisabled('[data-action=rolling-update-ng-1]'), 'the node group waits for the control plane');
   await screenshot(page, 'upgrades/plan-1280x800');
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  await page.waitForTimeout(300);
+  await screenshot(page, 'upgrades/plan-1920x1080');
+  await page.setViewportSize({ width: 1280, height: 800 });
 
   // The control plane: new API servers at 1.35 beside the old ones, then three phases.
   await page.click('[data-action=upgrade-cluster]');
