@@ -9,10 +9,12 @@
 //! own `check_upgrade` messages, so the planner never disagrees with what a click would do.
 
 mod actions;
+mod addons;
 mod estimate;
+mod impact;
 mod timeline;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 pub use actions::{Action, blue_green_name, line as command_line, update_config};
 pub use estimate::{Estimate, EstimatePart, GroupEstimate, duration_range, rate};
@@ -22,11 +24,8 @@ use crate::sim::Simulation;
 use crate::sim::api::{Kind, Node, ObjectKey, Pod};
 use crate::sim::catalog::prices::{CONTROL_PLANE_EXTENDED, CONTROL_PLANE_STANDARD};
 use crate::sim::catalog::versions::SupportStatus;
-use crate::sim::catalog::{
-    AddonName, KubernetesVersion, addon_behind, addon_compatible, addon_default_version,
-    addon_minor, version_info,
-};
-use crate::sim::controllers::{addon_update, control_plane_update, nodegroup_update};
+use crate::sim::catalog::{KubernetesVersion, addon_behind, addon_minor, version_info};
+use crate::sim::controllers::{control_plane_update, nodegroup_update};
 use crate::sim::eks::{Nodegroup, NodegroupKind, NodegroupStatus, NodegroupUpdateConfig};
 use crate::view::cluster::DataPlaneKind;
 
@@ -334,7 +333,7 @@ impl UpgradePlan {
             .map(|g| nodegroup_plan(&ctx, g))
             .collect();
         let fargate = fargate_plan(&ctx);
-        let addons = addon_plans(&ctx);
+        let addons = addons::plans(&ctx);
         let order = order(&ctx, &control_plane, &nodegroups, fargate.as_ref(), &addons);
         let mut blocked = Vec::new();
         if let StepState::Blocked(m) = &control_plane.state {
@@ -357,8 +356,8 @@ impl UpgradePlan {
             next: VersionFacts::of(next, sim),
             next_version: next.to_string(),
             cycle: cycle.to_string(),
-            cautions: cautions(&ctx, &nodegroups, fargate.as_ref(), &addons),
-            impact: impact(&ctx, &nodegroups, fargate.as_ref()),
+            cautions: impact::cautions(&ctx, &nodegroups, fargate.as_ref(), &addons),
+            impact: impact::impact(&ctx, &nodegroups, fargate.as_ref()),
             current,
             control_plane,
             nodegroups,
@@ -383,7 +382,7 @@ fn lagging(sim: &Simulation, cp: KubernetesVersion) -> bool {
             .addons
             .values()
             .any(|a| addon_behind(a.name, &a.version, cp))
-        || autoscaler_image(sim).is_some_and(|(_, v)| v.is_some_and(|v| v < cp))
+        || addons::autoscaler_image(sim).is_some_and(|(_, v)| v.is_some_and(|v| v < cp))
 }
 
 fn control_plane_plan(ctx: &Ctx) -> ControlPlanePlan {
@@ -639,111 +638,6 @@ fn fargate_plan(ctx: &Ctx) -> Option<FargatePlan> {
     })
 }
 
-/// The Cluster Autoscaler's Deployment image and the minor it names, if installed.
-fn autoscaler_image(sim: &Simulation) -> Option<(String, Option<KubernetesVersion>)> {
-    let d = sim
-        .state()
-        .deployments
-        .get(&ObjectKey::new("kube-system", "cluster-autoscaler"))?;
-    let image = d.spec.template.spec.containers.first()?.image.clone();
-    let tag = image.rsplit(':').next().unwrap_or_default().to_string();
-    let v = KubernetesVersion::parse(&tag).ok();
-    Some((tag, v))
-}
-
-/// EKS add-ons first (vpc-cni, coredns, kube-proxy: eks-facts §5's order), then third-party
-/// ones (metrics-server; the Cluster Autoscaler, whose image tracks the minor version).
-fn addon_plans(ctx: &Ctx) -> Vec<AddonPlan> {
-    let sim = ctx.sim;
-    let installed = &sim.state().cluster.addons;
-    let next_known = version_info(ctx.next).is_some();
-    let mut out = Vec::new();
-    for name in [
-        AddonName::VpcCni,
-        AddonName::CoreDns,
-        AddonName::KubeProxy,
-        AddonName::MetricsServer,
-    ] {
-        let Some(a) = installed.get(&name) else {
-            continue;
-        };
-        let behind = addon_behind(name, &a.version, ctx.cp);
-        let state = if addon_update::in_progress(sim, name).is_some() {
-            StepState::InProgress("rolling out".to_string())
-        } else if behind || !addon_compatible(name, &a.version, ctx.cp) {
-            StepState::Ready
-        } else if ctx.cp < ctx.cycle && addon_behind(name, &a.version, ctx.cycle) {
-            StepState::Later
-        } else {
-            StepState::Done
-        };
-        let how = actions::addon_command_text(&ctx.cluster, name, a.managed);
-        let who = if a.managed {
-            Who {
-                you: format!("Start it: {how}"),
-                aws: format!(
-                    "EKS rolls the add-on's {} to the new image and reports an AddonUpdate",
-                    match addon_update::workload(name).0 {
-                        Kind::DaemonSet => "DaemonSet",
-                        _ => "Deployment",
-                    }
-                ),
-            }
-        } else {
-            Who {
-                you: format!("Self-managed: {how} (eksctl patches the image; EKS is not involved)"),
-                aws: "Nothing: EKS does not manage this add-on".to_string(),
-            }
-        };
-        let action = (state == StepState::Ready)
-            .then(|| actions::update_addon(&ctx.cluster, name, a.managed));
-        out.push(AddonPlan {
-            name: name.as_str().to_string(),
-            managed: a.managed,
-            third_party: name == AddonName::MetricsServer,
-            installed: a.version.clone(),
-            for_current: addon_default_version(name, ctx.cp).to_string(),
-            for_target: next_known.then(|| addon_default_version(name, ctx.next).to_string()),
-            compatible_now: addon_compatible(name, &a.version, ctx.cp),
-            compatible_target: next_known.then(|| addon_compatible(name, &a.version, ctx.next)),
-            state,
-            who,
-            action,
-        });
-    }
-    if let Some((tag, v)) = autoscaler_image(sim) {
-        let want = |k: KubernetesVersion| format!("v{k}.0");
-        let behind = v.is_none_or(|v| v < ctx.cp);
-        let state = if behind {
-            StepState::Ready
-        } else if ctx.cp < ctx.cycle {
-            StepState::Later
-        } else {
-            StepState::Done
-        };
-        let action = behind.then(|| actions::set_autoscaler_image(&ctx.cluster, &want(ctx.cp)));
-        // The CA's minor should match the cluster's (eks-facts §6.2); one minor apart works.
-        let close = |k: KubernetesVersion| v.is_some_and(|v| v <= k && v.minors_behind(k) <= 1);
-        out.push(AddonPlan {
-            name: "cluster-autoscaler".to_string(),
-            managed: false,
-            third_party: true,
-            installed: tag,
-            for_current: want(ctx.cp),
-            for_target: next_known.then(|| want(ctx.next)),
-            compatible_now: close(ctx.cp),
-            compatible_target: next_known.then(|| close(ctx.next)),
-            state,
-            who: Who {
-                you: "Yours: kubectl set image deployment/cluster-autoscaler -n kube-system cluster-autoscaler=registry.k8s.io/autoscaling/cluster-autoscaler:vMINOR.0 (its minor tracks the cluster's)".to_string(),
-                aws: "Nothing: the Cluster Autoscaler is a Deployment you installed".to_string(),
-            },
-            action,
-        });
-    }
-    out
-}
-
 fn order(
     ctx: &Ctx,
     cp: &ControlPlanePlan,
@@ -827,169 +721,6 @@ fn order(
         });
     }
     steps
-}
-
-fn cautions(
-    ctx: &Ctx,
-    groups: &[NodegroupPlan],
-    fargate: Option<&FargatePlan>,
-    addons: &[AddonPlan],
-) -> Vec<String> {
-    let mut out = Vec::new();
-    for g in groups {
-        let behind: Vec<&(String, u64)> = g
-            .kubelets
-            .iter()
-            .filter(|(v, _)| KubernetesVersion::parse(v).is_ok_and(|v| v < ctx.cp))
-            .collect();
-        for (v, n) in behind {
-            out.push(format!(
-                "kubelet version skew: {n} node(s) of {} run kubelet {v}, behind the control plane {}; upgrade them before the next control plane upgrade",
-                g.name, ctx.cp
-            ));
-        }
-    }
-    if let Some(f) = fargate
-        && f.old_pods > 0
-    {
-        out.push(format!(
-            "kubelet version skew: {} Fargate pod(s) run an older kubelet than the control plane {}; restart them",
-            f.old_pods, ctx.cp
-        ));
-    }
-    for a in addons {
-        if !a.compatible_now {
-            out.push(format!(
-                "{} {} is not compatible with Kubernetes {}: update it to {}",
-                a.name, a.installed, ctx.cp, a.for_current
-            ));
-        } else if a.compatible_target == Some(false) && ctx.cp < ctx.next {
-            out.push(format!(
-                "{} {} will not be compatible with Kubernetes {}: update it after the control plane upgrade",
-                a.name, a.installed, ctx.next
-            ));
-        }
-    }
-    out
-}
-
-fn impact(ctx: &Ctx, groups: &[NodegroupPlan], fargate: Option<&FargatePlan>) -> Vec<Impact> {
-    let sim = ctx.sim;
-    let st = sim.state();
-    // Nodes this round replaces: EC2 nodes whose kubelet is older than the round's version.
-    let replaced: Vec<&Node> = st
-        .nodes
-        .values()
-        .filter(|n| !n.data_plane.is_fargate() && kubelet(n).is_some_and(|k| k < ctx.cycle))
-        .collect();
-    let on_replaced = |p: &Pod| {
-        p.spec
-            .node_name
-            .as_deref()
-            .is_some_and(|n| replaced.iter().any(|r| r.name() == n))
-    };
-    let mut out = vec![Impact {
-        warn: false,
-        text: "Control plane: the new API servers start before the old ones stop, so the Kubernetes API keeps answering; if health checks fail EKS reverts and nothing else changes".to_string(),
-    }];
-    for pdb in st.pdbs.values() {
-        let pods: Vec<&Pod> = st
-            .pods
-            .values()
-            .filter(|p| {
-                p.meta.namespace == pdb.meta.namespace
-                    && pdb.spec.selector.matches(&p.meta.labels)
-                    && !p.is_terminating()
-            })
-            .collect();
-        if pods.is_empty() || !pods.iter().any(|p| on_replaced(p)) {
-            continue;
-        }
-        let on_groups: Vec<String> = groups
-            .iter()
-            .filter(|g| g.kind == DataPlaneKind::Managed)
-            .filter(|g| {
-                pods.iter().any(|p| {
-                    p.spec.node_name.as_deref().is_some_and(|n| {
-                        st.nodes
-                            .get(n)
-                            .is_some_and(|n| n.data_plane.group_name() == g.name)
-                    })
-                })
-            })
-            .map(|g| g.name.clone())
-            .collect();
-        let name = format!("{}/{}", pdb.meta.namespace, pdb.meta.name);
-        if pdb.status.disruptions_allowed == 0 {
-            out.push(Impact {
-                warn: true,
-                text: format!(
-                    "pdb/{name} allows 0 disruptions: a rolling update{} fails with PodEvictionFailure after 15 minutes unless forced (Force update deletes the pods, ignoring the PDB)",
-                    if on_groups.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" of {}", on_groups.join(", "))
-                    }
-                ),
-            });
-        } else if name == "kube-system/coredns" {
-            out.push(Impact {
-                warn: false,
-                text: format!(
-                    "CoreDNS: PDB maxUnavailable 1 over {} replicas, so its pods are evicted one at a time and DNS keeps answering",
-                    pods.len()
-                ),
-            });
-        }
-    }
-    let mut singles: BTreeSet<String> = BTreeSet::new();
-    for d in st.deployments.values() {
-        if d.spec.replicas != 1 {
-            continue;
-        }
-        let key = d.meta.key();
-        let moves = st.pods.values().any(|p| {
-            on_replaced(p) && {
-                let (w, is_d) = owner_of(sim, p);
-                is_d && w == key.to_string()
-            }
-        });
-        if moves {
-            singles.insert(key.to_string());
-        }
-    }
-    if !singles.is_empty() {
-        out.push(Impact {
-            warn: true,
-            text: format!(
-                "Single replica, so a restart means a short outage: {}",
-                singles.into_iter().collect::<Vec<_>>().join(", ")
-            ),
-        });
-    }
-    for g in groups {
-        if g.kind == DataPlaneKind::Managed && g.strategy == "MINIMAL" && g.batches > 0 {
-            out.push(Impact {
-                warn: true,
-                text: format!(
-                    "{} uses the MINIMAL strategy: no surge; each old node goes before its replacement comes, so the group runs {} node(s) short at a time",
-                    g.name, g.max_unavailable
-                ),
-            });
-        }
-    }
-    if let Some(f) = fargate
-        && (f.old_pods > 0 || (ctx.cp < ctx.cycle && f.pods > 0))
-    {
-        out.push(Impact {
-            warn: false,
-            text: format!(
-                "Fargate: {} pod(s) must be restarted to pick up the new kubelet; each restart starts a new micro-VM (30–60 s)",
-                if f.old_pods > 0 { f.old_pods } else { f.pods }
-            ),
-        });
-    }
-    out
 }
 
 /// The minor a version string names (`v1.35.0-eksbuild.1` → 35), for tests and the UI.
