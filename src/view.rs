@@ -11,3 +11,4 @@ pub mod kubectl;
 pub mod persist;
 pub mod scaling;
 pub mod top;
+pub mod upgrade;

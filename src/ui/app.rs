@@ -18,6 +18,7 @@ use crate::ui::components::inspector::{Inspector, InspectorModel};
 use crate::ui::components::scaling::Scaling;
 use crate::ui::components::scenario_panel::ScenarioPanel;
 use crate::ui::components::top_bar::{TopBar, TopBarModel};
+use crate::ui::components::upgrades::Upgrades;
 use crate::ui::components::workloads::{Workloads, deployment_rows};
 use crate::ui::hooks::{use_keyboard, use_sim_clock};
 use crate::ui::persistence;
@@ -257,12 +258,13 @@ pub fn app() -> Html {
                     <button type="button" onclick={dismiss} aria-label="Dismiss message">{ "×" }</button>
                 </div>
             }
-            <main class={classes!("workspace", matches!(lab.tab, Tab::Console | Tab::Inspect).then_some("wide-side"))}>
+            <main class={classes!("workspace", matches!(lab.tab, Tab::Console | Tab::Inspect).then_some("wide-side"), (lab.tab == Tab::Upgrades).then_some("upgrade-side"))}>
                 <aside class="side-area" aria-label="Lab tools">
                     <div class="tabs" role="tablist">
                         { tab_button(Tab::Build, "Cluster") }
                         { tab_button(Tab::Workloads, "Workloads") }
                         { tab_button(Tab::Scaling, "Scaling") }
+                        { tab_button(Tab::Upgrades, "Upgrades") }
                         { tab_button(Tab::Console, "Console") }
                         { tab_button(Tab::Inspect, "Inspect") }
                         { tab_button(Tab::Scenario, "Scenarios") }
@@ -272,6 +274,7 @@ pub fn app() -> Html {
                             Tab::Build => html! { <Builder base={lab.base.clone()} epoch={lab.epoch} {on_build} /> },
                             Tab::Workloads => html! { <Workloads rows={(*deployments).clone()} namespaces={(*namespaces).clone()} on_submit={on_submit.clone()} {last_result} cautions={(*cautions).clone()} /> },
                             Tab::Scaling => html! { <Scaling sim={lab.sim.clone()} {generation} on_submit={on_submit.clone()} /> },
+                            Tab::Upgrades => html! { <Upgrades sim={lab.sim.clone()} {generation} on_submit={on_submit.clone()} /> },
                             Tab::Console => html! { <Console sim={lab.sim.clone()} {generation} {on_submit} /> },
                             Tab::Scenario => html! { <ScenarioPanel yaml={(*yaml).clone()} share_url={(*share_url).clone()} {on_open} {on_restart} {on_notice} /> },
                             Tab::Inspect => html! { <Inspector model={(*inspector).clone()} {on_close} /> },

@@ -11,4 +11,7 @@ pub mod inspector;
 pub mod scaling;
 pub mod scenario_panel;
 pub mod top_bar;
+pub mod upgrade_nodegroup;
+pub mod upgrade_timeline;
+pub mod upgrades;
 pub mod workloads;

@@ -41,6 +41,7 @@ pub enum Tab {
     Build,
     Workloads,
     Scaling,
+    Upgrades,
     Scenario,
     Inspect,
     Console,

@@ -63,12 +63,24 @@ pub struct ChartPoint {
     pub nodes_ready_ec2: u64,
     /// The bill's rate at the sample, nano-dollars per hour.
     pub rate_nusd_per_hour: u64,
+    /// The focused node group's Auto Scaling group: desired and max sizes, Ready nodes.
+    pub ng_desired: u64,
+    pub ng_max: u64,
+    pub ng_ready: u64,
 }
 
 impl ChartPoint {
-    fn from_sample(s: &Sample, focus: Option<&crate::sim::api::ObjectKey>) -> ChartPoint {
+    fn from_sample(
+        s: &Sample,
+        focus: Option<&crate::sim::api::ObjectKey>,
+        nodegroup: Option<&str>,
+    ) -> ChartPoint {
         let w = focus.and_then(|k| s.workloads.iter().find(|w| &w.key == k));
+        let g = nodegroup.and_then(|n| s.nodegroups.iter().find(|g| g.name == n));
         ChartPoint {
+            ng_desired: g.map_or(0, |g| g.desired),
+            ng_max: g.map_or(0, |g| g.max),
+            ng_ready: g.map_or(0, |g| g.nodes_ready),
             rps: w.map_or(0, |w| w.rps),
             replicas: w.map_or(0, |w| w.replicas),
             ready: w.map_or(0, |w| w.ready),
@@ -109,6 +121,8 @@ pub struct ChartSeries {
     pub samples: usize,
     /// The workload the scaling charts follow (`namespace/name`).
     pub focus: Option<String>,
+    /// The node group the Auto Scaling group chart follows.
+    pub nodegroup: Option<String>,
 }
 
 impl ChartSeries {
@@ -122,10 +136,27 @@ impl ChartSeries {
         ChartSeries {
             points: downsample_indices(samples.len(), MAX_POINTS)
                 .into_iter()
-                .map(|i| ChartPoint::from_sample(&samples[i], focus))
+                .map(|i| ChartPoint::from_sample(&samples[i], focus, None))
                 .collect(),
             samples: samples.len(),
             focus: focus.map(ToString::to_string),
+            nodegroup: None,
+        }
+    }
+
+    /// One node group's Auto Scaling group sizes (the Upgrades tab), from the samples taken at
+    /// or after `since`.
+    pub fn for_nodegroup(samples: &[Sample], nodegroup: &str, since: SimTime) -> ChartSeries {
+        let first = samples.partition_point(|s| s.t < since);
+        let samples = &samples[first..];
+        ChartSeries {
+            points: downsample_indices(samples.len(), MAX_POINTS)
+                .into_iter()
+                .map(|i| ChartPoint::from_sample(&samples[i], None, Some(nodegroup)))
+                .collect(),
+            samples: samples.len(),
+            focus: None,
+            nodegroup: Some(nodegroup.to_string()),
         }
     }
 
@@ -215,6 +246,9 @@ pub enum ChartKind {
     CpuTarget,
     /// Node groups' desired and Ready nodes, and the bill's rate.
     NodesRate,
+    /// One node group's Auto Scaling group: desired and max sizes and Ready nodes (a managed
+    /// node group update raises both by the surge, then brings them back).
+    NodegroupSize,
 }
 
 impl ChartKind {
@@ -235,6 +269,7 @@ impl ChartKind {
             ChartKind::LoadReplicas => "Load and replicas",
             ChartKind::CpuTarget => "CPU used vs HPA target",
             ChartKind::NodesRate => "Nodes and cost per hour",
+            ChartKind::NodegroupSize => "Auto Scaling group: desired and max",
         }
     }
 
@@ -247,6 +282,7 @@ impl ChartKind {
             ChartKind::LoadReplicas => "chart-load",
             ChartKind::CpuTarget => "chart-cpu-target",
             ChartKind::NodesRate => "chart-nodes-rate",
+            ChartKind::NodegroupSize => "chart-asg",
         }
     }
 
@@ -308,6 +344,13 @@ impl ChartKind {
                 p.nodes_desired,
                 p.nodes_ready_ec2,
                 format::usd_per_hour(p.rate_nusd_per_hour)
+            ),
+            ChartKind::NodegroupSize => format!(
+                "{title} of nodegroup {}: desired {}, max {}, {} nodes Ready at {at}",
+                s.nodegroup.as_deref().unwrap_or("none"),
+                p.ng_desired,
+                p.ng_max,
+                p.ng_ready
             ),
         }
     }

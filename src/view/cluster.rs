@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use crate::sim::Simulation;
 use crate::sim::api::node::DataPlane;
 use crate::sim::api::{Kind, Pod, PodPhase};
-use crate::sim::catalog::version_info;
+use crate::sim::catalog::{KubernetesVersion, version_info};
 use crate::sim::controllers::scheduler;
 use crate::sim::eks::ControlPlaneRole;
 
@@ -92,6 +92,44 @@ pub struct PodChip {
     pub reason: Option<String>,
 }
 
+/// Where a node stands in an upgrade, shown on its card in words as well as by border style.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NodeRollout {
+    /// Nothing going on.
+    Steady,
+    /// Launched from the group's newest launch template while older nodes remain (a managed
+    /// node group update's surge or replacement, or a self-managed group's new AMI).
+    New,
+    /// Being drained (kubectl drain, or EKS draining it in an update).
+    Draining,
+    /// Drained by a managed node group update, waiting its 60 s before termination
+    /// (eks-facts §4).
+    Drained,
+    /// Its instance is being terminated.
+    Terminating,
+}
+
+impl NodeRollout {
+    pub const fn label(self) -> &'static str {
+        match self {
+            NodeRollout::Steady => "",
+            NodeRollout::New => "NEW",
+            NodeRollout::Draining => "DRAINING",
+            NodeRollout::Drained => "DRAINED · 60 s WAIT",
+            NodeRollout::Terminating => "TERMINATING",
+        }
+    }
+    pub const fn css(self) -> &'static str {
+        match self {
+            NodeRollout::Steady => "steady",
+            NodeRollout::New => "new",
+            NodeRollout::Draining => "draining",
+            NodeRollout::Drained => "drained",
+            NodeRollout::Terminating => "terminating",
+        }
+    }
+}
+
 /// One node card.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NodeCard {
@@ -100,6 +138,11 @@ pub struct NodeCard {
     pub instance_type: String,
     pub ready: bool,
     pub cordoned: bool,
+    /// `status.nodeInfo.kubeletVersion` (`v1.34.0-eks`).
+    pub kubelet_version: String,
+    /// The kubelet is an older minor version than the control plane.
+    pub behind: bool,
+    pub rollout: NodeRollout,
     pub cpu_requested: u64,
     pub cpu_allocatable: u64,
     pub mem_requested: u64,
@@ -109,11 +152,26 @@ pub struct NodeCard {
     pub chips: Vec<PodChip>,
 }
 
+impl NodeCard {
+    /// The STATUS column of `kubectl get nodes`: `Ready`, `NotReady`, `Ready,SchedulingDisabled`.
+    pub fn status(&self) -> String {
+        let base = if self.ready { "Ready" } else { "NotReady" };
+        if self.cordoned {
+            format!("{base},SchedulingDisabled")
+        } else {
+            base.to_string()
+        }
+    }
+}
+
 /// A node group's nodes within one AZ.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GroupView {
     pub name: String,
     pub kind: DataPlaneKind,
+    /// The group's Kubernetes version and status (`1.34`, `UPDATING`); empty for Fargate.
+    pub version: String,
+    pub status: &'static str,
     pub nodes: Vec<NodeCard>,
 }
 
@@ -133,6 +191,11 @@ pub struct ControlPlaneBox {
     pub role: &'static str,
     pub zone: String,
     pub healthy: bool,
+    /// The Kubernetes version it runs.
+    pub version: String,
+    /// During a control plane update: `old` (the version the cluster reports) or `new` (an
+    /// instance at the target version); empty otherwise.
+    pub generation: &'static str,
 }
 
 /// The whole picture.
@@ -224,6 +287,10 @@ impl ClusterView {
         let c = &st.cluster;
         let support =
             version_info(c.version).map_or("unknown", |v| v.status_on(sim.date()).as_str());
+        let mixed = c
+            .control_plane
+            .iter()
+            .any(|i| i.role == ControlPlaneRole::ApiServer && i.version != c.version);
         let control_plane = c
             .control_plane
             .iter()
@@ -235,7 +302,35 @@ impl ClusterView {
                 },
                 zone: i.zone.clone(),
                 healthy: i.healthy,
+                version: i.version.to_string(),
+                generation: match (mixed, i.role, i.version == c.version) {
+                    (true, ControlPlaneRole::ApiServer, true) => "old",
+                    (true, ControlPlaneRole::ApiServer, false) => "new",
+                    _ => "",
+                },
             })
+            .collect();
+        // Each group's newest launch template version among its live instances, and whether
+        // older ones remain (then the newest are "new").
+        let mut templates: BTreeMap<&str, (u64, u64)> = BTreeMap::new();
+        for i in st.instances.values().filter(|i| i.is_live()) {
+            let e = templates
+                .entry(i.nodegroup.as_str())
+                .or_insert((i.launch_template_version, i.launch_template_version));
+            e.0 = e.0.min(i.launch_template_version);
+            e.1 = e.1.max(i.launch_template_version);
+        }
+        let draining: Vec<&str> = crate::sim::controllers::node_drain::in_progress(sim)
+            .iter()
+            .map(|d| d.node.as_str())
+            .collect();
+        let drained: Vec<&str> = sim
+            .controllers
+            .nodegroup_updates
+            .iter()
+            .flat_map(|o| o.batch.iter())
+            .filter(|(_, done)| done.is_some())
+            .map(|(n, _)| n.as_str())
             .collect();
         let mut chips_by_node: BTreeMap<&str, Vec<PodChip>> = BTreeMap::new();
         let mut pending = Vec::new();
@@ -270,12 +365,32 @@ impl ClusterView {
                 mem += r.memory.0;
                 pods += 1;
             }
+            let inst = st.instances.get(&n.instance_id);
+            let rollout = if draining.contains(&n.name()) {
+                NodeRollout::Draining
+            } else if drained.contains(&n.name()) {
+                NodeRollout::Drained
+            } else if inst.is_some_and(|i| i.terminating || !i.is_live()) {
+                NodeRollout::Terminating
+            } else if inst.is_some_and(|i| {
+                templates
+                    .get(i.nodegroup.as_str())
+                    .is_some_and(|(lo, hi)| lo < hi && i.launch_template_version == *hi)
+            }) {
+                NodeRollout::New
+            } else {
+                NodeRollout::Steady
+            };
             let card = NodeCard {
                 name: n.name().to_string(),
                 kind,
                 instance_type: n.instance_type.clone(),
                 ready: n.is_ready(),
                 cordoned: n.spec.unschedulable,
+                kubelet_version: n.status.kubelet_version.clone(),
+                behind: KubernetesVersion::parse(&n.status.kubelet_version)
+                    .is_ok_and(|k| k < c.version),
+                rollout,
                 cpu_requested: cpu,
                 cpu_allocatable: n.status.allocatable.cpu.0,
                 mem_requested: mem,
@@ -284,17 +399,21 @@ impl ClusterView {
                 max_pods: n.status.max_pods,
                 chips,
             };
-            match z
+            if let Some(g) = z
                 .groups
                 .iter_mut()
                 .find(|g| g.name == group && g.kind == kind)
             {
-                Some(g) => g.nodes.push(card),
-                None => z.groups.push(GroupView {
+                g.nodes.push(card);
+            } else {
+                let ng = st.nodegroups.get(&group);
+                z.groups.push(GroupView {
+                    version: ng.map(|g| g.version.to_string()).unwrap_or_default(),
+                    status: ng.map_or("", |g| g.status.as_str()),
                     name: group,
                     kind,
                     nodes: vec![card],
-                }),
+                });
             }
         }
         for z in &mut zones {

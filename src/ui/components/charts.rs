@@ -91,6 +91,46 @@ pub fn charts(p: &ChartsProps) -> Html {
     }
 }
 
+#[derive(Properties, PartialEq, Debug)]
+pub struct ChartProps {
+    pub series: Rc<ChartSeries>,
+    pub kind: ChartKind,
+}
+
+/// One chart on its own (the Upgrades tab's Auto Scaling group chart), drawn like the strip's.
+#[function_component(Chart)]
+pub fn chart(p: &ChartProps) -> Html {
+    let node = use_node_ref();
+    let viewport = use_state_eq(Viewport::now);
+    {
+        let viewport = viewport.clone();
+        use_effect_with((), move |()| {
+            let listener = EventListener::new(&gloo::utils::window(), "resize", move |_| {
+                viewport.set(Viewport::now());
+            });
+            move || drop(listener)
+        });
+    }
+    {
+        let node = node.clone();
+        use_effect_with(
+            (p.series.clone(), *viewport, p.kind),
+            move |(series, _, kind)| {
+                if let Some(canvas) = node.cast::<HtmlCanvasElement>() {
+                    draw_canvas(*kind, &canvas, series);
+                }
+            },
+        );
+    }
+    let id = format!("{}-title", p.kind.test_id());
+    html! {
+        <figure class={classes!("chart", "single", p.kind.test_id())} aria-labelledby={id.clone()}>
+            <figcaption id={id}>{ p.kind.title() }</figcaption>
+            <canvas ref={node} role="img" aria-label={p.kind.summary(&p.series)} data-testid={p.kind.test_id()}></canvas>
+        </figure>
+    }
+}
+
 /// Sizes the canvas's backing store to its CSS size times the device pixel ratio (so text
 /// and lines are crisp on HiDPI projectors), draws the chart at that scale, and records the
 /// number of points drawn in `data-drawn` (or the error in `data-error`).

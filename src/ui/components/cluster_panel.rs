@@ -9,7 +9,7 @@ use yew::prelude::*;
 
 use crate::sim::api::ObjectKey;
 use crate::ui::state::Selection;
-use crate::view::cluster::{ClusterView, DataPlaneKind, NodeCard, PodChip};
+use crate::view::cluster::{ClusterView, DataPlaneKind, NodeCard, NodeRollout, PodChip};
 use crate::view::format;
 
 #[derive(Properties, PartialEq, Debug)]
@@ -53,20 +53,40 @@ pub fn chip_html(c: &PodChip, on_select: &Callback<Selection>) -> Html {
 fn node_card(n: &NodeCard, on_select: &Callback<Selection>) -> Html {
     let name = n.name.clone();
     let select = on_select.reform(move |_: MouseEvent| Selection::Node(name.clone()));
-    let status = if !n.ready {
+    let status = n.status();
+    let status_class = if !n.ready {
         "NotReady"
     } else if n.cordoned {
         "SchedulingDisabled"
     } else {
         "Ready"
     };
+    let rollout = n.rollout;
+    let kubelet_title = if n.behind {
+        format!(
+            "kubelet {}: older than the control plane",
+            n.kubelet_version
+        )
+    } else {
+        format!("kubelet {}", n.kubelet_version)
+    };
     html! {
-        <article class={classes!("node", n.kind.css(), (!n.ready).then_some("not-ready"), n.cordoned.then_some("cordoned"))} data-node={n.name.clone()}>
+        <article class={classes!("node", n.kind.css(), (!n.ready).then_some("not-ready"), n.cordoned.then_some("cordoned"),
+                         n.behind.then_some("behind"), (rollout != NodeRollout::Steady).then_some(rollout.css()))}
+                 data-node={n.name.clone()} data-kubelet={n.kubelet_version.clone()} data-status={status.clone()} data-rollout={rollout.css()}>
             <header>
                 <button type="button" class="node-name" title={format!("Inspect {}", n.name)} onclick={select}>{ &n.name }</button>
                 <span class="node-type">{ &n.instance_type }</span>
-                <span class={classes!("node-status", status)}>{ status }</span>
             </header>
+            <div class="node-tags">
+                <span class={classes!("node-status", status_class)}>{ status }</span>
+                <span class={classes!("kubelet", n.behind.then_some("old"))} title={kubelet_title}>
+                    { if n.behind { format!("▼ {} old", n.kubelet_version) } else { n.kubelet_version.clone() } }
+                </span>
+                if rollout != NodeRollout::Steady {
+                    <span class={classes!("rollout", rollout.css())}>{ rollout.label() }</span>
+                }
+            </div>
             { bar("CPU", n.cpu_requested, n.cpu_allocatable, format!("{} / {}", format::cpu(n.cpu_requested), format::cpu(n.cpu_allocatable))) }
             { bar("Mem", n.mem_requested, n.mem_allocatable, format!("{} / {}", format::mem(crate::sim::quantity::Bytes(n.mem_requested)), format::mem(crate::sim::quantity::Bytes(n.mem_allocatable)))) }
             { bar("Pods", n.pods, n.max_pods, format!("{} / {}", n.pods, n.max_pods)) }
@@ -90,8 +110,11 @@ pub fn cluster_panel(p: &ClusterPanelProps) -> Html {
             <div class="control-plane" aria-label="Control plane (run by AWS)">
                 <button type="button" class="cp-title" onclick={on_select.reform(|_: MouseEvent| Selection::Cluster)}>{ format!("Control plane · {} · run by AWS", v.status) }</button>
                 { for v.control_plane.iter().map(|c| html! {
-                    <span class={classes!("cp", c.healthy.then_some("healthy"))} title={format!("{} in {}", c.name, c.zone)}>
-                        { format!("{} · {}", c.role, c.zone) }
+                    <span class={classes!("cp", c.healthy.then_some("healthy"), (!c.generation.is_empty()).then_some(c.generation))}
+                          title={format!("{} in {}, Kubernetes {}{}", c.name, c.zone, c.version, if c.healthy { "" } else { ", starting" })}
+                          data-cp-version={c.version.clone()} data-generation={c.generation}>
+                        { format!("{} {} · {}", c.role, c.version, c.zone) }
+                        if !c.generation.is_empty() { <span class="cp-gen">{ if c.generation == "new" { if c.healthy { " NEW" } else { " NEW · starting" } } else { " OLD" } }</span> }
                     </span>
                 }) }
             </div>
@@ -102,7 +125,9 @@ pub fn cluster_panel(p: &ClusterPanelProps) -> Html {
                         { for z.groups.iter().map(|g| html! {
                             <div class={classes!("group", g.kind.css())}>
                                 <div class="group-title"><span class={classes!("badge", g.kind.css())} title={g.kind.label()}>{ g.kind.short() }</span>
-                                    <button type="button" class="group-name" onclick={select_group(g.kind, g.name.clone())} title={format!("Inspect {} {}", g.kind.label(), g.name)}>{ &g.name }</button></div>
+                                    <button type="button" class="group-name" onclick={select_group(g.kind, g.name.clone())} title={format!("Inspect {} {}", g.kind.label(), g.name)}>{ &g.name }</button>
+                                    if !g.version.is_empty() { <span class="group-version">{ g.version.clone() }</span> }
+                                    if g.status == "UPDATING" { <span class="group-updating">{ "UPDATING" }</span> }</div>
                                 { for g.nodes.iter().map(|n| node_card(n, on_select)) }
                             </div>
                         }) }

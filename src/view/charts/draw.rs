@@ -192,6 +192,7 @@ pub fn draw_chart<DB: DrawingBackend>(
         ChartKind::LoadReplicas => load_replicas(s),
         ChartKind::CpuTarget => cpu_target(s),
         ChartKind::NodesRate => nodes_rate(s),
+        ChartKind::NodegroupSize => nodegroup_size(s),
     };
     draw_panels(root, s, theme, &legend, &panels)
 }
@@ -479,6 +480,53 @@ fn nodes_rate(s: &ChartSeries) -> (Vec<Look>, Vec<Panel>) {
         )],
     };
     (vec![desired, ready, rate], vec![nodes, money])
+}
+
+/// One node group's Auto Scaling group: max (dashed, on top), desired and Ready nodes. During a
+/// managed node group update max and desired step up by the surge together, Ready follows a
+/// minute or two later, and both come back down one at a time in the scale-down phase.
+fn nodegroup_size(s: &ChartSeries) -> (Vec<Look>, Vec<Panel>) {
+    let max = Look {
+        label: "Max",
+        colour: PURPLE,
+        stroke: LONG_DASH,
+        marker: Marker::Diamond,
+        fill: false,
+    };
+    let desired = Look {
+        label: "Desired",
+        colour: BLUE,
+        stroke: Stroke::Solid,
+        marker: Marker::Square,
+        fill: false,
+    };
+    let ready = Look {
+        label: "Ready nodes",
+        colour: GREEN,
+        stroke: SHORT_DASH,
+        marker: Marker::Circle,
+        fill: true,
+    };
+    let panel = Panel {
+        y_desc: "nodes",
+        unit: Unit::Count,
+        lines: vec![
+            Line::new(max, s, |p| p.ng_max as f64, |p| format!("max {}", p.ng_max)),
+            Line::new(
+                desired,
+                s,
+                |p| p.ng_desired as f64,
+                |p| format!("desired {}", p.ng_desired),
+            ),
+            Line::new(
+                ready,
+                s,
+                |p| p.ng_ready as f64,
+                |p| format!("{} Ready", p.ng_ready),
+            ),
+        ],
+    };
+    (vec![max, desired, ready], vec![panel])
 }
 
 /// Where the legend entries go: one row per inner `Vec`, each entry with its width.
