@@ -587,6 +587,7 @@ fn minimal_strategy_never_raises_desired_above_the_original() {
     )
     .unwrap();
     let mut most_live = 0;
+    let mut fewest_live = usize::MAX;
     run_until(
         &mut sim,
         &mut watch,
@@ -605,6 +606,7 @@ fn minimal_strategy_never_raises_desired_above_the_original() {
                 .filter(|i| i.nodegroup == "ng-1" && i.is_live() && !i.terminating)
                 .count();
             most_live = most_live.max(live);
+            fewest_live = fewest_live.min(live);
         },
         last_update_done,
     );
@@ -612,6 +614,8 @@ fn minimal_strategy_never_raises_desired_above_the_original() {
         most_live, 3,
         "an old node goes before its replacement comes"
     );
+    // maxUnavailable 1: one node at a time, each replacement in before the next goes.
+    assert_eq!(fewest_live, 2, "never more than maxUnavailable nodes down");
     let u = sim.state().updates.last().unwrap();
     assert_eq!(u.status, UpdateStatus::Successful, "{u:#?}");
     let names: Vec<&str> = u.phases.iter().map(|p| p.name).collect();
@@ -1441,4 +1445,19 @@ fn a_cluster_created_in_extended_support_says_so_once_active() {
             .starts_with("Kubernetes 1.33 left standard support on 2026-07-29")
     );
     assert_eq!(sim.billing().rate(CostComponent::ControlPlane), 600_000_000);
+}
+
+#[test]
+fn a_new_node_group_is_checked_against_the_upgraded_control_plane() {
+    // Blue/green after a control plane upgrade: the new group at the new version is accepted,
+    // one newer than the control plane is refused.
+    let mut sim = managed_lab(2);
+    upgrade_control_plane(&mut sim, 35);
+    let mut ng = NodegroupSpec::self_managed("ng-blue");
+    ng.version = Some(v(35));
+    assert!(submit(&mut sim, Command::CreateNodegroup(ng.clone())).is_ok());
+    let mut ng36 = NodegroupSpec::self_managed("ng-36");
+    ng36.version = Some(v(36));
+    let e = submit(&mut sim, Command::CreateNodegroup(ng36)).unwrap_err();
+    assert!(e.contains("newer than the control plane 1.35"), "{e}");
 }

@@ -302,7 +302,11 @@ impl ClusterView {
                 },
                 zone: i.zone.clone(),
                 healthy: i.healthy,
-                version: i.version.to_string(),
+                // etcd runs its own release line (3.5.x), not a Kubernetes version.
+                version: match i.role {
+                    ControlPlaneRole::ApiServer => i.version.to_string(),
+                    ControlPlaneRole::Etcd => String::new(),
+                },
                 generation: match (mixed, i.role, i.version == c.version) {
                     (true, ControlPlaneRole::ApiServer, true) => "old",
                     (true, ControlPlaneRole::ApiServer, false) => "new",

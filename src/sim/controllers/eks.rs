@@ -79,7 +79,7 @@ pub fn validate_spec(spec: &LabSpec) -> Result<(), String> {
     }
     let mut names = BTreeSet::new();
     for ng in &spec.nodegroups {
-        validate_nodegroup(spec, ng)?;
+        validate_nodegroup(&spec.cluster.zones, spec.cluster.version, ng)?;
         if !names.insert(ng.name.clone()) {
             return Err(format!("nodegroup {:?} is defined twice", ng.name));
         }
@@ -99,7 +99,13 @@ pub fn validate_spec(spec: &LabSpec) -> Result<(), String> {
     Ok(())
 }
 
-fn validate_nodegroup(spec: &LabSpec, ng: &NodegroupSpec) -> Result<(), String> {
+/// Checks a node group against the cluster as it is now: its zones and its Kubernetes
+/// version (which an upgrade changes after the lab starts).
+fn validate_nodegroup(
+    zones: &[String],
+    cluster_version: crate::sim::catalog::KubernetesVersion,
+    ng: &NodegroupSpec,
+) -> Result<(), String> {
     let n = &ng.name;
     if ng.name.is_empty() {
         return Err("nodegroup name is required".into());
@@ -128,31 +134,29 @@ fn validate_nodegroup(spec: &LabSpec, ng: &NodegroupSpec) -> Result<(), String> 
         ));
     }
     for z in &ng.zones {
-        if !spec.cluster.zones.contains(z) {
+        if !zones.contains(z) {
             return Err(format!(
                 "nodegroup {n:?}: availability zone {z} is not one of the cluster's ({})",
-                spec.cluster.zones.join(", ")
+                zones.join(", ")
             ));
         }
     }
     if let Some(v) = ng.version
-        && v != spec.cluster.version
+        && v != cluster_version
         && ng.kind == crate::sim::eks::NodegroupKind::Managed
-        && v < spec.cluster.version
+        && v < cluster_version
     {
         // CreateNodegroup: "By default, the Kubernetes version of the cluster is used, and
         // this is the only accepted specified value" (EKS API reference; eks-facts §4).
         return Err(format!(
-            "nodegroup {n:?}: managed node groups are created at the cluster's Kubernetes version ({}), not {v}",
-            spec.cluster.version
+            "nodegroup {n:?}: managed node groups are created at the cluster's Kubernetes version ({cluster_version}), not {v}"
         ));
     }
     if let Some(v) = ng.version
-        && v > spec.cluster.version
+        && v > cluster_version
     {
         return Err(format!(
-            "nodegroup {n:?}: version {v} is newer than the control plane {}; kubelets may not be newer than the API server",
-            spec.cluster.version
+            "nodegroup {n:?}: version {v} is newer than the control plane {cluster_version}; kubelets may not be newer than the API server"
         ));
     }
     Ok(())
@@ -732,7 +736,8 @@ pub(crate) fn create_nodegroup(
             spec.name
         ));
     }
-    validate_nodegroup(&sim.spec, spec).map_err(|e| format!("Error: {e}"))?;
+    validate_nodegroup(&sim.state.cluster.zones, sim.state.cluster.version, spec)
+        .map_err(|e| format!("Error: {e}"))?;
     let now = sim.now();
     let version = spec.version.unwrap_or(sim.state.cluster.version);
     let ng = Nodegroup {

@@ -575,7 +575,17 @@ fn upgrade(sim: &mut Simulation, op: &NodegroupUpdateOp) {
         return;
     }
     if op.strategy == UpdateStrategy::Minimal {
-        // No surge: wait for the previous batch's replacements to be Ready.
+        // No surge: wait until the previous batch's nodes are gone and their replacements are
+        // launched and Ready before taking the next ones down.
+        let desired = sim
+            .state
+            .nodegroups
+            .get(&op.nodegroup)
+            .map_or(0, |g| g.scaling.desired_size);
+        let settling = live_instances(sim, &op.nodegroup).any(|i| i.terminating);
+        let launched = live_instances(sim, &op.nodegroup)
+            .filter(|i| !i.terminating)
+            .count() as u64;
         let pending = live_instances(sim, &op.nodegroup).any(|i| {
             i.launch_template_version >= op.new_launch_template
                 && !sim
@@ -584,7 +594,7 @@ fn upgrade(sim: &mut Simulation, op: &NodegroupUpdateOp) {
                     .get(&i.node_name)
                     .is_some_and(crate::sim::api::Node::is_ready)
         });
-        if pending {
+        if settling || launched < desired || pending {
             return;
         }
     }

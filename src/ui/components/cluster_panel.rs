@@ -111,9 +111,9 @@ pub fn cluster_panel(p: &ClusterPanelProps) -> Html {
                 <button type="button" class="cp-title" onclick={on_select.reform(|_: MouseEvent| Selection::Cluster)}>{ format!("Control plane · {} · run by AWS", v.status) }</button>
                 { for v.control_plane.iter().map(|c| html! {
                     <span class={classes!("cp", c.healthy.then_some("healthy"), (!c.generation.is_empty()).then_some(c.generation))}
-                          title={format!("{} in {}, Kubernetes {}{}", c.name, c.zone, c.version, if c.healthy { "" } else { ", starting" })}
+                          title={if c.version.is_empty() { format!("{} in {}", c.name, c.zone) } else { format!("{} in {}, Kubernetes {}{}", c.name, c.zone, c.version, if c.healthy { "" } else { ", starting" }) }}
                           data-cp-version={c.version.clone()} data-generation={c.generation}>
-                        { format!("{} {} · {}", c.role, c.version, c.zone) }
+                        { if c.version.is_empty() { format!("{} · {}", c.role, c.zone) } else { format!("{} {} · {}", c.role, c.version, c.zone) } }
                         if !c.generation.is_empty() { <span class="cp-gen">{ if c.generation == "new" { if c.healthy { " NEW" } else { " NEW · starting" } } else { " OLD" } }</span> }
                     </span>
                 }) }
