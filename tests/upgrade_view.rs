@@ -357,11 +357,11 @@ fn after_the_control_plane_the_nodes_and_add_ons_are_due() {
         [
             (
                 "coredns",
-                "eksctl update addon --cluster=lab --name=coredns"
+                "eksctl update addon --cluster=lab --name=coredns --version=latest"
             ),
             (
                 "kube-proxy",
-                "eksctl update addon --cluster=lab --name=kube-proxy"
+                "eksctl update addon --cluster=lab --name=kube-proxy --version=latest"
             ),
         ]
     );

@@ -227,9 +227,10 @@ pub(super) fn restart(cluster: &str, workload: &str) -> Action {
 
 fn addon_command(name: AddonName, managed: bool) -> Command {
     if managed {
+        // Without a version eksctl keeps the installed one; `latest` is the cluster version's.
         Command::UpdateAddon {
             name,
-            version: None,
+            version: Some("latest".to_string()),
         }
     } else {
         Command::UpdateSelfManagedAddon {

@@ -48,6 +48,17 @@ async function views({ browser, site }, w, h) {
     await page.locator('.scaling section.pending').scrollIntoViewIfNeeded();
     expect((await page.textContent('[data-ca-group=ng-1]')).includes('managed'), 'the CA table lists ng-1');
     await screenshot(page, `screens/scaling-${w}x${h}`);
+    // The upgrade lesson mid node group update: surge nodes NEW, old ones cordoned, phases.
+    await page.getByRole('tab', { name: 'Scenarios' }).click();
+    await page.getByRole('button', { name: 'upgrade', exact: true }).click();
+    await waitFor(page, 'the upgrade example', () => document.querySelector('[data-testid=notice]')?.textContent.includes('Opened examples/upgrade.yaml'));
+    await page.selectOption('.speed select', { label: '300x' });
+    await page.getByRole('button', { name: 'Play' }).click();
+    await waitFor(page, 'the node group update', () => document.querySelector('[data-testid=sim-clock]').textContent >= '00:44:30', undefined, 60000);
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await page.getByRole('tab', { name: 'Upgrades' }).click();
+    expect((await page.textContent('[data-testid=upgrade-control-plane]')).includes('1.34'), 'the upgraded control plane is shown');
+    await screenshot(page, `screens/upgrades-${w}x${h}`);
     expect(problems.length === 0, problems.join('\n'));
     await context.close();
   }
