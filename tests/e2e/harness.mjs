@@ -87,6 +87,23 @@ export async function waitFor(page, what, fn, arg, timeout = 15000) {
   }
 }
 
+/** Presses Play if the lab is paused. */
+export async function play(page) {
+  if (await page.getByRole('button', { name: 'Play' }).count()) await page.getByRole('button', { name: 'Play' }).click();
+}
+
+/** Presses Pause if the lab is playing. */
+export async function pause(page) {
+  if (await page.getByRole('button', { name: 'Pause' }).count()) await page.getByRole('button', { name: 'Pause' }).click();
+}
+
+/** Plays the lab until `fn` (run in the page) holds, then pauses. */
+export async function playUntil(page, what, fn, arg, timeout = 60000) {
+  await play(page);
+  await waitFor(page, what, fn, arg, timeout);
+  await pause(page);
+}
+
 /** Saves a PNG under artifacts/ and returns its path. */
 export async function screenshot(page, name) {
   fs.mkdirSync(ARTIFACTS, { recursive: true });

@@ -48,9 +48,9 @@ impl Viewport {
     }
 }
 
-#[function_component(Charts)]
-pub fn charts(p: &ChartsProps) -> Html {
-    let canvases = [use_node_ref(), use_node_ref(), use_node_ref()];
+/// The window's size and pixel ratio, updated on resize, so charts redraw to fit.
+#[hook]
+fn use_viewport() -> UseStateHandle<Viewport> {
     let viewport = use_state_eq(Viewport::now);
     {
         let viewport = viewport.clone();
@@ -61,6 +61,13 @@ pub fn charts(p: &ChartsProps) -> Html {
             move || drop(listener)
         });
     }
+    viewport
+}
+
+#[function_component(Charts)]
+pub fn charts(p: &ChartsProps) -> Html {
+    let canvases = [use_node_ref(), use_node_ref(), use_node_ref()];
+    let viewport = use_viewport();
     {
         let canvases = canvases.clone();
         use_effect_with(
@@ -101,16 +108,7 @@ pub struct ChartProps {
 #[function_component(Chart)]
 pub fn chart(p: &ChartProps) -> Html {
     let node = use_node_ref();
-    let viewport = use_state_eq(Viewport::now);
-    {
-        let viewport = viewport.clone();
-        use_effect_with((), move |()| {
-            let listener = EventListener::new(&gloo::utils::window(), "resize", move |_| {
-                viewport.set(Viewport::now());
-            });
-            move || drop(listener)
-        });
-    }
+    let viewport = use_viewport();
     {
         let node = node.clone();
         use_effect_with(

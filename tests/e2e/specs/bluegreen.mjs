@@ -2,7 +2,7 @@
 // control plane upgrade to 1.35, a self-managed node group's blue/green migration (create the
 // new group at 1.35, cordon and drain the old nodes through the PDB, delete the old group) and
 // a Fargate Deployment's restart, which is the only way its pods get the new kubelet.
-import { expect, waitFor, screenshot, text } from '../harness.mjs';
+import { expect, waitFor, screenshot, text, playUntil } from '../harness.mjs';
 
 const SCENARIO = `apiVersion: eksctl.io/v1alpha5
 kind: ClusterConfig
@@ -81,12 +81,6 @@ spec:
   skipClusterCreation: true
 `;
 
-async function runUntil(page, what, fn, timeout = 60000) {
-  if (await page.getByRole('button', { name: 'Play' }).count()) await page.getByRole('button', { name: 'Play' }).click();
-  await waitFor(page, what, fn, undefined, timeout);
-  if (await page.getByRole('button', { name: 'Pause' }).count()) await page.getByRole('button', { name: 'Pause' }).click();
-}
-
 const nodes = (page, kind) => page.$$eval(`.node.${kind}`, (els) => els.map((e) => ({ name: e.dataset.node, kubelet: e.dataset.kubelet, status: e.dataset.status })));
 
 export async function blueGreenSelfManagedAndFargateRestart({ browser, site }) {
@@ -98,25 +92,25 @@ export async function blueGreenSelfManagedAndFargateRestart({ browser, site }) {
   await page.goto(`${site.url}#lab=${Buffer.from(SCENARIO).toString('base64url')}&t=0`);
   await waitFor(page, 'the lab', () => document.querySelector('[data-testid=cluster-name]')?.textContent === 'bg-lab');
   await page.selectOption('.speed select', { label: '300x' });
-  await runUntil(page, 'two self-managed nodes and two Fargate pods Running', () =>
+  await playUntil(page, 'two self-managed nodes and two Fargate pods Running', () =>
     [...document.querySelectorAll('.node.self-managed')].filter((n) => n.dataset.status === 'Ready').length === 2
     && document.querySelectorAll('.node.fargate').length === 2
     && document.querySelectorAll('[data-pod^="web-"][data-state=running]').length === 3);
 
   await page.getByRole('tab', { name: 'Upgrades' }).click();
   await page.click('[data-action=upgrade-cluster]');
-  await runUntil(page, 'the control plane at 1.35', () => document.querySelector('[data-update=cluster]')?.dataset.status === 'Successful');
+  await playUntil(page, 'the control plane at 1.35', () => document.querySelector('[data-update=cluster]')?.dataset.status === 'Successful');
   expect(await text(page, '[data-testid=upgrade-current-version]') === '1.35', 'the planner shows 1.35');
   const fargate = await text(page, '[data-testid=upgrade-fargate]');
   expect(fargate.includes('2'), `the Fargate card counts the two pods on the old kubelet: ${fargate}`);
 
   // 1. The new group at the control plane's version.
   await page.click('[data-action=blue-green-create-ng-self]');
-  await runUntil(page, 'two new nodes Ready at 1.35', () =>
+  await playUntil(page, 'two new nodes Ready at 1.35', () =>
     [...document.querySelectorAll('.node.self-managed')].filter((n) => n.dataset.kubelet === 'v1.35.0-eks' && n.dataset.status === 'Ready').length === 2);
   // 2. Cordon and drain the old nodes: the PDB lets one web pod go at a time.
   await page.click('[data-action=blue-green-drain-ng-self]');
-  await runUntil(page, 'every web pod Running on the new nodes', () => {
+  await playUntil(page, 'every web pod Running on the new nodes', () => {
     const old = [...document.querySelectorAll('.node.self-managed')].filter((n) => n.dataset.kubelet === 'v1.34.0-eks');
     const onOld = old.some((n) => n.querySelector('[data-pod^="web-"]'));
     return old.every((n) => n.dataset.status.includes('SchedulingDisabled')) && !onOld
@@ -125,7 +119,7 @@ export async function blueGreenSelfManagedAndFargateRestart({ browser, site }) {
   await screenshot(page, 'upgrades/blue-green-drained-1280x800');
   // 3. Delete the old group.
   await page.click('[data-action=blue-green-delete-ng-self]');
-  await runUntil(page, 'the old group gone', () =>
+  await playUntil(page, 'the old group gone', () =>
     ![...document.querySelectorAll('.node.self-managed')].some((n) => n.dataset.kubelet === 'v1.34.0-eks'));
   const left = await nodes(page, 'self-managed');
   expect(left.length === 2 && left.every((n) => n.kubelet === 'v1.35.0-eks'), `only the new group's nodes remain: ${JSON.stringify(left)}`);
@@ -134,7 +128,7 @@ export async function blueGreenSelfManagedAndFargateRestart({ browser, site }) {
   const before = await nodes(page, 'fargate');
   expect(before.length === 2 && before.every((n) => n.kubelet === 'v1.34.0-eks'), `Fargate nodes keep 1.34 until restarted: ${JSON.stringify(before)}`);
   await page.click('[data-action=restart-serverless-api]');
-  await runUntil(page, 'the Fargate pods on 1.35', () => {
+  await playUntil(page, 'the Fargate pods on 1.35', () => {
     const f = [...document.querySelectorAll('.node.fargate')];
     return f.length === 2 && f.every((n) => n.dataset.kubelet === 'v1.35.0-eks');
   });

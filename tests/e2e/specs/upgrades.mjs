@@ -5,7 +5,7 @@
 // three AZs, eks-facts §4), the old nodes show cordoned (Ready,SchedulingDisabled), the update
 // reaches Successful and every node runs the new kubelet. Screenshots at 1280x800 and
 // 1920x1080 are saved under artifacts/upgrades/.
-import { expect, waitFor, screenshot, text } from '../harness.mjs';
+import { expect, waitFor, screenshot, text, play, playUntil } from '../harness.mjs';
 
 const SCENARIO = `apiVersion: eksctl.io/v1alpha5
 kind: ClusterConfig
@@ -46,20 +46,6 @@ spec:
   seed: 6
 `;
 
-async function play(page) {
-  if (await page.getByRole('button', { name: 'Play' }).count()) await page.getByRole('button', { name: 'Play' }).click();
-}
-async function pause(page) {
-  if (await page.getByRole('button', { name: 'Pause' }).count()) await page.getByRole('button', { name: 'Pause' }).click();
-}
-
-/** Runs the lab until `fn` holds in the page, then pauses. */
-async function runUntil(page, what, fn, arg, timeout = 60000) {
-  await play(page);
-  await waitFor(page, what, fn, arg, timeout);
-  await pause(page);
-}
-
 const managedNodes = (page) => page.$$eval('.node.managed', (els) => els.map((e) => ({
   name: e.dataset.node, kubelet: e.dataset.kubelet, status: e.dataset.status, rollout: e.dataset.rollout,
 })));
@@ -75,7 +61,7 @@ export async function upgradeTheControlPlaneThenTheNodeGroup({ browser, site }) 
   await page.selectOption('.speed select', { label: '300x' });
 
   // Cluster creation: 10–15 simulated minutes until ACTIVE, then the two nodes join.
-  await runUntil(page, 'the cluster ACTIVE with two Ready nodes', () =>
+  await playUntil(page, 'the cluster ACTIVE with two Ready nodes', () =>
     document.querySelector('.cp-title')?.textContent.includes('ACTIVE')
     && [...document.querySelectorAll('.node.managed')].filter((n) => n.dataset.status === 'Ready').length === 2);
   await page.getByRole('tab', { name: 'Upgrades' }).click();
@@ -93,10 +79,10 @@ export async function upgradeTheControlPlaneThenTheNodeGroup({ browser, site }) 
   // The control plane: new API servers at 1.35 beside the old ones, then three phases.
   await page.click('[data-action=upgrade-cluster]');
   await waitFor(page, 'the control plane update to start', () => document.querySelector('[data-update=cluster]')?.dataset.status === 'InProgress');
-  await runUntil(page, 'new API servers at 1.35', () => document.querySelectorAll('.control-plane .cp[data-generation=new]').length === 2);
+  await playUntil(page, 'new API servers at 1.35', () => document.querySelectorAll('.control-plane .cp[data-generation=new]').length === 2);
   expect(await page.locator('.control-plane .cp[data-generation=old]').count() === 2, 'the old API servers still serve');
   await screenshot(page, 'upgrades/control-plane-updating-1280x800');
-  await runUntil(page, 'the control plane update to succeed', () => document.querySelector('[data-update=cluster]')?.dataset.status === 'Successful');
+  await playUntil(page, 'the control plane update to succeed', () => document.querySelector('[data-update=cluster]')?.dataset.status === 'Successful');
   expect(await text(page, '[data-testid=upgrade-current-version]') === '1.35', 'the planner shows 1.35');
   expect((await text(page, '.top-bar .version')) === 'Kubernetes 1.35', 'the top bar shows 1.35');
   const phases = await page.$$eval('[data-update=cluster] .phase', (els) => els.map((e) => e.dataset.phase));
@@ -150,8 +136,8 @@ export async function upgradeTheControlPlaneThenTheNodeGroup({ browser, site }) 
   await page.locator('[data-testid=upgrade-timeline]').scrollIntoViewIfNeeded();
   await screenshot(page, 'upgrades/timeline-1920x1080');
 
-  await runUntil(page, 'the node group update to succeed', () => document.querySelector('[data-update="nodegroup/ng-1"]')?.dataset.status === 'Successful', undefined, 60000);
-  await runUntil(page, 'two nodes, all at 1.35', () => {
+  await playUntil(page, 'the node group update to succeed', () => document.querySelector('[data-update="nodegroup/ng-1"]')?.dataset.status === 'Successful', undefined, 60000);
+  await playUntil(page, 'two nodes, all at 1.35', () => {
     const nodes = [...document.querySelectorAll('.node.managed')];
     return nodes.length === 2 && nodes.every((n) => n.dataset.kubelet === 'v1.35.0-eks' && n.dataset.status === 'Ready');
   });
@@ -237,16 +223,16 @@ export async function aBlockingPdbFailsTheRollingUpdateAndForceGoesThrough({ bro
   await page.goto(`${site.url}#lab=${Buffer.from(PDB_SCENARIO).toString('base64url')}&t=0`);
   await waitFor(page, 'the PDB lab', () => document.querySelector('[data-testid=cluster-name]')?.textContent === 'pdb-lab');
   await page.selectOption('.speed select', { label: '1000x' });
-  await runUntil(page, 'two Ready nodes', () => [...document.querySelectorAll('.node.managed')].filter((n) => n.dataset.status === 'Ready').length === 2);
+  await playUntil(page, 'two Ready nodes', () => [...document.querySelectorAll('.node.managed')].filter((n) => n.dataset.status === 'Ready').length === 2);
   await page.getByRole('tab', { name: 'Upgrades' }).click();
   await page.click('[data-action=upgrade-cluster]');
-  await runUntil(page, 'the control plane at 1.35', () => document.querySelector('[data-update=cluster]')?.dataset.status === 'Successful');
+  await playUntil(page, 'the control plane at 1.35', () => document.querySelector('[data-update=cluster]')?.dataset.status === 'Successful');
   const impact = await text(page, '.upgrades .impact');
   expect(impact.includes('pdb/default/db allows 0 disruptions') && impact.includes('PodEvictionFailure after 15 minutes'),
     `the planner warns about the PDB: ${impact}`);
   for (const addon of ['coredns', 'kube-proxy']) await page.click(`[data-action=update-addon-${addon}]`);
   await page.click('[data-action=rolling-update-ng-1]');
-  await runUntil(page, 'the rolling update to fail', () => document.querySelector('[data-update="nodegroup/ng-1"]')?.dataset.status === 'Failed', undefined, 60000);
+  await playUntil(page, 'the rolling update to fail', () => document.querySelector('[data-update="nodegroup/ng-1"]')?.dataset.status === 'Failed', undefined, 60000);
   const failed = await text(page, '[data-update="nodegroup/ng-1"] .update-error');
   expect(failed.startsWith('PodEvictionFailure: Reached max retries while trying to evict pods from nodes in node group ng-1')
     && failed.includes('Blocked by: default/db-'), `the error and the pods that blocked: ${failed}`);
@@ -265,7 +251,7 @@ export async function aBlockingPdbFailsTheRollingUpdateAndForceGoesThrough({ bro
   await page.getByRole('button', { name: 'Apply settings' }).click();
   await waitFor(page, 'the new update settings', () => document.querySelector('[data-nodegroup=ng-1]')?.textContent.includes('MINIMAL strategy, maxUnavailable=2 → 2 node(s) at a time, surge 0'));
   await page.click('[data-action=force-update-ng-1]');
-  await runUntil(page, 'the force update to succeed', () => [...document.querySelectorAll('[data-update="nodegroup/ng-1"]')].some((r) => r.dataset.status === 'Successful'), undefined, 60000);
+  await playUntil(page, 'the force update to succeed', () => [...document.querySelectorAll('[data-update="nodegroup/ng-1"]')].some((r) => r.dataset.status === 'Successful'), undefined, 60000);
   const rows = await page.$$eval('[data-update="nodegroup/ng-1"]', (els) => els.map((e) => [e.dataset.status, e.querySelector('.update-head')?.textContent]));
   expect(rows.length === 2 && rows[0][0] === 'Failed' && rows[1][0] === 'Successful' && rows[1][1].includes('force update'),
     `a failed rolling update then a successful force update: ${JSON.stringify(rows)}`);
