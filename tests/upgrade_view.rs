@@ -20,7 +20,7 @@ use eks_lab::view::charts::{ChartKind, ChartSeries, draw_chart};
 use eks_lab::view::cluster::{ClusterView, NodeRollout};
 use eks_lab::view::upgrade::{StepState, Timeline, UpgradePlan, duration_range};
 use plotters::prelude::*;
-use support::{deployment, namespace, pdb, quick_spec};
+use support::{deployment, fixed_size, namespace, pdb, quick_spec};
 
 fn v(minor: u32) -> KubernetesVersion {
     KubernetesVersion::new(minor)
@@ -33,11 +33,7 @@ fn run(sim: &mut Simulation, c: Command) -> Result<String, String> {
 }
 
 fn managed(nodes: u64) -> NodegroupSpec {
-    let mut ng = NodegroupSpec::managed("ng-1");
-    ng.min_size = nodes;
-    ng.desired_capacity = nodes;
-    ng.max_size = nodes;
-    ng
+    fixed_size(NodegroupSpec::managed("ng-1"), nodes)
 }
 
 fn lab(spec: LabSpec) -> Simulation {
@@ -666,10 +662,7 @@ fn a_pdb_that_allows_no_disruption_is_called_out_and_fails_the_update() {
 #[test]
 fn a_self_managed_group_migrates_blue_green_one_button_at_a_time() {
     let mut spec = quick_spec();
-    let mut ng = NodegroupSpec::self_managed("ng-self");
-    ng.min_size = 2;
-    ng.desired_capacity = 2;
-    ng.max_size = 2;
+    let ng = fixed_size(NodegroupSpec::self_managed("ng-self"), 2);
     spec.nodegroups.push(ng);
     spec.manifests.push(Manifest::Deployment(deployment(
         "default", "web", 2, 250, 256,
@@ -799,10 +792,7 @@ fn refusals_are_the_commands_own_messages() {
 
     // Kubelet skew: a self-managed group three minors behind stops the control plane.
     let mut spec = quick_spec();
-    let mut ng = NodegroupSpec::self_managed("old");
-    ng.min_size = 1;
-    ng.desired_capacity = 1;
-    ng.max_size = 1;
+    let mut ng = fixed_size(NodegroupSpec::self_managed("old"), 1);
     ng.version = Some(v(31));
     spec.nodegroups.push(ng);
     let sim = lab(spec);

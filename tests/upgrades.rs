@@ -20,7 +20,7 @@ use eks_lab::sim::eks::{
 use eks_lab::sim::spec::{
     AddonManagement, FargateProfileSpec, Manifest, NodegroupSpec, SubnetSpec,
 };
-use support::{deployment, pdb, quick_spec};
+use support::{deployment, fixed_size, pdb, quick_spec};
 
 fn v(minor: u32) -> KubernetesVersion {
     KubernetesVersion::new(minor)
@@ -33,6 +33,18 @@ fn submit(sim: &mut Simulation, c: Command) -> Result<String, String> {
     sim.submit(c, text);
     sim.step();
     sim.outcomes().last().unwrap().result.clone()
+}
+
+/// `eksctl upgrade nodegroup --name=NAME [--force-upgrade]` to the control plane's version.
+fn upgrade_nodegroup(sim: &mut Simulation, name: &str, force: bool) -> Result<String, String> {
+    submit(
+        sim,
+        Command::UpgradeNodegroup {
+            name: name.into(),
+            version: None,
+            force,
+        },
+    )
 }
 
 /// `eksctl upgrade cluster --version=1.<minor> --approve`, then 20 minutes: long enough for
@@ -52,10 +64,7 @@ fn upgrade_control_plane(sim: &mut Simulation, minor: u32) {
 
 fn managed_lab(nodes: u64) -> Simulation {
     let mut spec = quick_spec();
-    let mut ng = NodegroupSpec::managed("ng-1");
-    ng.min_size = nodes;
-    ng.desired_capacity = nodes;
-    ng.max_size = nodes;
+    let ng = fixed_size(NodegroupSpec::managed("ng-1"), nodes);
     spec.nodegroups.push(ng);
     spec.manifests.push(Manifest::Deployment(deployment(
         "default", "web", 4, 250, 256,
@@ -115,14 +124,7 @@ fn two_minors_at_once_is_refused() {
 fn managed_nodegroup_surges_and_returns() {
     let mut sim = managed_lab(3);
     upgrade_control_plane(&mut sim, 35);
-    let out = submit(
-        &mut sim,
-        Command::UpgradeNodegroup {
-            name: "ng-1".into(),
-            version: None,
-            force: false,
-        },
-    );
+    let out = upgrade_nodegroup(&mut sim, "ng-1", false);
     assert!(out.is_ok(), "{out:?}");
     let mut max_desired = 0;
     let mut max_max = 0;
@@ -156,10 +158,7 @@ fn managed_nodegroup_surges_and_returns() {
 #[test]
 fn pdb_blocking_makes_rolling_update_fail_and_force_proceeds() {
     let mut spec = quick_spec();
-    let mut ng = NodegroupSpec::managed("ng-1");
-    ng.min_size = 2;
-    ng.desired_capacity = 2;
-    ng.max_size = 2;
+    let ng = fixed_size(NodegroupSpec::managed("ng-1"), 2);
     spec.nodegroups.push(ng);
     spec.manifests.push(Manifest::Deployment(deployment(
         "default", "db", 2, 250, 256,
@@ -173,15 +172,7 @@ fn pdb_blocking_makes_rolling_update_fail_and_force_proceeds() {
     let mut sim = Simulation::new(spec).unwrap();
     sim.run_for(SimDuration::from_mins(5));
     upgrade_control_plane(&mut sim, 35);
-    submit(
-        &mut sim,
-        Command::UpgradeNodegroup {
-            name: "ng-1".into(),
-            version: None,
-            force: false,
-        },
-    )
-    .unwrap();
+    upgrade_nodegroup(&mut sim, "ng-1", false).unwrap();
     sim.run_for(SimDuration::from_mins(60));
     let u = sim.state().updates.last().unwrap().clone();
     assert_eq!(u.status, UpdateStatus::Failed, "{u:#?}");
@@ -201,15 +192,7 @@ fn pdb_blocking_makes_rolling_update_fail_and_force_proceeds() {
     // The failed update left its surge (desired and max 2 + 6)...
     let s = sim.state().nodegroups["ng-1"].scaling;
     assert_eq!((s.desired_size, s.max_size), (8, 8));
-    submit(
-        &mut sim,
-        Command::UpgradeNodegroup {
-            name: "ng-1".into(),
-            version: None,
-            force: true,
-        },
-    )
-    .unwrap();
+    upgrade_nodegroup(&mut sim, "ng-1", true).unwrap();
     sim.run_for(SimDuration::from_mins(90));
     let u = sim.state().updates.last().unwrap();
     assert_eq!(u.status, UpdateStatus::Successful, "{u:#?}");
@@ -315,10 +298,7 @@ fn a_subnet_with_fewer_than_five_free_ips_rolls_the_upgrade_back() {
         zone: "us-east-1a".into(),
         cidr: "192.168.0.0/28".into(),
     });
-    let mut ng = NodegroupSpec::managed("ng-1");
-    ng.min_size = 3;
-    ng.desired_capacity = 3;
-    ng.max_size = 3;
+    let ng = fixed_size(NodegroupSpec::managed("ng-1"), 3);
     spec.nodegroups.push(ng);
     spec.manifests.push(Manifest::Deployment(deployment(
         "default", "web", 4, 250, 256,
@@ -457,14 +437,7 @@ fn upgrade_of<'a>(r: &'a [DataPlaneUpgrade], name: &str) -> &'a DataPlaneUpgrade
 #[test]
 fn the_report_prices_the_surge_nodes_of_a_managed_update() {
     let (mut sim, mut watch) = upgraded_control_plane(3);
-    let out = submit(
-        &mut sim,
-        Command::UpgradeNodegroup {
-            name: "ng-1".into(),
-            version: None,
-            force: false,
-        },
-    );
+    let out = upgrade_nodegroup(&mut sim, "ng-1", false);
     assert!(out.is_ok(), "{out:?}");
     watch.observe(&sim);
     let started = sim.now().as_secs();
@@ -577,15 +550,7 @@ fn minimal_strategy_never_raises_desired_above_the_original() {
         out,
         Ok("updated nodegroup \"ng-1\": maxUnavailable=1,updateStrategy=MINIMAL".into())
     );
-    submit(
-        &mut sim,
-        Command::UpgradeNodegroup {
-            name: "ng-1".into(),
-            version: None,
-            force: false,
-        },
-    )
-    .unwrap();
+    upgrade_nodegroup(&mut sim, "ng-1", false).unwrap();
     let mut most_live = 0;
     let mut fewest_live = usize::MAX;
     run_until(
@@ -660,15 +625,7 @@ fn max_unavailable_percentage_sets_how_many_nodes_drain_at_once() {
         },
     )
     .unwrap();
-    submit(
-        &mut sim,
-        Command::UpgradeNodegroup {
-            name: "ng-1".into(),
-            version: None,
-            force: false,
-        },
-    )
-    .unwrap();
+    upgrade_nodegroup(&mut sim, "ng-1", false).unwrap();
     let old: BTreeSet<String> = sim.state().nodes.keys().cloned().collect();
     let mut most_desired = 0;
     let mut most_draining = 0;

@@ -76,6 +76,14 @@ pub fn namespace(name: &str) -> Manifest {
     })
 }
 
+/// A node group held at `n` nodes (min = desired = max).
+pub fn fixed_size(mut ng: NodegroupSpec, n: u64) -> NodegroupSpec {
+    ng.min_size = n;
+    ng.desired_capacity = n;
+    ng.max_size = n;
+    ng
+}
+
 /// A lab that starts ACTIVE (no 10–15 minute creation wait).
 pub fn quick_spec() -> LabSpec {
     let mut spec = LabSpec::default();

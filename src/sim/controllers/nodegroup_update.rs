@@ -474,8 +474,7 @@ fn scale_up(sim: &mut Simulation, op: &NodegroupUpdateOp) {
     let every_zone = old_zones
         .iter()
         .all(|z| new.iter().any(|(_, ready, nz)| *ready && nz == z));
-    let all_ready = new.len() as u64 >= op.surge.min(op.original.max_size + op.surge)
-        && new.iter().all(|(_, ready, _)| *ready);
+    let all_ready = new.len() as u64 >= op.surge && new.iter().all(|(_, ready, _)| *ready);
     if every_zone && all_ready {
         for n in &old {
             let _ = super::node_drain::cordon(sim, n, true);
@@ -696,7 +695,7 @@ fn fail(sim: &mut Simulation, op: &NodegroupUpdateOp, err: UpdateError) {
     if let Some(g) = sim.state.nodegroups.get_mut(&op.nodegroup) {
         g.version = op.old_version;
         g.ami_name.clone_from(&op.old_ami);
-        g.launch_template_version = op.old_launch_template.max(1);
+        g.launch_template_version = op.old_launch_template;
     }
     sim.record(
         EventType::Warning,
