@@ -37,10 +37,7 @@ use yaml::{Document, Mark, Node};
 use crate::sim::command::Command;
 use crate::sim::spec::{LabSpec, Manifest};
 
-/// Largest scenario file the loader reads.
-pub const MAX_BYTES: usize = 2 * 1024 * 1024;
-/// Most documents one file may hold.
-pub const MAX_DOCUMENTS: usize = 5000;
+pub use crate::limits::{MAX_DOCUMENTS, MAX_TEXT_BYTES as MAX_BYTES};
 
 /// How bad a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

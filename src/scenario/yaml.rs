@@ -13,10 +13,7 @@ use std::collections::BTreeMap;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 
-/// Deepest nesting of sequences and mappings a scenario may use.
-pub const MAX_DEPTH: usize = 64;
-/// Most nodes a stream may hold once aliases are expanded.
-pub const MAX_NODES: usize = 1_000_000;
+pub use crate::limits::{MAX_YAML_DEPTH as MAX_DEPTH, MAX_YAML_NODES as MAX_NODES};
 
 /// A 1-based line and column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]

@@ -16,10 +16,7 @@ use crate::sim::spec::LabSpec;
 pub const STORAGE_KEY: &str = "ekslab.lab.v1";
 /// Where a save that could not be read is kept, so nothing the learner built is lost.
 pub const CORRUPT_KEY: &str = "ekslab.lab.v1.unreadable";
-/// Largest save or decoded link accepted.
-pub const MAX_SAVE_BYTES: usize = 1024 * 1024;
-/// Longest simulated time a save may ask to replay (30 days).
-pub const MAX_REPLAY: SimDuration = SimDuration::from_hours(24 * 30);
+pub use crate::limits::{MAX_SAVE_BYTES, MAX_SIM_TIME as MAX_REPLAY};
 
 /// What is stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -128,7 +125,7 @@ pub fn decode_fragment(fragment: &str) -> Result<Option<Restored>, String> {
         }
     }
     let Some(encoded) = lab else { return Ok(None) };
-    if encoded.len() > MAX_SAVE_BYTES * 4 / 3 + 4 {
+    if encoded.len() > crate::limits::MAX_LINK_CHARS {
         return Err("the share link is too long to be a lab".to_string());
     }
     let bytes =
