@@ -1,7 +1,8 @@
 //! Node group instance types: `instanceType`, `instanceTypes` (managed) and
 //! `instancesDistribution` (self-managed), checked against the lab's catalog.
 
-use crate::scenario::decode::{Fields, Obj, Sink, string};
+use crate::scenario::decode::{Obj, Sink, string};
+use crate::scenario::eksctl::schema::{INSTANCES_DISTRIBUTION, sub};
 use crate::scenario::yaml::{Mark, Node};
 use crate::sim::catalog::instance_type;
 use crate::sim::catalog::instance_types::INSTANCE_TYPES;
@@ -78,24 +79,7 @@ pub(super) fn instance_types(sink: &mut Sink, o: &Obj<'_>, managed: bool, ng: &m
                 "list at least one instance type",
             );
         }
-    } else if let Some(d) = o.obj(
-        sink,
-        "instancesDistribution",
-        &Fields {
-            known: &[
-                "instanceTypes",
-                "onDemandBaseCapacity",
-                "onDemandPercentageAboveBaseCapacity",
-            ],
-            unmodelled: &[
-                "maxPrice",
-                "spotInstancePools",
-                "spotAllocationStrategy",
-                "capacityRebalance",
-            ],
-            silent: &[],
-        },
-    ) {
+    } else if let Some(d) = sub(sink, o, "instancesDistribution", &INSTANCES_DISTRIBUTION) {
         if single.as_deref().is_some_and(|s| s != "mixed") {
             sink.error(
                 o.value_mark("instanceType"),
