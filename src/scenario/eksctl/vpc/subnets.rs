@@ -25,6 +25,8 @@ pub(crate) struct MappedSubnet {
     /// It is the lab's subnet of its zone (a private subnet the lab did not leave out); its `id`
     /// is then the one the lab shows.
     pub simulated: bool,
+    /// The file lists it (the others are the lab's subnets of the remaining zones).
+    pub listed: bool,
 }
 
 /// The subnets of `vpc.subnets`, for the names and IDs node groups and Fargate profiles give.
@@ -65,6 +67,7 @@ impl SubnetMap {
                     zone: Some(zone.clone()),
                     private: true,
                     simulated: true,
+                    listed: false,
                 }),
             }
         }
@@ -78,17 +81,21 @@ impl SubnetMap {
             .or_else(|| topology().find(|s| s.id.as_deref() == Some(reference)))
     }
 
+    /// The private subnets the file lists.
     pub fn private_count(&self) -> usize {
-        self.subnets.iter().filter(|s| s.private).count()
+        self.subnets
+            .iter()
+            .filter(|s| s.private && s.listed)
+            .count()
     }
 
-    /// The distinct zones of the private subnets, by `az` or by key (eksctl's
+    /// The distinct zones of the private subnets the file lists, by `az` or by key (eksctl's
     /// `distinctSubnetAZs`), sorted.
     pub fn private_zone_names(&self) -> Vec<String> {
         let mut zones: Vec<String> = self
             .subnets
             .iter()
-            .filter(|s| s.private)
+            .filter(|s| s.private && s.listed)
             .map(|s| s.zone.clone().unwrap_or_else(|| s.name.clone()))
             .collect();
         zones.sort();
@@ -190,6 +197,7 @@ pub(super) fn decode(
             zone,
             private: e.private,
             simulated,
+            listed: true,
         });
     }
     map.complete(c);
@@ -412,7 +420,7 @@ pub(crate) fn nodegroup_zones(
         let found = first.or_else(|| map.find(&reference, !private_networking));
         // What eksctl would look up: the subnet's ID, with its name when the file gives one.
         let what = match found.and_then(|s| s.id.as_ref().map(|id| (id, &s.name))) {
-            Some((id, name)) if *name != reference => format!("{id} ({reference})"),
+            Some((id, name)) if *name == reference => format!("{id} ({reference})"),
             _ => reference.clone(),
         };
         let zone = match found {
