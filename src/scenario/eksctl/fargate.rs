@@ -85,10 +85,11 @@ fn decode_in(
     let mut selectors = Vec::new();
     let items = o.seq(sink, "selectors");
     if items.is_empty() {
+        // eksctl's FargateProfile.Validate.
         sink.error(
             o.key_mark("selectors"),
             &o.at("selectors"),
-            "a Fargate profile needs at least one selector",
+            format!("invalid Fargate profile {name:?}: no profile selector"),
         );
     }
     if items.len() > MAX_SELECTORS_PER_PROFILE {
@@ -98,11 +99,16 @@ fn decode_in(
             format!("at most {MAX_SELECTORS_PER_PROFILE} selectors per Fargate profile"),
         );
     }
-    for (p, n) in items {
+    for (i, (p, n)) in items.into_iter().enumerate() {
         let Some(s) = open(sink, n, &p, &FARGATE_SELECTOR) else {
             continue;
         };
-        let Some(namespace) = s.req_str(sink, "namespace") else {
+        let Some(namespace) = s.str(sink, "namespace").filter(|ns| !ns.is_empty()) else {
+            sink.error(
+                s.value_mark("namespace"),
+                &s.at("namespace"),
+                format!("invalid Fargate profile {name:?}: invalid profile selector at index #{i}: empty namespace"),
+            );
             continue;
         };
         let labels: BTreeMap<String, String> = s.string_map(sink, "labels").unwrap_or_default();
@@ -165,6 +171,10 @@ mod tests {
             sink.diags[0].path,
             "fargateProfiles[0].selectors[0].namespace"
         );
+        assert_eq!(
+            sink.diags[0].message,
+            "invalid Fargate profile \"fp\": invalid profile selector at index #0: empty namespace"
+        );
     }
 
     #[test]
@@ -177,6 +187,9 @@ mod tests {
         assert!(fp.is_none());
         assert!(sink.diags[0].message.contains("at most 5 selectors"));
         let (_, sink) = decode("name: fp\nselectors: []\n");
-        assert!(sink.diags[0].message.contains("at least one selector"));
+        assert_eq!(
+            sink.diags[0].message,
+            "invalid Fargate profile \"fp\": no profile selector"
+        );
     }
 }

@@ -2,9 +2,11 @@
 //! its subnets (in `vpc/subnets.rs`), the cluster endpoint's public and private access and the
 //! control plane's subnets.
 
+mod references;
 mod subnets;
 
-pub(crate) use subnets::{SubnetMap, fargate_subnets, nodegroup_zones};
+pub(crate) use references::{fargate_subnets, nodegroup_zones};
+pub(crate) use subnets::SubnetMap;
 
 use super::schema::{self, CLUSTER_ENDPOINTS, CLUSTER_SUBNETS};
 use crate::scenario::decode::{Obj, Sink, string};

@@ -74,7 +74,7 @@ impl SubnetMap {
     }
 
     /// eksctl's `findInConfiguredVPC` (pkg/vpc/vpc.go): by name, then by ID, in one topology.
-    fn find(&self, reference: &str, private: bool) -> Option<&MappedSubnet> {
+    pub(super) fn find(&self, reference: &str, private: bool) -> Option<&MappedSubnet> {
         let topology = || self.subnets.iter().filter(move |s| s.private == private);
         topology()
             .find(|s| s.name == reference)
@@ -328,7 +328,11 @@ fn claim(
         .iter()
         .find(|o| o.simulated && o.zone.as_deref() == Some(zone))
     {
-        sink.warn(e.mark, &e.path, format!("the lab simulates one private subnet per Availability Zone, and {zone} already has {}: it leaves this one out", other.name));
+        let first = match &other.id {
+            Some(id) => format!("{id} (vpc.subnets.private.{})", other.name),
+            None => format!("vpc.subnets.private.{}", other.name),
+        };
+        sink.warn(e.mark, &e.path, format!("the lab simulates one private subnet per Availability Zone, and {zone} already has {first}: it leaves this one out"));
         return false;
     }
     let cidr = match &e.cidr {
@@ -392,100 +396,74 @@ pub(crate) fn is_subnet_id(text: &str) -> bool {
         .is_some_and(|h| !h.is_empty() && h.chars().all(|c| c.is_ascii_alphanumeric()))
 }
 
-/// A node group's `subnets` (names in `vpc.subnets` or subnet IDs), as eksctl's
-/// `selectNodeGroupSubnetsFromIDs` reads them, turned into the zones of the group.
-pub(crate) fn nodegroup_zones(
-    sink: &mut Sink,
-    o: &Obj<'_>,
-    map: &SubnetMap,
-    private_networking: bool,
-    cluster_zones: &[String],
-) -> Vec<String> {
-    let mut zones: Vec<String> = Vec::new();
-    if o.has("subnets") && o.has("availabilityZones") {
-        // validation.go `validateNodeGroupBase`.
-        let p = o.path.clone();
-        sink.error(
-            o.key_mark("subnets"),
-            &o.at("subnets"),
-            format!("only one of {p}.subnets or {p}.availabilityZones should be set"),
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::eksctl::decode as decode_config;
+    use crate::scenario::yaml::parse_stream;
+
+    fn config(vpc: &str) -> (ClusterSpec, Sink) {
+        let text = format!(
+            "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata: {{name: lab}}\nvpc:\n{vpc}"
         );
-        return zones;
+        let root = parse_stream(&text, 10)
+            .unwrap()
+            .documents
+            .remove(0)
+            .root
+            .unwrap();
+        let mut sink = Sink {
+            document: 1,
+            ..Sink::default()
+        };
+        (decode_config(&mut sink, &root).cluster, sink)
     }
-    for (p, n) in o.seq(sink, "subnets") {
-        let Some(reference) = crate::scenario::decode::string(sink, n, &p) else {
-            continue;
-        };
-        let first = map.find(&reference, private_networking);
-        let found = first.or_else(|| map.find(&reference, !private_networking));
-        // What eksctl would look up: the subnet's ID, with its name when the file gives one.
-        let what = match found.and_then(|s| s.id.as_ref().map(|id| (id, &s.name))) {
-            Some((id, name)) if *name == reference => format!("{id} ({reference})"),
-            _ => reference.clone(),
-        };
-        let zone = match found {
-            Some(s) if s.private && !private_networking => {
-                sink.error(n.mark(), &p, format!("subnet {reference} is specified as private in ClusterConfig, thus must only be used when `privateNetworking` is enabled"));
-                continue;
-            }
-            Some(s) => {
-                if first.is_none() {
-                    sink.warn(n.mark(), &p, format!("public subnet {reference} is being used with `privateNetworking` enabled, please ensure this is the desired behaviour"));
-                }
-                s.zone.clone()
-            }
-            None if is_subnet_id(&reference) => None,
-            None => {
-                sink.error(
-                    n.mark(),
-                    &p,
-                    format!("{reference:?} is neither a subnet of vpc.subnets nor a subnet ID (eksctl: subnet with ID {reference:?} not found)"),
-                );
-                continue;
-            }
-        };
-        match zone {
-            Some(z) if cluster_zones.contains(&z) => {
-                if !zones.contains(&z) {
-                    zones.push(z);
-                }
-            }
-            Some(z) => sink.warn(n.mark(), &p, format!("{z} is not one of the cluster's availabilityZones, so the lab leaves this subnet out")),
-            None => sink.warn(n.mark(), &p, format!("eksctl looks up the Availability Zone of {what} in EC2; the lab cannot, so this entry does not restrict the group's zones")),
+
+    #[test]
+    fn subnet_ids_are_subnet_and_alphanumerics() {
+        for (id, ok) in [
+            ("subnet-0b2512f8c6ae9bf30", true),
+            ("subnet-1234", true),
+            ("subnet-", false),
+            ("sn-1234", false),
+            ("subnet-12 34", false),
+        ] {
+            assert_eq!(is_subnet_id(id), ok, "{id}");
         }
     }
-    zones
-}
 
-/// A Fargate profile's `subnets`: IDs of the cluster's private subnets, which eksctl passes to
-/// EKS as they are (pkg/fargate/create.go). Returns the IDs the lab's subnets carry.
-pub(crate) fn fargate_subnets(sink: &mut Sink, o: &Obj<'_>, map: &SubnetMap) -> Vec<String> {
-    let mut out = Vec::new();
-    for (p, n) in o.seq(sink, "subnets") {
-        let Some(id) = crate::scenario::decode::string(sink, n, &p) else {
-            continue;
-        };
-        let by_id = map
+    #[test]
+    fn one_named_zone_is_completed_from_the_regions_first_zones() {
+        // us-east-1d is named; two subnets known only by ID need two more zones.
+        let (c, sink) = config(
+            "  subnets:\n    private:\n      us-east-1d: {id: subnet-0d}\n      x: {id: subnet-0x}\n      y: {id: subnet-0y}\n",
+        );
+        assert_eq!(c.zones, ["us-east-1d", "us-east-1a", "us-east-1b"]);
+        let placed: Vec<(&str, Option<&str>)> = c
             .subnets
             .iter()
-            .find(|s| s.id.as_deref() == Some(id.as_str()));
-        match by_id {
-            Some(s) if !s.private => sink.error(n.mark(), &p, format!("Fargate runs pods only in private subnets; {id} is vpc.subnets.public.{}", s.name)),
-            Some(s) if s.simulated => out.push(id),
-            Some(_) | None if is_subnet_id(&id) => sink.warn(n.mark(), &p, format!("EKS looks {id} up in EC2; the lab cannot, so the profile leaves it out (a profile left with no subnet uses all of the cluster's private subnets)")),
-            _ => {
-                let hint = map
-                    .subnets
-                    .iter()
-                    .find(|s| s.name == id)
-                    .map(|s| match &s.id {
-                        Some(sid) => format!(" (vpc.subnets names it {id}: use its id, {sid})"),
-                        None => format!(" (vpc.subnets names it {id}, but gives it no id)"),
-                    })
-                    .unwrap_or_default();
-                sink.error(n.mark(), &p, format!("{id:?} is not a subnet ID: eksctl passes Fargate profile subnets to EKS as they are, and EKS takes only subnet IDs{hint}"));
-            }
-        }
+            .map(|s| (s.zone.as_str(), s.id.as_deref()))
+            .collect();
+        assert_eq!(
+            placed,
+            [
+                ("us-east-1d", Some("subnet-0d")),
+                ("us-east-1a", Some("subnet-0x")),
+                ("us-east-1b", Some("subnet-0y")),
+            ]
+        );
+        assert_eq!(sink.diags.len(), 2, "{:?}", sink.diags);
     }
-    out
+
+    #[test]
+    fn a_second_subnet_in_a_zone_is_left_out_with_a_warning() {
+        let (c, sink) = config(
+            "  subnets:\n    private:\n      us-east-1a: {id: subnet-01}\n      other: {id: subnet-02, az: us-east-1a}\n",
+        );
+        assert_eq!(c.subnets.len(), 1);
+        assert_eq!(
+            sink.diags[0].message,
+            "the lab simulates one private subnet per Availability Zone, and us-east-1a already has subnet-01 (vpc.subnets.private.us-east-1a): it leaves this one out"
+        );
+    }
 }
