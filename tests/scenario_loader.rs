@@ -20,6 +20,9 @@ use eks_lab::sim::eks::{Fault, LogType, NodegroupKind, NodegroupUpdateConfig, Up
 use eks_lab::sim::quantity::{Bytes, MIB, MilliCpu, Resources};
 use eks_lab::sim::spec::{LabSpec, Manifest};
 
+#[path = "scenario_loader/eksctl_compat.rs"]
+mod eksctl_compat;
+
 const EXAMPLES: [&str; 4] = [
     "managed-nodegroup",
     "self-managed-nodegroup",
@@ -619,11 +622,19 @@ fn unmodelled_fields_warn_with_their_path() {
             "kind",
         ]
     );
+    let messages: Vec<&str> = l.warnings.iter().map(|w| w.message.as_str()).collect();
+    // Where ignoring a field changes what a real cluster would show, the warning says so.
+    assert_eq!(
+        messages[..2],
+        [
+            "not modelled by the lab; ignored: the lab creates no IAM roles, OIDC provider or service accounts, and shows its own eksctl-named roles",
+            "not modelled by the lab; ignored: the lab does not bill NAT gateways (about $0.045 per hour each on AWS)",
+        ]
+    );
     assert!(
-        l.warnings
+        messages[2..8]
             .iter()
-            .take(8)
-            .all(|w| w.message == "not modelled by the lab; ignored")
+            .all(|m| *m == "not modelled by the lab; ignored")
     );
     assert_eq!(
         l.warnings[8].message,

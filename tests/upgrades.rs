@@ -297,6 +297,7 @@ fn a_subnet_with_fewer_than_five_free_ips_rolls_the_upgrade_back() {
     spec.cluster.subnets.push(SubnetSpec {
         zone: "us-east-1a".into(),
         cidr: "192.168.0.0/28".into(),
+        id: None,
     });
     let ng = fixed_size(NodegroupSpec::managed("ng-1"), 3);
     spec.nodegroups.push(ng);

@@ -4,16 +4,21 @@
 
 pub(crate) mod fargate;
 pub(crate) mod nodegroup;
+pub(crate) mod schema;
 mod vpc;
 
 pub use vpc::parse_cidr;
 
-use super::decode::{Fields, Obj, Sink, obj, string};
+use super::decode::{Obj, Sink, string};
 use super::yaml::Node;
 use crate::sim::catalog::versions::{VERSIONS, known_versions};
 use crate::sim::catalog::{AddonName, KubernetesVersion, version_info};
 use crate::sim::eks::{AuthenticationMode, LogType, SupportType};
 use crate::sim::spec::{AddonSpec, ClusterSpec, FargateProfileSpec, NodegroupSpec};
+use schema::{
+    ACCESS_CONFIG, ADDON, CLOUD_WATCH, CLUSTER_CONFIG, CLUSTER_LOGGING, CLUSTER_META, CLUSTER_VPC,
+    UPGRADE_POLICY, open, sub,
+};
 
 /// What a `ClusterConfig` document describes.
 #[derive(Debug, Clone, Default)]
@@ -29,87 +34,23 @@ pub const API_VERSION: &str = "eksctl.io/v1alpha5";
 /// The lab's region: prices and AZ names are us-east-1's.
 pub const LAB_REGION: &str = "us-east-1";
 
-const TOP: Fields = Fields {
-    known: &[
-        "apiVersion",
-        "kind",
-        "metadata",
-        "availabilityZones",
-        "vpc",
-        "managedNodeGroups",
-        "nodeGroups",
-        "fargateProfiles",
-        "addons",
-        "cloudWatch",
-        "accessConfig",
-        "upgradePolicy",
-    ],
-    unmodelled: &[
-        "kubernetesNetworkConfig",
-        "autoModeConfig",
-        "remoteNetworkConfig",
-        "iam",
-        "iamIdentityMappings",
-        "identityProviders",
-        "addonsConfig",
-        "privateCluster",
-        "localZones",
-        "secretsEncryption",
-        "gitops",
-        "karpenter",
-        "outpost",
-        "zonalShiftConfig",
-    ],
-    silent: &["status"],
-};
-
-const METADATA: Fields = Fields {
-    known: &["name", "region", "version", "tags"],
-    unmodelled: &["annotations", "accountID"],
-    silent: &[],
-};
-
-const ADDON: Fields = Fields {
-    known: &["name", "version"],
-    unmodelled: &[
-        "serviceAccountRoleARN",
-        "attachPolicyARNs",
-        "attachPolicy",
-        "permissionsBoundary",
-        "wellKnownPolicies",
-        "tags",
-        "resolveConflicts",
-        "configurationValues",
-        "podIdentityAssociations",
-        "useDefaultPodIdentityAssociations",
-        "namespaceConfig",
-    ],
-    silent: &[],
-};
-
 /// Decodes a whole `ClusterConfig` document.
 pub(crate) fn decode(sink: &mut Sink, root: &Node) -> ClusterConfig {
     let mut out = ClusterConfig::default();
-    let Some(top) = obj(sink, root, "", &TOP) else {
+    let Some(top) = open(sink, root, "", &CLUSTER_CONFIG) else {
         return out;
     };
     let c = &mut out.cluster;
     metadata(sink, &top, c);
     zones(sink, &top, c);
-    if let Some(vpc) = top.obj(sink, "vpc", &vpc::VPC) {
-        vpc::decode_vpc(sink, &vpc, c);
-    }
+    let subnets = match sub(sink, &top, "vpc", &CLUSTER_VPC) {
+        Some(vpc) => vpc::decode_vpc(sink, &vpc, c, top.has("availabilityZones")),
+        None => vpc::SubnetMap::from_cluster(c),
+    };
     addons(sink, &top, c);
     logging(sink, &top, c);
-    if let Some(access) = top.obj(
-        sink,
-        "accessConfig",
-        &Fields {
-            known: &["authenticationMode"],
-            unmodelled: &["bootstrapClusterCreatorAdminPermissions", "accessEntries"],
-            silent: &[],
-        },
-    ) && let Some(mode) = access.str(sink, "authenticationMode")
+    if let Some(access) = sub(sink, &top, "accessConfig", &ACCESS_CONFIG)
+        && let Some(mode) = access.str(sink, "authenticationMode")
     {
         match AuthenticationMode::parse(&mode) {
             Some(m) => c.authentication_mode = m,
@@ -120,7 +61,7 @@ pub(crate) fn decode(sink: &mut Sink, root: &Node) -> ClusterConfig {
             ),
         }
     }
-    if let Some(policy) = top.obj(sink, "upgradePolicy", &Fields::known(&["supportType"]))
+    if let Some(policy) = sub(sink, &top, "upgradePolicy", &UPGRADE_POLICY)
         && let Some(t) = policy.str(sink, "supportType")
     {
         match t.as_str() {
@@ -134,13 +75,13 @@ pub(crate) fn decode(sink: &mut Sink, root: &Node) -> ClusterConfig {
         }
     }
     let cluster = out.cluster.clone();
-    out.nodegroups = nodegroup::decode_all(sink, &top, &cluster);
-    out.fargate_profiles = fargate::decode_fargate_profiles(sink, &top);
+    out.nodegroups = nodegroup::decode_all(sink, &top, &cluster, &subnets);
+    out.fargate_profiles = fargate::decode_fargate_profiles(sink, &top, &subnets);
     out
 }
 
 fn metadata(sink: &mut Sink, top: &Obj<'_>, c: &mut ClusterSpec) {
-    let Some(meta) = top.obj(sink, "metadata", &METADATA) else {
+    let Some(meta) = sub(sink, top, "metadata", &CLUSTER_META) else {
         sink.error(
             top.mark,
             "metadata.name",
@@ -149,19 +90,9 @@ fn metadata(sink: &mut Sink, top: &Obj<'_>, c: &mut ClusterSpec) {
         return;
     };
     if let Some(name) = meta.req_str(sink, "name") {
-        let valid = name.len() <= 100
-            && name.starts_with(|ch: char| ch.is_ascii_alphabetic())
-            && name
-                .chars()
-                .all(|ch| ch.is_ascii_alphanumeric() || ch == '-');
-        if valid {
-            c.name = name;
-        } else {
-            sink.error(
-                meta.value_mark("name"),
-                &meta.at("name"),
-                format!("invalid cluster name {name:?}: use letters, digits and hyphens, starting with a letter (at most 100)"),
-            );
+        match check_cluster_name(&name) {
+            Ok(()) => c.name = name,
+            Err(e) => sink.error(meta.value_mark("name"), &meta.at("name"), e),
         }
     }
     if let Some(region) = meta.str(sink, "region") {
@@ -188,13 +119,54 @@ fn metadata(sink: &mut Sink, top: &Obj<'_>, c: &mut ClusterSpec) {
         }
     }
     if let Some(node) = meta.get("version")
-        && let Some(v) = parse_version(sink, node, &meta.at("version"))
+        && let Some(v) = read_version(sink, node, &meta.at("version"), true)
     {
         c.version = v;
     }
     if let Some(tags) = meta.string_map(sink, "tags") {
         c.tags = tags;
     }
+}
+
+/// eksctl's name rule (pkg/apis/eksctl.io/v1alpha5/validation.go `IsInvalidNameArg`: only
+/// letters, digits and hyphens), with eksctl's message (`ErrInvalidName`, whose pattern text is
+/// stricter than the check: a leading digit passes).
+pub(crate) fn check_eksctl_name(name: &str) -> Result<(), String> {
+    if name
+        .chars()
+        .all(|ch| ch.is_ascii_alphanumeric() || ch == '-')
+    {
+        Ok(())
+    } else {
+        Err(format!(
+            "validation for {name} failed, name must satisfy regular expression pattern: [a-zA-Z][-a-zA-Z0-9]*"
+        ))
+    }
+}
+
+/// A cluster name: eksctl's rule (pkg/ctl/create/cluster.go checks `IsInvalidNameArg`), then
+/// EKS's (CreateCluster: 1–100 characters starting with a letter or digit; EKS User Guide,
+/// create-cluster), which eksctl leaves to the API.
+pub(crate) fn check_cluster_name(name: &str) -> Result<(), String> {
+    check_eksctl_name(name)?;
+    if !name.starts_with(|ch: char| ch.is_ascii_alphanumeric()) {
+        return Err(format!(
+            "EKS refuses the cluster name {name:?}: it must start with a letter or digit"
+        ));
+    }
+    if name.len() > 100 {
+        return Err(format!(
+            "EKS refuses the cluster name: it has {} characters, and at most 100 are allowed",
+            name.len()
+        ));
+    }
+    Ok(())
+}
+
+/// `us-east-1a` for region `us-east-1`: the region and one lowercase letter.
+pub(crate) fn is_zone_of(region: &str, zone: &str) -> bool {
+    zone.strip_prefix(region)
+        .is_some_and(|s| s.len() == 1 && s.chars().all(|ch| ch.is_ascii_lowercase()))
 }
 
 /// `us-east-1`, `eu-central-2`, `ap-southeast-4`, `us-gov-west-1`.
@@ -217,6 +189,17 @@ fn is_region(r: &str) -> bool {
 /// A Kubernetes version written as `"1.33"` or `1.33` (the raw text, so `1.30` stays 1.30).
 /// `auto`/`default` mean eksctl's default and `latest` the newest the lab knows.
 pub(crate) fn parse_version(sink: &mut Sink, node: &Node, path: &str) -> Option<KubernetesVersion> {
+    read_version(sink, node, path, false)
+}
+
+/// [`parse_version`]; with `retired`, a 1.x version older than the lab's calendar is returned
+/// too, for `validate_spec` to refuse with the lab's date (EKS no longer runs it).
+fn read_version(
+    sink: &mut Sink,
+    node: &Node,
+    path: &str,
+    retired: bool,
+) -> Option<KubernetesVersion> {
     let text = match node {
         Node::Scalar(s) if !s.is_null() => s.text.clone(),
         other => {
@@ -253,6 +236,10 @@ pub(crate) fn parse_version(sink: &mut Sink, node: &Node, path: &str) -> Option<
             .filter(|long| version_info(*long).is_some() && !text.ends_with('0'))
             .map(|long| format!(" (did you mean \"{long}\"? quote the version)"))
             .unwrap_or_default();
+        let oldest = VERSIONS.first().map(|r| r.version);
+        if retired && hint.is_empty() && v.major == 1 && oldest.is_some_and(|o| v < o) {
+            return Some(v);
+        }
         sink.error(
             node.mark(),
             path,
@@ -278,8 +265,7 @@ fn zones(sink: &mut Sink, top: &Obj<'_>, c: &mut ClusterSpec) {
             ok = false;
             continue;
         };
-        let suffix = z.strip_prefix(c.region.as_str());
-        if !suffix.is_some_and(|s| s.len() == 1 && s.chars().all(|ch| ch.is_ascii_lowercase())) {
+        if !is_zone_of(&c.region, &z) {
             sink.error(
                 n.mark(),
                 &p,
@@ -306,10 +292,16 @@ fn zones(sink: &mut Sink, top: &Obj<'_>, c: &mut ClusterSpec) {
 
 fn addons(sink: &mut Sink, top: &Obj<'_>, c: &mut ClusterSpec) {
     for (p, n) in top.seq(sink, "addons") {
-        let Some(a) = obj(sink, n, &p, &ADDON) else {
+        let Some(a) = open(sink, n, &p, &ADDON) else {
             continue;
         };
-        let Some(name) = a.req_str(sink, "name") else {
+        // eksctl: `invalid configuration for "" addon: name is required` (addon.go `Validate`).
+        let Some(name) = a.str(sink, "name").filter(|n| !n.is_empty()) else {
+            sink.error(
+                a.value_mark("name"),
+                &a.at("name"),
+                "invalid configuration for \"\" addon: name is required",
+            );
             continue;
         };
         let version = a
@@ -339,18 +331,10 @@ fn addons(sink: &mut Sink, top: &Obj<'_>, c: &mut ClusterSpec) {
 }
 
 fn logging(sink: &mut Sink, top: &Obj<'_>, c: &mut ClusterSpec) {
-    let Some(cw) = top.obj(sink, "cloudWatch", &Fields::known(&["clusterLogging"])) else {
+    let Some(cw) = sub(sink, top, "cloudWatch", &CLOUD_WATCH) else {
         return;
     };
-    let Some(cl) = cw.obj(
-        sink,
-        "clusterLogging",
-        &Fields {
-            known: &["enableTypes"],
-            unmodelled: &["logRetentionInDays"],
-            silent: &[],
-        },
-    ) else {
+    let Some(cl) = sub(sink, &cw, "clusterLogging", &CLUSTER_LOGGING) else {
         return;
     };
     for (p, n) in cl.seq(sink, "enableTypes") {
@@ -417,14 +401,20 @@ mod tests {
         let (cfg, _) = decode_text(&format!("{HEAD}metadata:\n  name: demo\n  version: 1.30\n"));
         assert_eq!(cfg.cluster.version, KubernetesVersion::new(30));
         let (_, sink) = decode_text(&format!(
-            "{HEAD}metadata:\n  name: demo\n  version: \"1.19\"\n"
+            "{HEAD}metadata:\n  name: demo\n  version: \"1.99\"\n"
         ));
         assert!(
             sink.diags[0]
                 .message
-                .starts_with("unknown Kubernetes version \"1.19\"")
+                .starts_with("unknown Kubernetes version \"1.99\"")
         );
         assert_eq!((sink.diags[0].line, sink.diags[0].column), (5, 12));
+        // Older than the lab's calendar: kept for validate_spec, which knows the lab's date.
+        let (cfg, sink) = decode_text(&format!(
+            "{HEAD}metadata:\n  name: demo\n  version: \"1.19\"\n"
+        ));
+        assert!(sink.diags.is_empty(), "{:?}", sink.diags);
+        assert_eq!(cfg.cluster.version, KubernetesVersion::new(19));
         let (_, sink) = decode_text(&format!("{HEAD}metadata:\n  name: demo\n  version: 1.3\n"));
         assert!(
             sink.diags[0].message.contains("did you mean \"1.30\""),
@@ -455,7 +445,8 @@ mod tests {
             c.subnets,
             [SubnetSpec {
                 zone: "us-east-1a".into(),
-                cidr: "10.42.0.0/19".into()
+                cidr: "10.42.0.0/19".into(),
+                id: None,
             }]
         );
         assert!(c.endpoint_access.private);

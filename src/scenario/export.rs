@@ -141,10 +141,11 @@ fn vpc(c: &ClusterSpec) -> Y {
             c.subnets
                 .iter()
                 .map(|s| {
-                    (
-                        s.zone.clone(),
-                        MapBuilder::new().put("cidr", Y::str(&s.cidr)).build(),
-                    )
+                    let mut entry = MapBuilder::new();
+                    if let Some(id) = &s.id {
+                        entry = entry.put("id", Y::str(id));
+                    }
+                    (s.zone.clone(), entry.put("cidr", Y::str(&s.cidr)).build())
                 })
                 .collect(),
         );

@@ -49,11 +49,13 @@ pub struct AddonSpec {
     pub version: Option<String>,
 }
 
-/// A subnet override (`vpc.subnets.private.<az>.cidr`).
+/// A subnet override (`vpc.subnets.private.<name>`: its `az`, `cidr` and `id`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SubnetSpec {
     pub zone: String,
     pub cidr: String,
+    /// The subnet ID the file gives (`subnet-...`); `None`: the lab makes one up.
+    pub id: Option<String>,
 }
 
 /// The cluster itself.

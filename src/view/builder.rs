@@ -668,7 +668,7 @@ pub fn instance_type_choices(kind: PlaneKind) -> Vec<(String, String)> {
                     "{} · {} vCPU {} GiB{gpu} · {} · {} pods",
                     t.name,
                     t.vcpu,
-                    t.memory_gib,
+                    t.memory_gib_text(),
                     super::format::usd_per_hour(t.price_nusd_per_hour),
                     t.max_pods(policy)
                 ),

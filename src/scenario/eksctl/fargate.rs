@@ -2,7 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::scenario::decode::{Fields, Obj, Sink, join, obj};
+use super::schema::{FARGATE_PROFILE, FARGATE_SELECTOR, open};
+use super::vpc::{SubnetMap, fargate_subnets};
+use crate::scenario::decode::{Obj, Sink, join};
 use crate::scenario::yaml::Node;
 use crate::sim::controllers::eks::{
     MAX_FARGATE_PROFILES, MAX_LABELS_PER_SELECTOR, MAX_SELECTORS_PER_PROFILE,
@@ -10,11 +12,16 @@ use crate::sim::controllers::eks::{
 use crate::sim::eks::FargateProfileSelector;
 use crate::sim::spec::FargateProfileSpec;
 
-/// `fargateProfiles[]`, checked for duplicates and the per-cluster quota.
-pub(crate) fn decode_fargate_profiles(sink: &mut Sink, top: &Obj<'_>) -> Vec<FargateProfileSpec> {
+/// `fargateProfiles[]`, checked for duplicates and the per-cluster quota; their `subnets` are
+/// checked against the cluster's.
+pub(crate) fn decode_fargate_profiles(
+    sink: &mut Sink,
+    top: &Obj<'_>,
+    subnets: &SubnetMap,
+) -> Vec<FargateProfileSpec> {
     let mut out: Vec<FargateProfileSpec> = Vec::new();
     for (p, n) in top.seq(sink, "fargateProfiles") {
-        let Some(fp) = decode_fargate_profile(sink, n, &p) else {
+        let Some(fp) = decode_in(sink, n, &p, Some(subnets)) else {
             continue;
         };
         if out.iter().any(|o| o.name == fp.name) {
@@ -37,27 +44,52 @@ pub(crate) fn decode_fargate_profiles(sink: &mut Sink, top: &Obj<'_>) -> Vec<Far
     out
 }
 
-/// One Fargate profile.
+/// One Fargate profile (of the timeline: its subnets are taken as written).
 pub(crate) fn decode_fargate_profile(
     sink: &mut Sink,
     node: &Node,
     path: &str,
 ) -> Option<FargateProfileSpec> {
+    decode_in(sink, node, path, None)
+}
+
+/// eksctl's profile name rules (validation.go `FargateProfile.Validate`), with its messages.
+pub fn check_profile_name(name: &str) -> Result<(), String> {
+    if name.is_empty() {
+        Err("invalid Fargate profile: empty name".to_string())
+    } else if name.starts_with(RESERVED_PREFIX) {
+        Err(format!(
+            "invalid Fargate profile {name:?}: name should NOT start with {RESERVED_PREFIX:?}"
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// eksctl's `ReservedProfileNamePrefix`: names AWS keeps for itself.
+const RESERVED_PREFIX: &str = "eks-";
+
+fn decode_in(
+    sink: &mut Sink,
+    node: &Node,
+    path: &str,
+    subnets: Option<&SubnetMap>,
+) -> Option<FargateProfileSpec> {
     let before = sink.error_count();
-    let fields = Fields {
-        known: &["name", "selectors", "subnets"],
-        unmodelled: &["podExecutionRoleARN", "tags"],
-        silent: &["status"],
-    };
-    let o = obj(sink, node, path, &fields)?;
-    let name = o.req_str(sink, "name")?;
+    let o = open(sink, node, path, &FARGATE_PROFILE)?;
+    let name = o.str(sink, "name").unwrap_or_default();
+    if let Err(e) = check_profile_name(&name) {
+        sink.error(o.value_mark("name"), &o.at("name"), e);
+        return None;
+    }
     let mut selectors = Vec::new();
     let items = o.seq(sink, "selectors");
     if items.is_empty() {
+        // eksctl's FargateProfile.Validate.
         sink.error(
             o.key_mark("selectors"),
             &o.at("selectors"),
-            "a Fargate profile needs at least one selector",
+            format!("invalid Fargate profile {name:?}: no profile selector"),
         );
     }
     if items.len() > MAX_SELECTORS_PER_PROFILE {
@@ -67,11 +99,16 @@ pub(crate) fn decode_fargate_profile(
             format!("at most {MAX_SELECTORS_PER_PROFILE} selectors per Fargate profile"),
         );
     }
-    for (p, n) in items {
-        let Some(s) = obj(sink, n, &p, &Fields::known(&["namespace", "labels"])) else {
+    for (i, (p, n)) in items.into_iter().enumerate() {
+        let Some(s) = open(sink, n, &p, &FARGATE_SELECTOR) else {
             continue;
         };
-        let Some(namespace) = s.req_str(sink, "namespace") else {
+        let Some(namespace) = s.str(sink, "namespace").filter(|ns| !ns.is_empty()) else {
+            sink.error(
+                s.value_mark("namespace"),
+                &s.at("namespace"),
+                format!("invalid Fargate profile {name:?}: invalid profile selector at index #{i}: empty namespace"),
+            );
             continue;
         };
         let labels: BTreeMap<String, String> = s.string_map(sink, "labels").unwrap_or_default();
@@ -84,7 +121,10 @@ pub(crate) fn decode_fargate_profile(
         }
         selectors.push(FargateProfileSelector { namespace, labels });
     }
-    let subnets = o.string_list(sink, "subnets").unwrap_or_default();
+    let subnets = match subnets {
+        Some(map) => fargate_subnets(sink, &o, map),
+        None => o.string_list(sink, "subnets").unwrap_or_default(),
+    };
     (sink.error_count() == before).then_some(FargateProfileSpec {
         name,
         selectors,
@@ -131,6 +171,10 @@ mod tests {
             sink.diags[0].path,
             "fargateProfiles[0].selectors[0].namespace"
         );
+        assert_eq!(
+            sink.diags[0].message,
+            "invalid Fargate profile \"fp\": invalid profile selector at index #0: empty namespace"
+        );
     }
 
     #[test]
@@ -143,6 +187,9 @@ mod tests {
         assert!(fp.is_none());
         assert!(sink.diags[0].message.contains("at most 5 selectors"));
         let (_, sink) = decode("name: fp\nselectors: []\n");
-        assert!(sink.diags[0].message.contains("at least one selector"));
+        assert_eq!(
+            sink.diags[0].message,
+            "invalid Fargate profile \"fp\": no profile selector"
+        );
     }
 }

@@ -6,158 +6,37 @@ mod taints;
 
 pub use instances::check_instance_type;
 
-use crate::scenario::decode::{Fields, Obj, Sink, join, obj, string};
+use super::schema::{
+    ADDON_POLICIES, MANAGED_NODE_GROUP, NODE_GROUP, NODE_GROUP_IAM, UPDATE_CONFIG, open, sub,
+};
+use super::vpc::{self, SubnetMap};
+use crate::scenario::decode::{Obj, Sink, join, string};
 use crate::scenario::yaml::Node;
 use crate::sim::controllers::eks::MAX_NODES_PER_MANAGED_NODEGROUP;
 use crate::sim::eks::{NodegroupUpdateConfig, UpdateStrategy};
 use crate::sim::spec::{ClusterSpec, NodegroupSpec};
 
-/// Fields the lab ignores: the ones both kinds of node group share, plus `$extra`.
-macro_rules! unmodelled {
-    ($($extra:literal),*) => {
-        &[
-            "subnets",
-            "instancePrefix",
-            "instanceName",
-            "volumeName",
-            "volumeEncrypted",
-            "volumeKmsKeyID",
-            "volumeIOPS",
-            "volumeThroughput",
-            "additionalVolumes",
-            "ssh",
-            "tags",
-            "ami",
-            "securityGroups",
-            "asgSuspendProcesses",
-            "ebsOptimized",
-            "preBootstrapCommands",
-            "overrideBootstrapCommand",
-            "propagateASGTags",
-            "disableIMDSv1",
-            "disablePodIMDS",
-            "placement",
-            "efaEnabled",
-            "instanceSelector",
-            "bottlerocket",
-            "enableDetailedMonitoring",
-            "capacityReservation",
-            "outpostARN",
-            $($extra),*
-        ]
-    };
-}
-
-const MANAGED: Fields = Fields {
-    known: &[
-        "name",
-        "instanceType",
-        "instanceTypes",
-        "desiredCapacity",
-        "minSize",
-        "maxSize",
-        "spot",
-        "labels",
-        "taints",
-        "updateConfig",
-        "volumeSize",
-        "volumeType",
-        "amiFamily",
-        "privateNetworking",
-        "availabilityZones",
-        "maxPodsPerNode",
-        "releaseVersion",
-        "iam",
-    ],
-    unmodelled: unmodelled!("launchTemplate", "nodeRepairConfig", "releaseVersionLocked"),
-    silent: &[],
-};
-
-const SELF_MANAGED: Fields = Fields {
-    known: &[
-        "name",
-        "instanceType",
-        "instancesDistribution",
-        "desiredCapacity",
-        "minSize",
-        "maxSize",
-        "labels",
-        "taints",
-        "volumeSize",
-        "volumeType",
-        "amiFamily",
-        "privateNetworking",
-        "availabilityZones",
-        "maxPodsPerNode",
-        "iam",
-        // Not eksctl fields for self-managed groups; read with a warning so every lab node group
-        // can be written down.
-        "spot",
-        "updateConfig",
-    ],
-    unmodelled: unmodelled!(
-        "kubeletExtraConfig",
-        "containerRuntime",
-        "clusterDNS",
-        "targetGroupARNs",
-        "classicLoadBalancerNames",
-        "cpuCredits",
-        "warmPool",
-        "maxInstanceLifetime",
-        "localZones"
-    ),
-    silent: &[],
-};
-
-/// `iam`: only `withAddonPolicies.autoScaler` changes what the lab simulates.
-const IAM: Fields = Fields {
-    known: &["withAddonPolicies"],
-    unmodelled: &[
-        "attachPolicy",
-        "attachPolicyARNs",
-        "instanceProfileARN",
-        "instanceRoleARN",
-        "instanceRoleName",
-        "instanceRolePermissionsBoundary",
-    ],
-    silent: &[],
-};
-
-/// `iam.withAddonPolicies`: `autoScaler` gives the node role the Cluster Autoscaler's policy and
-/// (for self-managed groups) the ASG its auto-discovery tags; the rest are IAM-only.
-const ADDON_POLICIES: Fields = Fields {
-    known: &["autoScaler"],
-    unmodelled: &[
-        "imageBuilder",
-        "externalDNS",
-        "certManager",
-        "appMesh",
-        "appMeshPreview",
-        "ebs",
-        "fsx",
-        "efs",
-        "awsLoadBalancerController",
-        "albIngress",
-        "xRay",
-        "cloudWatch",
-    ],
-    silent: &[],
-};
-
-/// The AMI families eksctl accepts.
+/// The AMI families eksctl accepts (the schema's `amiFamily` enum; eksctl matches them
+/// case-insensitively, validation.go `normalizeAMIFamily`).
 pub const AMI_FAMILIES: &[&str] = &[
     "AmazonLinux2023",
     "AmazonLinux2",
-    "Bottlerocket",
-    "Ubuntu2004",
-    "Ubuntu2204",
+    "UbuntuPro2604",
+    "Ubuntu2604",
+    "UbuntuPro2404",
     "Ubuntu2404",
     "UbuntuPro2204",
-    "UbuntuPro2404",
+    "Ubuntu2204",
+    "UbuntuPro2004",
+    "Ubuntu2004",
+    "Bottlerocket",
+    "BottlerocketFips",
     "WindowsServer2019CoreContainer",
     "WindowsServer2019FullContainer",
     "WindowsServer2022CoreContainer",
     "WindowsServer2022FullContainer",
+    "WindowsServer2025CoreContainer",
+    "WindowsServer2025FullContainer",
 ];
 
 /// EBS volume types.
@@ -174,39 +53,60 @@ pub fn sizes(desired: Option<u64>, min: Option<u64>, max: Option<u64>) -> (u64, 
     (min, desired, max)
 }
 
-/// eksctl's node group name rule.
+/// A node group name as eksctl checks it on the command line and for `nodeGroups[]`
+/// (`IsInvalidNameArg` in pkg/ctl/create/nodegroup.go and validation.go
+/// `validateNodeGroupName`), with eksctl's message. Nodes carry the name as a label value
+/// (`alpha.eksctl.io/nodegroup-name`, `eks.amazonaws.com/nodegroup`), which Kubernetes caps at 63
+/// characters.
 pub fn check_name(name: &str) -> Result<(), String> {
-    let ok = name.len() <= 63
-        && name.starts_with(|c: char| c.is_ascii_alphabetic())
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
-    if ok {
-        Ok(())
-    } else {
-        Err(format!(
-            "invalid name {name:?}: use letters, digits and hyphens, starting with a letter"
-        ))
-    }
+    super::check_eksctl_name(name)?;
+    check_label_length(name)
 }
 
-/// Both node group lists of a `ClusterConfig`, checked for duplicate names.
+fn check_label_length(name: &str) -> Result<(), String> {
+    if name.len() > 63 {
+        return Err(format!(
+            "node group name {name:?} has {} characters: its nodes carry it as a label value, which must be no more than 63 characters",
+            name.len()
+        ));
+    }
+    Ok(())
+}
+
+/// A `managedNodeGroups[]` name: eksctl checks none from a config file (only that it is set
+/// and unique), so EKS's rule applies: at most 63 characters, starting with a letter or digit,
+/// then letters, digits, hyphens and underscores (EKS User Guide, create-managed-node-group).
+pub fn check_managed_name(name: &str) -> Result<(), String> {
+    let ok = name.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if !ok {
+        return Err(format!(
+            "EKS refuses the node group name {name:?}: it must start with a letter or digit, followed by letters, digits, hyphens and underscores"
+        ));
+    }
+    check_label_length(name)
+}
+
+/// Both node group lists of a `ClusterConfig`, checked for duplicate names across both as
+/// eksctl does (validation.go `ValidateClusterConfig`, `nameSet.checkUnique`).
 pub(crate) fn decode_all(
     sink: &mut Sink,
     top: &Obj<'_>,
     cluster: &ClusterSpec,
+    subnets: &SubnetMap,
 ) -> Vec<NodegroupSpec> {
     let mut out: Vec<NodegroupSpec> = Vec::new();
     for (field, managed) in [("managedNodeGroups", true), ("nodeGroups", false)] {
         for (p, n) in top.seq(sink, field) {
-            let Some(ng) = decode(sink, n, &p, managed, cluster) else {
+            let Some(ng) = decode_in(sink, n, &p, managed, cluster, subnets) else {
                 continue;
             };
             if out.iter().any(|o| o.name == ng.name) {
                 let mark = n.get("name").map_or(n.mark(), Node::mark);
-                sink.error(
-                    mark,
-                    &join(&p, "name"),
-                    format!("node group {:?} is defined twice", ng.name),
-                );
+                let path = join(&p, "name");
+                sink.error(mark, &path, format!("{path} {:?} is not unique", ng.name));
                 continue;
             }
             out.push(ng);
@@ -215,7 +115,8 @@ pub(crate) fn decode_all(
     out
 }
 
-/// One node group entry; `managed` picks `managedNodeGroups` or `nodeGroups` rules.
+/// One node group entry; `managed` picks `managedNodeGroups` or `nodeGroups` rules. Its
+/// `subnets` resolve against the cluster's own subnets (as in a node group of the timeline).
 pub(crate) fn decode(
     sink: &mut Sink,
     node: &Node,
@@ -223,11 +124,46 @@ pub(crate) fn decode(
     managed: bool,
     cluster: &ClusterSpec,
 ) -> Option<NodegroupSpec> {
-    let fields = if managed { MANAGED } else { SELF_MANAGED };
+    decode_in(
+        sink,
+        node,
+        path,
+        managed,
+        cluster,
+        &SubnetMap::from_cluster(cluster),
+    )
+}
+
+fn decode_in(
+    sink: &mut Sink,
+    node: &Node,
+    path: &str,
+    managed: bool,
+    cluster: &ClusterSpec,
+    subnets: &SubnetMap,
+) -> Option<NodegroupSpec> {
+    let table = if managed {
+        &MANAGED_NODE_GROUP
+    } else {
+        &NODE_GROUP
+    };
     let before = sink.error_count();
-    let o = obj(sink, node, path, &fields)?;
-    let name = o.req_str(sink, "name")?;
-    if let Err(e) = check_name(&name) {
+    let o = open(sink, node, path, table)?;
+    // validation.go `validateNg`: "%s.name must be set".
+    let Some(name) = o.str(sink, "name").filter(|n| !n.is_empty()) else {
+        sink.error(
+            o.value_mark("name"),
+            &o.at("name"),
+            format!("{} must be set", o.at("name")),
+        );
+        return None;
+    };
+    let named = if managed {
+        check_managed_name(&name)
+    } else {
+        check_name(&name)
+    };
+    if let Err(e) = named {
         sink.error(o.value_mark("name"), &o.at("name"), e);
     }
     let mut ng = if managed {
@@ -245,7 +181,7 @@ pub(crate) fn decode(
     }
     if let Some(u) = o.get("updateConfig") {
         if !managed {
-            sink.warn(o.key_mark("updateConfig"), &o.at("updateConfig"), "eksctl has no updateConfig for self-managed nodeGroups; the lab uses it for its own rolling replacements");
+            sink.warn(o.key_mark("updateConfig"), &o.at("updateConfig"), "eksctl uses updateConfig only when it updates managed node groups; the lab uses it for the rolling replacements of this self-managed group");
         }
         let (cfg, strategy) = update_config(sink, u, &o.at("updateConfig"), managed);
         if let Some(cfg) = cfg {
@@ -267,7 +203,7 @@ pub(crate) fn decode(
         }
     }
     one_of(sink, &o, "volumeType", VOLUME_TYPES, &mut ng.volume_type);
-    one_of(sink, &o, "amiFamily", AMI_FAMILIES, &mut ng.ami_family);
+    ami_family(sink, &o, &mut ng.ami_family);
     if let Some(p) = o.bool(sink, "privateNetworking") {
         ng.private_networking = p;
     }
@@ -299,6 +235,9 @@ pub(crate) fn decode(
             );
         }
     }
+    if o.has("subnets") {
+        ng.zones = vpc::nodegroup_zones(sink, &o, subnets, ng.private_networking, &cluster.zones);
+    }
     if let Some(v) = o.get("releaseVersion")
         && let Some(version) = super::parse_version(sink, v, &o.at("releaseVersion"))
     {
@@ -311,8 +250,8 @@ pub(crate) fn decode(
     // eksctl tags a self-managed group's ASG with `k8s.io/cluster-autoscaler/enabled` and
     // `k8s.io/cluster-autoscaler/<cluster>` when the Cluster Autoscaler policy is requested; EKS
     // tags every managed group's ASG itself (the simulation honours that either way).
-    if let Some(iam) = o.obj(sink, "iam", &IAM)
-        && let Some(p) = iam.obj(sink, "withAddonPolicies", &ADDON_POLICIES)
+    if let Some(iam) = sub(sink, &o, "iam", &NODE_GROUP_IAM)
+        && let Some(p) = sub(sink, &iam, "withAddonPolicies", &ADDON_POLICIES)
         && let Some(b) = p.bool(sink, "autoScaler")
     {
         ng.autoscaler_tags = b;
@@ -324,6 +263,32 @@ pub(crate) fn decode(
         ng.spot = ng.spot || s;
     }
     (sink.error_count() == before).then_some(ng)
+}
+
+/// `amiFamily`, matched case-insensitively as eksctl does; the lab's nodes run Amazon Linux
+/// 2023 whatever the family, and the warning says so.
+fn ami_family(sink: &mut Sink, o: &Obj<'_>, target: &mut String) {
+    let Some(v) = o.str(sink, "amiFamily") else {
+        return;
+    };
+    let (mark, path) = (o.value_mark("amiFamily"), o.at("amiFamily"));
+    let Some(family) = AMI_FAMILIES.iter().find(|f| f.eq_ignore_ascii_case(&v)) else {
+        sink.error(
+            mark,
+            &path,
+            format!(
+                "invalid value {v:?}: use one of {}",
+                AMI_FAMILIES.join(", ")
+            ),
+        );
+        return;
+    };
+    if family.starts_with("Windows") {
+        sink.warn(mark, &path, "the lab has no Windows nodes: this group's nodes run the EKS-optimized Amazon Linux 2023 AMI (kubernetes.io/os=linux), so pods that select Windows nodes stay Pending");
+    } else if *family != "AmazonLinux2023" {
+        sink.warn(mark, &path, format!("{family} is not modelled by the lab: this group's nodes run the EKS-optimized Amazon Linux 2023 AMI, with its max pods and kube-reserved"));
+    }
+    *target = (*family).to_string();
 }
 
 fn one_of(sink: &mut Sink, o: &Obj<'_>, key: &str, allowed: &[&str], target: &mut String) {
@@ -385,16 +350,7 @@ fn update_config(
     path: &str,
     managed: bool,
 ) -> (Option<NodegroupUpdateConfig>, Option<UpdateStrategy>) {
-    let Some(u) = obj(
-        sink,
-        node,
-        path,
-        &Fields::known(&[
-            "maxUnavailable",
-            "maxUnavailablePercentage",
-            "updateStrategy",
-        ]),
-    ) else {
+    let Some(u) = open(sink, node, path, &UPDATE_CONFIG) else {
         return (None, None);
     };
     let strategy = u.str(sink, "updateStrategy").and_then(|s| {

@@ -1,28 +1,18 @@
-//! The `vpc` section of a `ClusterConfig`: the VPC CIDR, private subnets per AZ and the
-//! cluster endpoint's public and private access.
+//! The `vpc` section of a `ClusterConfig`: the VPC (by CIDR, or by the ID of an existing one),
+//! its subnets (in `vpc/subnets.rs`), the cluster endpoint's public and private access and the
+//! control plane's subnets.
 
-use crate::scenario::decode::{Fields, Obj, Sink, obj, string};
+mod references;
+mod subnets;
+
+pub(crate) use references::{fargate_subnets, nodegroup_zones};
+pub(crate) use subnets::SubnetMap;
+
+use super::schema::{self, CLUSTER_ENDPOINTS, CLUSTER_SUBNETS};
+use crate::scenario::decode::{Obj, Sink, string};
 use crate::scenario::yaml::Node;
 use crate::sim::eks::vpc::parse_ip;
-use crate::sim::spec::{ClusterSpec, SubnetSpec};
-
-pub(super) const VPC: Fields = Fields {
-    known: &["cidr", "subnets", "clusterEndpoints", "publicAccessCIDRs"],
-    unmodelled: &[
-        "id",
-        "ipv6Cidr",
-        "ipv6Pool",
-        "securityGroup",
-        "extraCIDRs",
-        "extraIPv6CIDRs",
-        "sharedNodeSecurityGroup",
-        "manageSharedNodeSecurityGroupRules",
-        "autoAllocateIPv6",
-        "nat",
-        "hostnameType",
-    ],
-    silent: &[],
-};
+use crate::sim::spec::ClusterSpec;
 
 /// Parses `a.b.c.d/n`; returns (base, prefix).
 pub fn parse_cidr(text: &str) -> Result<(u32, u32), String> {
@@ -38,12 +28,7 @@ pub fn parse_cidr(text: &str) -> Result<(u32, u32), String> {
             "invalid CIDR {text:?}: prefix length must be at most 32"
         ));
     }
-    let mask = if prefix == 0 {
-        0
-    } else {
-        u32::MAX << (32 - prefix)
-    };
-    if base & !mask != 0 {
+    if base & !mask(prefix) != 0 {
         return Err(format!(
             "invalid CIDR {text:?}: address is not aligned to the prefix"
         ));
@@ -51,8 +36,37 @@ pub fn parse_cidr(text: &str) -> Result<(u32, u32), String> {
     Ok((base, prefix))
 }
 
-pub(super) fn decode_vpc(sink: &mut Sink, vpc: &Obj<'_>, c: &mut ClusterSpec) {
+/// The network mask of a prefix length.
+fn mask(prefix: u32) -> u32 {
+    if prefix == 0 {
+        0
+    } else {
+        u32::MAX << (32 - prefix.min(32))
+    }
+}
+
+/// Decodes `vpc`; `zones_given` says whether the file set `availabilityZones` (without it,
+/// eksctl takes the zones of an existing VPC's subnets). Returns the subnets by the names the
+/// file gives them, for node groups' and Fargate profiles' `subnets`.
+pub(super) fn decode_vpc(
+    sink: &mut Sink,
+    vpc: &Obj<'_>,
+    c: &mut ClusterSpec,
+    zones_given: bool,
+) -> SubnetMap {
     let mut vpc_block = parse_cidr(&c.vpc_cidr).ok();
+    if let Some(id) = vpc.str(sink, "id") {
+        // eksctl imports an existing VPC by ID from EC2 (pkg/vpc/vpc.go `importVPC`).
+        let cidr = vpc
+            .get("cidr")
+            .and_then(Node::as_text)
+            .unwrap_or(&c.vpc_cidr);
+        sink.warn(
+            vpc.key_mark("id"),
+            &vpc.at("id"),
+            format!("eksctl looks {id} up in EC2; the lab cannot, so it simulates a VPC of its own with the CIDR of vpc.cidr ({cidr}) and an ID of its own"),
+        );
+    }
     if let Some(cidr) = vpc.str(sink, "cidr") {
         let mark = vpc.value_mark("cidr");
         match parse_cidr(&cidr) {
@@ -70,23 +84,11 @@ pub(super) fn decode_vpc(sink: &mut Sink, vpc: &Obj<'_>, c: &mut ClusterSpec) {
             Err(e) => sink.error(mark, &vpc.at("cidr"), e),
         }
     }
-    if let Some(subnets) = vpc.obj(
-        sink,
-        "subnets",
-        &Fields {
-            known: &["private"],
-            unmodelled: &["public"],
-            silent: &[],
-        },
-    ) && let Some(private) = subnets.get("private")
-    {
-        private_subnets(sink, private, &subnets.at("private"), vpc_block, c);
-    }
-    if let Some(ep) = vpc.obj(
-        sink,
-        "clusterEndpoints",
-        &Fields::known(&["publicAccess", "privateAccess"]),
-    ) {
+    let map = match schema::sub(sink, vpc, "subnets", &CLUSTER_SUBNETS) {
+        Some(s) => subnets::decode(sink, &s, vpc_block, vpc.has("id"), zones_given, c),
+        None => SubnetMap::default(),
+    };
+    if let Some(ep) = schema::sub(sink, vpc, "clusterEndpoints", &CLUSTER_ENDPOINTS) {
         if let Some(p) = ep.bool(sink, "publicAccess") {
             c.endpoint_access.public = p;
         }
@@ -116,89 +118,52 @@ pub(super) fn decode_vpc(sink: &mut Sink, vpc: &Obj<'_>, c: &mut ClusterSpec) {
             c.endpoint_access.public_access_cidrs = cidrs;
         }
     }
+    control_plane_subnets(sink, vpc, &map);
+    map
 }
 
-fn private_subnets(
-    sink: &mut Sink,
-    node: &Node,
-    path: &str,
-    vpc: Option<(u32, u32)>,
-    c: &mut ClusterSpec,
-) {
-    let Node::Map { entries, .. } = node else {
+/// `controlPlaneSubnetIDs` and `controlPlaneOnPrivateSubnets`, with eksctl's checks
+/// (pkg/apis/eksctl.io/v1alpha5/validation.go `validateControlPlaneOnPrivateSubnets`).
+fn control_plane_subnets(sink: &mut Sink, vpc: &Obj<'_>, map: &SubnetMap) {
+    let ids = vpc
+        .string_list(sink, "controlPlaneSubnetIDs")
+        .unwrap_or_default();
+    let on_private = vpc.bool(sink, "controlPlaneOnPrivateSubnets") == Some(true);
+    if on_private && !ids.is_empty() {
         sink.error(
-            node.mark(),
-            path,
-            format!(
-                "expected a mapping of subnets by AZ, got {}",
-                node.describe()
-            ),
+            vpc.key_mark("controlPlaneOnPrivateSubnets"),
+            &vpc.at("controlPlaneOnPrivateSubnets"),
+            "only one of vpc.controlPlaneSubnetIDs and vpc.controlPlaneOnPrivateSubnets can be specified",
         );
-        return;
-    };
-    for (key, value) in entries {
-        let p = crate::scenario::decode::join(path, &key.text);
-        let Some(s) = obj(
-            sink,
-            value,
-            &p,
-            &Fields {
-                known: &["cidr", "az"],
-                unmodelled: &["id"],
-                silent: &[],
-            },
-        ) else {
-            continue;
-        };
-        let zone = s.str(sink, "az").unwrap_or_else(|| key.text.clone());
-        if !c.zones.contains(&zone) {
+    } else if on_private && vpc.has("subnets") {
+        let private = map.private_count();
+        let zones = map.private_zone_names();
+        if private < 2 {
             sink.error(
-                key.mark,
-                &p,
-                format!("{zone:?} is not one of the cluster's availabilityZones ({}); name the subnet after its AZ or set az", c.zones.join(", ")),
+                vpc.key_mark("controlPlaneOnPrivateSubnets"),
+                &vpc.at("controlPlaneOnPrivateSubnets"),
+                format!("vpc.controlPlaneOnPrivateSubnets requires at least 2 private subnets, got {private}"),
             );
-            continue;
+        } else if zones.len() < 2 {
+            sink.error(
+                vpc.key_mark("controlPlaneOnPrivateSubnets"),
+                &vpc.at("controlPlaneOnPrivateSubnets"),
+                format!(
+                    "vpc.controlPlaneOnPrivateSubnets requires private subnets in at least 2 availability zones, got {} ([{}])",
+                    zones.len(),
+                    zones.join(" ")
+                ),
+            );
         }
-        let Some(cidr) = s.str(sink, "cidr") else {
-            continue;
-        };
-        let mark = s.value_mark("cidr");
-        match parse_cidr(&cidr) {
-            Ok((_, prefix)) if !(16..=28).contains(&prefix) => {
-                sink.error(
-                    mark,
-                    &s.at("cidr"),
-                    format!("invalid subnet CIDR {cidr:?}: the prefix must be between /16 and /28"),
-                );
-            }
-            Ok((base, prefix)) => {
-                if let Some((vbase, vprefix)) = vpc {
-                    let vmask = if vprefix == 0 {
-                        0
-                    } else {
-                        u32::MAX << (32 - vprefix)
-                    };
-                    if prefix < vprefix || base & vmask != vbase {
-                        sink.error(
-                            mark,
-                            &s.at("cidr"),
-                            format!("subnet {cidr} is not inside the VPC CIDR {}", c.vpc_cidr),
-                        );
-                        continue;
-                    }
-                }
-                if c.subnets.iter().any(|x| x.zone == zone) {
-                    sink.error(
-                        key.mark,
-                        &p,
-                        format!("a private subnet for {zone} is already defined"),
-                    );
-                } else {
-                    c.subnets.push(SubnetSpec { zone, cidr });
-                }
-            }
-            Err(e) => sink.error(mark, &s.at("cidr"), e),
-        }
+    }
+    // The lab's subnets are all private, so `controlPlaneOnPrivateSubnets: true` is what it
+    // does anyway; the control plane's network interfaces are not placed per subnet.
+    if !ids.is_empty() {
+        sink.warn(
+            vpc.key_mark("controlPlaneSubnetIDs"),
+            &vpc.at("controlPlaneSubnetIDs"),
+            "not modelled by the lab; ignored: the lab places the control plane's network interfaces in all of the cluster's subnets",
+        );
     }
 }
 

@@ -24,7 +24,8 @@ pub struct InstanceType {
     pub name: &'static str,
     pub arch: Arch,
     pub vcpu: u64,
-    pub memory_gib: u64,
+    /// Memory in MiB, exact (c5n.large has 5376 MiB, 5.25 GiB; t2.nano 512 MiB).
+    pub memory_mib: u64,
     /// On-Demand price, us-east-1 Linux, in nano-dollars per hour (eks-facts §1.3).
     pub price_nusd_per_hour: u64,
     /// Maximum network interfaces (eks-facts §3).
@@ -40,7 +41,7 @@ macro_rules! it {
             name: $name,
             arch: Arch::$arch,
             vcpu: $vcpu,
-            memory_gib: $mem,
+            memory_mib: $mem,
             price_nusd_per_hour: $usd,
             enis: $enis,
             ipv4_per_eni: $ips,
@@ -49,35 +50,131 @@ macro_rules! it {
     };
 }
 
-/// eks-facts §1.3 (vCPU, memory, $/h; KARP pricing data, H) and §3 (ENIs, IPv4 per ENI;
-/// AMI instance-info.jsonl, H). Prices are nano-dollars per hour: $0.0960/h = 96_000_000.
+/// eks-facts §1.3 (vCPU, memory, $/h) and §3 (ENIs, IPv4 per ENI), from the snapshots the sheet
+/// names: prices from KARP `pkg/providers/pricing/zz_generated.pricing_aws.go` @ 1d92708 (generated
+/// 2026-07-20, us-east-1 On-Demand Linux); arch, vCPU, memory (MiB, EC2 `MemoryInfo.SizeInMiB`) and
+/// GPUs from KARP `website/content/en/docs/reference/instance-types.md` @ 1d92708; ENIs and IPv4
+/// per ENI from AMI `nodeadm/internal/kubelet/instance-info.jsonl` @ 81fec2e (same values in the
+/// CNI's `pkg/vpc/vpc_ip_resource_limit.go` @ b521883 and KARP `zz_generated.vpclimits.go`), all H.
+/// Prices are nano-dollars per hour: $0.0960/h = 96_000_000. Memory is MiB: 8 GiB = 8192.
 pub const INSTANCE_TYPES: &[InstanceType] = &[
-    it!("t3.small", Amd64, 2, 2, 20_800_000, 3, 4, 0),
-    it!("t3.medium", Amd64, 2, 4, 41_600_000, 3, 6, 0),
-    it!("t3.large", Amd64, 2, 8, 83_200_000, 3, 12, 0),
-    it!("t3.xlarge", Amd64, 4, 16, 166_400_000, 4, 15, 0),
-    it!("t4g.medium", Arm64, 2, 4, 33_600_000, 3, 6, 0),
-    it!("t4g.large", Arm64, 2, 8, 67_200_000, 3, 12, 0),
-    it!("m5.large", Amd64, 2, 8, 96_000_000, 3, 10, 0),
-    it!("m5.xlarge", Amd64, 4, 16, 192_000_000, 4, 15, 0),
-    it!("m5.2xlarge", Amd64, 8, 32, 384_000_000, 4, 15, 0),
-    it!("m5.4xlarge", Amd64, 16, 64, 768_000_000, 8, 30, 0),
-    it!("c5.large", Amd64, 2, 4, 85_000_000, 3, 10, 0),
-    it!("c5.xlarge", Amd64, 4, 8, 170_000_000, 4, 15, 0),
-    it!("c5.2xlarge", Amd64, 8, 16, 340_000_000, 4, 15, 0),
-    it!("r5.large", Amd64, 2, 16, 126_000_000, 3, 10, 0),
-    it!("r5.xlarge", Amd64, 4, 32, 252_000_000, 4, 15, 0),
-    it!("m6i.large", Amd64, 2, 8, 96_000_000, 3, 10, 0),
-    it!("m6i.xlarge", Amd64, 4, 16, 192_000_000, 4, 15, 0),
-    it!("m7i.large", Amd64, 2, 8, 100_800_000, 3, 10, 0),
-    it!("m6g.large", Arm64, 2, 8, 77_000_000, 3, 10, 0),
-    it!("m7g.large", Arm64, 2, 8, 81_600_000, 3, 10, 0),
-    it!("m7g.xlarge", Arm64, 4, 16, 163_200_000, 4, 15, 0),
-    it!("c6g.large", Arm64, 2, 4, 68_000_000, 3, 10, 0),
-    it!("c7g.large", Arm64, 2, 4, 72_500_000, 3, 10, 0),
-    it!("r6i.large", Amd64, 2, 16, 126_000_000, 3, 10, 0),
-    it!("g4dn.xlarge", Amd64, 4, 16, 526_000_000, 3, 10, 1),
-    it!("g5.xlarge", Amd64, 4, 16, 1_006_000_000, 4, 15, 1),
+    it!("t3.small", Amd64, 2, 2048, 20_800_000, 3, 4, 0),
+    it!("t3.medium", Amd64, 2, 4096, 41_600_000, 3, 6, 0),
+    it!("t3.large", Amd64, 2, 8192, 83_200_000, 3, 12, 0),
+    it!("t3.xlarge", Amd64, 4, 16384, 166_400_000, 4, 15, 0),
+    it!("t4g.medium", Arm64, 2, 4096, 33_600_000, 3, 6, 0),
+    it!("t4g.large", Arm64, 2, 8192, 67_200_000, 3, 12, 0),
+    it!("m5.large", Amd64, 2, 8192, 96_000_000, 3, 10, 0),
+    it!("m5.xlarge", Amd64, 4, 16384, 192_000_000, 4, 15, 0),
+    it!("m5.2xlarge", Amd64, 8, 32768, 384_000_000, 4, 15, 0),
+    it!("m5.4xlarge", Amd64, 16, 65536, 768_000_000, 8, 30, 0),
+    it!("c5.large", Amd64, 2, 4096, 85_000_000, 3, 10, 0),
+    it!("c5.xlarge", Amd64, 4, 8192, 170_000_000, 4, 15, 0),
+    it!("c5.2xlarge", Amd64, 8, 16384, 340_000_000, 4, 15, 0),
+    it!("r5.large", Amd64, 2, 16384, 126_000_000, 3, 10, 0),
+    it!("r5.xlarge", Amd64, 4, 32768, 252_000_000, 4, 15, 0),
+    it!("m6i.large", Amd64, 2, 8192, 96_000_000, 3, 10, 0),
+    it!("m6i.xlarge", Amd64, 4, 16384, 192_000_000, 4, 15, 0),
+    it!("m7i.large", Amd64, 2, 8192, 100_800_000, 3, 10, 0),
+    it!("m6g.large", Arm64, 2, 8192, 77_000_000, 3, 10, 0),
+    it!("m7g.large", Arm64, 2, 8192, 81_600_000, 3, 10, 0),
+    it!("m7g.xlarge", Arm64, 4, 16384, 163_200_000, 4, 15, 0),
+    it!("c6g.large", Arm64, 2, 4096, 68_000_000, 3, 10, 0),
+    it!("c7g.large", Arm64, 2, 4096, 72_500_000, 3, 10, 0),
+    it!("r6i.large", Amd64, 2, 16384, 126_000_000, 3, 10, 0),
+    it!("g4dn.xlarge", Amd64, 4, 16384, 526_000_000, 3, 10, 1),
+    it!("g5.xlarge", Amd64, 4, 16384, 1_006_000_000, 4, 15, 1),
+    // Larger m5 and c5 sizes.
+    it!("m5.8xlarge", Amd64, 32, 131_072, 1_536_000_000, 8, 30, 0),
+    it!("m5.12xlarge", Amd64, 48, 196_608, 2_304_000_000, 8, 30, 0),
+    it!("m5.16xlarge", Amd64, 64, 262_144, 3_072_000_000, 15, 50, 0),
+    it!("m5.24xlarge", Amd64, 96, 393_216, 4_608_000_000, 15, 50, 0),
+    it!("m5.metal", Amd64, 96, 393_216, 4_608_000_000, 15, 50, 0),
+    it!("c5.4xlarge", Amd64, 16, 32768, 680_000_000, 8, 30, 0),
+    it!("c5.9xlarge", Amd64, 36, 73728, 1_530_000_000, 8, 30, 0),
+    it!("c5.12xlarge", Amd64, 48, 98304, 2_040_000_000, 8, 30, 0),
+    it!("c5.18xlarge", Amd64, 72, 147_456, 3_060_000_000, 15, 50, 0),
+    it!("c5.24xlarge", Amd64, 96, 196_608, 4_080_000_000, 15, 50, 0),
+    it!("c5.metal", Amd64, 96, 196_608, 4_080_000_000, 15, 50, 0),
+    // m5a (AMD EPYC), m5d and c5d (local NVMe), c5n (100 Gbps networking), c5a (AMD).
+    it!("m5a.large", Amd64, 2, 8192, 86_000_000, 3, 10, 0),
+    it!("m5a.xlarge", Amd64, 4, 16384, 172_000_000, 4, 15, 0),
+    it!("m5a.2xlarge", Amd64, 8, 32768, 344_000_000, 4, 15, 0),
+    it!("m5a.4xlarge", Amd64, 16, 65536, 688_000_000, 8, 30, 0),
+    it!("m5a.8xlarge", Amd64, 32, 131_072, 1_376_000_000, 8, 30, 0),
+    it!("m5a.12xlarge", Amd64, 48, 196_608, 2_064_000_000, 8, 30, 0),
+    it!("m5a.16xlarge", Amd64, 64, 262_144, 2_752_000_000, 15, 50, 0),
+    it!("m5a.24xlarge", Amd64, 96, 393_216, 4_128_000_000, 15, 50, 0),
+    it!("m5d.large", Amd64, 2, 8192, 113_000_000, 3, 10, 0),
+    it!("m5d.xlarge", Amd64, 4, 16384, 226_000_000, 4, 15, 0),
+    it!("m5d.2xlarge", Amd64, 8, 32768, 452_000_000, 4, 15, 0),
+    it!("m5d.4xlarge", Amd64, 16, 65536, 904_000_000, 8, 30, 0),
+    it!("m5d.8xlarge", Amd64, 32, 131_072, 1_808_000_000, 8, 30, 0),
+    it!("m5d.12xlarge", Amd64, 48, 196_608, 2_712_000_000, 8, 30, 0),
+    it!("m5d.16xlarge", Amd64, 64, 262_144, 3_616_000_000, 15, 50, 0),
+    it!("m5d.24xlarge", Amd64, 96, 393_216, 5_424_000_000, 15, 50, 0),
+    it!("m5d.metal", Amd64, 96, 393_216, 5_424_000_000, 15, 50, 0),
+    it!("c5n.large", Amd64, 2, 5376, 108_000_000, 3, 10, 0),
+    it!("c5n.xlarge", Amd64, 4, 10752, 216_000_000, 4, 15, 0),
+    it!("c5n.2xlarge", Amd64, 8, 21504, 432_000_000, 4, 15, 0),
+    it!("c5n.4xlarge", Amd64, 16, 43008, 864_000_000, 8, 30, 0),
+    it!("c5n.9xlarge", Amd64, 36, 98304, 1_944_000_000, 8, 30, 0),
+    it!("c5n.18xlarge", Amd64, 72, 196_608, 3_888_000_000, 15, 50, 0),
+    it!("c5n.metal", Amd64, 72, 196_608, 3_888_000_000, 15, 50, 0),
+    it!("c5d.large", Amd64, 2, 4096, 96_000_000, 3, 10, 0),
+    it!("c5d.xlarge", Amd64, 4, 8192, 192_000_000, 4, 15, 0),
+    it!("c5d.2xlarge", Amd64, 8, 16384, 384_000_000, 4, 15, 0),
+    it!("c5d.4xlarge", Amd64, 16, 32768, 768_000_000, 8, 30, 0),
+    it!("c5d.9xlarge", Amd64, 36, 73728, 1_728_000_000, 8, 30, 0),
+    it!("c5d.12xlarge", Amd64, 48, 98304, 2_304_000_000, 8, 30, 0),
+    it!("c5d.18xlarge", Amd64, 72, 147_456, 3_456_000_000, 15, 50, 0),
+    it!("c5d.24xlarge", Amd64, 96, 196_608, 4_608_000_000, 15, 50, 0),
+    it!("c5d.metal", Amd64, 96, 196_608, 4_608_000_000, 15, 50, 0),
+    it!("c5a.large", Amd64, 2, 4096, 77_000_000, 3, 10, 0),
+    it!("c5a.xlarge", Amd64, 4, 8192, 154_000_000, 4, 15, 0),
+    it!("c5a.2xlarge", Amd64, 8, 16384, 308_000_000, 4, 15, 0),
+    it!("c5a.4xlarge", Amd64, 16, 32768, 616_000_000, 8, 30, 0),
+    it!("c5a.8xlarge", Amd64, 32, 65536, 1_232_000_000, 8, 30, 0),
+    it!("c5a.12xlarge", Amd64, 48, 98304, 1_848_000_000, 8, 30, 0),
+    it!("c5a.16xlarge", Amd64, 64, 131_072, 2_464_000_000, 15, 50, 0),
+    it!("c5a.24xlarge", Amd64, 96, 196_608, 3_696_000_000, 15, 50, 0),
+    // Xen (non-Nitro) families: t2, c4, c3 and p3 below. HypervisorType "xen" in the CNI's
+    // vpc_ip_resource_limit.go @ b521883; the lab does not model prefix delegation, which
+    // needs Nitro (eks-facts §3), so their max pods are the ENI formula for every type.
+    it!("t2.nano", Amd64, 1, 512, 5_800_000, 2, 2, 0),
+    it!("t2.micro", Amd64, 1, 1024, 11_600_000, 2, 2, 0),
+    it!("t2.small", Amd64, 1, 2048, 23_000_000, 3, 4, 0),
+    it!("t2.medium", Amd64, 2, 4096, 46_400_000, 3, 6, 0),
+    it!("t2.large", Amd64, 2, 8192, 92_800_000, 3, 12, 0),
+    it!("t2.xlarge", Amd64, 4, 16384, 185_600_000, 3, 15, 0),
+    it!("t2.2xlarge", Amd64, 8, 32768, 371_200_000, 3, 15, 0),
+    it!("c4.large", Amd64, 2, 3840, 100_000_000, 3, 10, 0),
+    it!("c4.xlarge", Amd64, 4, 7680, 199_000_000, 4, 15, 0),
+    it!("c4.2xlarge", Amd64, 8, 15360, 398_000_000, 4, 15, 0),
+    it!("c4.4xlarge", Amd64, 16, 30720, 796_000_000, 8, 30, 0),
+    it!("c4.8xlarge", Amd64, 36, 61440, 1_591_000_000, 8, 30, 0),
+    it!("c3.large", Amd64, 2, 3840, 105_000_000, 3, 10, 0),
+    it!("c3.xlarge", Amd64, 4, 7680, 210_000_000, 4, 15, 0),
+    it!("c3.2xlarge", Amd64, 8, 15360, 420_000_000, 4, 15, 0),
+    it!("c3.4xlarge", Amd64, 16, 30720, 840_000_000, 8, 30, 0),
+    it!("c3.8xlarge", Amd64, 32, 61440, 1_680_000_000, 8, 30, 0),
+    // p3.2xlarge/8xlarge/16xlarge: specs from KARP website/content/en/v1.12/reference/
+    // instance-types.md @ 9e1d72f and ENIs from instance-info.jsonl @ 575e052 (both removed
+    // later: KARP fe623d5, AMI 29a698b, so EC2 may no longer launch them); p3dn.24xlarge is
+    // Nitro and current in every source.
+    it!("p3.2xlarge", Amd64, 8, 62464, 3_060_000_000, 4, 15, 1),
+    it!("p3.8xlarge", Amd64, 32, 249_856, 12_240_000_000, 8, 30, 4),
+    it!("p3.16xlarge", Amd64, 64, 499_712, 24_480_000_000, 8, 30, 8),
+    it!(
+        "p3dn.24xlarge",
+        Amd64,
+        96,
+        786_432,
+        31_212_000_000,
+        15,
+        50,
+        8
+    ),
 ];
 
 /// Looks up an instance type by name.
@@ -105,6 +202,18 @@ pub enum MaxPodsPolicy {
 }
 
 impl InstanceType {
+    /// Memory in GiB as AWS writes it: `8`, `5.25`, `0.5`.
+    pub fn memory_gib_text(&self) -> String {
+        let whole = self.memory_mib / 1024;
+        let thousandths = (self.memory_mib % 1024) * 1000 / 1024;
+        if thousandths == 0 {
+            whole.to_string()
+        } else {
+            let frac = format!("{thousandths:03}");
+            format!("{whole}.{}", frac.trim_end_matches('0'))
+        }
+    }
+
     /// `maxPods = ENIs × (IPv4 per ENI − 1) + 2` (eks-facts §3, AMI eni_max_pods.go).
     pub const fn eni_max_pods(&self) -> u64 {
         self.enis * (self.ipv4_per_eni - 1) + 2
@@ -125,8 +234,7 @@ impl InstanceType {
     /// Kubernetes node capacity. Memory is the nominal size less the 7.5 % the hypervisor and
     /// OS keep (eks-facts §1.3, Karpenter `VM_MEMORY_OVERHEAD_PERCENT=0.075`), in whole MiB.
     pub fn capacity(&self) -> Resources {
-        let nominal_mib = self.memory_gib * 1024;
-        let mib = nominal_mib * 925 / 1000;
+        let mib = self.memory_mib * 925 / 1000;
         Resources {
             cpu: MilliCpu::cores(self.vcpu),
             memory: Bytes(mib * MIB),
@@ -240,6 +348,142 @@ mod tests {
             let it = t(name);
             let a = it.allocatable(it.max_pods(MaxPodsPolicy::EniFormula));
             assert_eq!((a.cpu.0, a.memory.as_mib()), (cpu, mem_mib), "{name}");
+        }
+    }
+
+    /// The rows added for eksctl's examples (research table from the sources the module names):
+    /// vCPU, MiB, nano-dollars per hour, max pods on the EKS AMI (eni-max-pods.txt, the ENI
+    /// formula) and in a managed node group (capped at 110, or 250 above 30 vCPU, eks-facts §3).
+    const ADDED: &[(&str, u64, u64, u64, u64, u64)] = &[
+        ("m5.8xlarge", 32, 131_072, 1_536_000_000, 234, 234),
+        ("m5.12xlarge", 48, 196_608, 2_304_000_000, 234, 234),
+        ("m5.16xlarge", 64, 262_144, 3_072_000_000, 737, 250),
+        ("m5.24xlarge", 96, 393_216, 4_608_000_000, 737, 250),
+        ("m5.metal", 96, 393_216, 4_608_000_000, 737, 250),
+        ("c5.4xlarge", 16, 32768, 680_000_000, 234, 110),
+        ("c5.9xlarge", 36, 73728, 1_530_000_000, 234, 234),
+        ("c5.12xlarge", 48, 98304, 2_040_000_000, 234, 234),
+        ("c5.18xlarge", 72, 147_456, 3_060_000_000, 737, 250),
+        ("c5.24xlarge", 96, 196_608, 4_080_000_000, 737, 250),
+        ("c5.metal", 96, 196_608, 4_080_000_000, 737, 250),
+        ("m5a.large", 2, 8192, 86_000_000, 29, 29),
+        ("m5a.xlarge", 4, 16384, 172_000_000, 58, 58),
+        ("m5a.2xlarge", 8, 32768, 344_000_000, 58, 58),
+        ("m5a.4xlarge", 16, 65536, 688_000_000, 234, 110),
+        ("m5a.8xlarge", 32, 131_072, 1_376_000_000, 234, 234),
+        ("m5a.12xlarge", 48, 196_608, 2_064_000_000, 234, 234),
+        ("m5a.16xlarge", 64, 262_144, 2_752_000_000, 737, 250),
+        ("m5a.24xlarge", 96, 393_216, 4_128_000_000, 737, 250),
+        ("m5d.large", 2, 8192, 113_000_000, 29, 29),
+        ("m5d.xlarge", 4, 16384, 226_000_000, 58, 58),
+        ("m5d.2xlarge", 8, 32768, 452_000_000, 58, 58),
+        ("m5d.4xlarge", 16, 65536, 904_000_000, 234, 110),
+        ("m5d.8xlarge", 32, 131_072, 1_808_000_000, 234, 234),
+        ("m5d.12xlarge", 48, 196_608, 2_712_000_000, 234, 234),
+        ("m5d.16xlarge", 64, 262_144, 3_616_000_000, 737, 250),
+        ("m5d.24xlarge", 96, 393_216, 5_424_000_000, 737, 250),
+        ("m5d.metal", 96, 393_216, 5_424_000_000, 737, 250),
+        ("c5n.large", 2, 5376, 108_000_000, 29, 29),
+        ("c5n.xlarge", 4, 10752, 216_000_000, 58, 58),
+        ("c5n.2xlarge", 8, 21504, 432_000_000, 58, 58),
+        ("c5n.4xlarge", 16, 43008, 864_000_000, 234, 110),
+        ("c5n.9xlarge", 36, 98304, 1_944_000_000, 234, 234),
+        ("c5n.18xlarge", 72, 196_608, 3_888_000_000, 737, 250),
+        ("c5n.metal", 72, 196_608, 3_888_000_000, 737, 250),
+        ("c5d.large", 2, 4096, 96_000_000, 29, 29),
+        ("c5d.xlarge", 4, 8192, 192_000_000, 58, 58),
+        ("c5d.2xlarge", 8, 16384, 384_000_000, 58, 58),
+        ("c5d.4xlarge", 16, 32768, 768_000_000, 234, 110),
+        ("c5d.9xlarge", 36, 73728, 1_728_000_000, 234, 234),
+        ("c5d.12xlarge", 48, 98304, 2_304_000_000, 234, 234),
+        ("c5d.18xlarge", 72, 147_456, 3_456_000_000, 737, 250),
+        ("c5d.24xlarge", 96, 196_608, 4_608_000_000, 737, 250),
+        ("c5d.metal", 96, 196_608, 4_608_000_000, 737, 250),
+        ("c5a.large", 2, 4096, 77_000_000, 29, 29),
+        ("c5a.xlarge", 4, 8192, 154_000_000, 58, 58),
+        ("c5a.2xlarge", 8, 16384, 308_000_000, 58, 58),
+        ("c5a.4xlarge", 16, 32768, 616_000_000, 234, 110),
+        ("c5a.8xlarge", 32, 65536, 1_232_000_000, 234, 234),
+        ("c5a.12xlarge", 48, 98304, 1_848_000_000, 234, 234),
+        ("c5a.16xlarge", 64, 131_072, 2_464_000_000, 737, 250),
+        ("c5a.24xlarge", 96, 196_608, 3_696_000_000, 737, 250),
+        ("t2.nano", 1, 512, 5_800_000, 4, 4),
+        ("t2.micro", 1, 1024, 11_600_000, 4, 4),
+        ("t2.small", 1, 2048, 23_000_000, 11, 11),
+        ("t2.medium", 2, 4096, 46_400_000, 17, 17),
+        ("t2.large", 2, 8192, 92_800_000, 35, 35),
+        ("t2.xlarge", 4, 16384, 185_600_000, 44, 44),
+        ("t2.2xlarge", 8, 32768, 371_200_000, 44, 44),
+        ("c4.large", 2, 3840, 100_000_000, 29, 29),
+        ("c4.xlarge", 4, 7680, 199_000_000, 58, 58),
+        ("c4.2xlarge", 8, 15360, 398_000_000, 58, 58),
+        ("c4.4xlarge", 16, 30720, 796_000_000, 234, 110),
+        ("c4.8xlarge", 36, 61440, 1_591_000_000, 234, 234),
+        ("c3.large", 2, 3840, 105_000_000, 29, 29),
+        ("c3.xlarge", 4, 7680, 210_000_000, 58, 58),
+        ("c3.2xlarge", 8, 15360, 420_000_000, 58, 58),
+        ("c3.4xlarge", 16, 30720, 840_000_000, 234, 110),
+        ("c3.8xlarge", 32, 61440, 1_680_000_000, 234, 234),
+        ("p3.2xlarge", 8, 62464, 3_060_000_000, 58, 58),
+        ("p3.8xlarge", 32, 249_856, 12_240_000_000, 234, 234),
+        ("p3.16xlarge", 64, 499_712, 24_480_000_000, 234, 234),
+        ("p3dn.24xlarge", 96, 786_432, 31_212_000_000, 737, 250),
+    ];
+
+    #[test]
+    fn added_rows_pin_price_size_and_max_pods() {
+        for &(name, vcpu, mib, price, pods, managed) in ADDED {
+            let it = t(name);
+            assert_eq!(
+                (it.vcpu, it.memory_mib, it.price_nusd_per_hour),
+                (vcpu, mib, price),
+                "{name}"
+            );
+            assert_eq!(it.max_pods(MaxPodsPolicy::EniFormula), pods, "{name}");
+            assert_eq!(
+                it.max_pods(MaxPodsPolicy::ManagedNodegroupCap),
+                managed,
+                "{name}"
+            );
+        }
+        assert_eq!(ADDED.len(), 73);
+        assert_eq!(INSTANCE_TYPES.len(), 26 + 73);
+    }
+
+    #[test]
+    fn rows_are_unique_and_usable() {
+        for (i, it) in INSTANCE_TYPES.iter().enumerate() {
+            assert!(
+                INSTANCE_TYPES[..i].iter().all(|o| o.name != it.name),
+                "{} twice",
+                it.name
+            );
+            assert!(
+                it.vcpu > 0 && it.memory_mib > 0 && it.price_nusd_per_hour > 0,
+                "{}",
+                it.name
+            );
+            assert!(it.enis > 0 && it.ipv4_per_eni > 1, "{}", it.name);
+        }
+    }
+
+    #[test]
+    fn memory_is_exact_mib() {
+        // c5n.large 5376 MiB, t2.nano 512 MiB, c4.large 3840 MiB (eks-facts §1.3 sources).
+        assert_eq!(t("c5n.large").memory_gib_text(), "5.25");
+        assert_eq!(t("t2.nano").memory_gib_text(), "0.5");
+        assert_eq!(t("c4.large").memory_gib_text(), "3.75");
+        assert_eq!(t("m5.large").memory_gib_text(), "8");
+        // capacity = 92.5 % of the MiB; allocatable = capacity − (11 × maxPods + 255) − 100 MiB.
+        for (name, cap_mib, cpu, alloc_mib) in [
+            ("c5n.large", 4972, 1930, 4972 - (11 * 29 + 255) - 100),
+            ("t2.nano", 473, 940, 473 - (11 * 4 + 255) - 100),
+            ("c4.xlarge", 7104, 3920, 7104 - (11 * 58 + 255) - 100),
+        ] {
+            let it = t(name);
+            let a = it.allocatable(it.max_pods(MaxPodsPolicy::EniFormula));
+            assert_eq!(it.capacity().memory.as_mib(), cap_mib, "{name}");
+            assert_eq!((a.cpu.0, a.memory.as_mib()), (cpu, alloc_mib), "{name}");
         }
     }
 

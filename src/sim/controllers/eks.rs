@@ -11,9 +11,11 @@ use crate::sim::api::{
     PodDisruptionBudgetSpec, PodDisruptionBudgetStatus, PodSpec, PodTemplateSpec, Toleration,
     TolerationOperator,
 };
+use crate::sim::catalog::KubernetesVersion;
 use crate::sim::catalog::instance_types::known_instance_types;
-use crate::sim::catalog::versions::{SupportStatus, known_versions};
+use crate::sim::catalog::versions::{SupportStatus, VERSIONS, known_versions};
 use crate::sim::catalog::{AddonName, addon_default_version, instance_type, version_info};
+use crate::sim::clock::Date;
 use crate::sim::eks::{
     Addon, AddonStatus, CapacityType, Cluster, ClusterStatus, ControlPlaneInstance,
     ControlPlaneRole, FargateProfile, FargateProfileStatus, LogType, Nodegroup,
@@ -44,7 +46,11 @@ pub fn validate_spec(spec: &LabSpec) -> Result<(), String> {
     if c.name.is_empty() {
         return Err("metadata.name: the cluster needs a name".into());
     }
+    let oldest = VERSIONS.first().map(|r| r.version);
     let Some(info) = version_info(c.version) else {
+        if oldest.is_some_and(|o| c.version < o) {
+            return Err(retired_version(c.version, None, spec.start_date));
+        }
         return Err(format!(
             "metadata.version: Kubernetes {} is not an EKS version the lab knows (known: {})",
             c.version,
@@ -59,9 +65,10 @@ pub fn validate_spec(spec: &LabSpec) -> Result<(), String> {
             ));
         }
         SupportStatus::EndOfLife => {
-            return Err(format!(
-                "metadata.version: Kubernetes {} reached end of extended support on {}; EKS cannot create clusters on it",
-                c.version, info.end_of_extended
+            return Err(retired_version(
+                c.version,
+                Some(info.end_of_extended),
+                spec.start_date,
             ));
         }
         _ => {}
@@ -97,6 +104,40 @@ pub fn validate_spec(spec: &LabSpec) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// The refusal of a version EKS no longer runs on `date`: eksctl's message
+/// (pkg/eks/versions_manager.go `ValidateVersion`: the supported values are the versions EKS
+/// does not list as UNSUPPORTED), then what it means. `ended` is the end of extended support
+/// when the lab's calendar has the version.
+fn retired_version(v: KubernetesVersion, ended: Option<Date>, date: Date) -> String {
+    let supported: Vec<String> = VERSIONS
+        .iter()
+        .filter(|r| {
+            matches!(
+                r.status_on(date),
+                SupportStatus::Standard | SupportStatus::Extended
+            )
+        })
+        .map(|r| r.version.to_string())
+        .collect();
+    let when = if let Some(d) = ended {
+        format!("its end of extended support was {d}")
+    } else {
+        let first = VERSIONS.first();
+        format!(
+            "its end of extended support came before {}'s, {}",
+            first.map_or(v, |r| r.version),
+            first.map_or(date, |r| r.end_of_extended)
+        )
+    };
+    let oldest = supported
+        .first()
+        .map_or_else(|| "none".to_string(), String::clone);
+    format!(
+        "metadata.version: EKS no longer runs Kubernetes {v}: {when}, and on the lab's date, {date}, the oldest version EKS runs is {oldest} (eksctl: invalid version, {v} is no longer supported, supported values: {})",
+        supported.join(", ")
+    )
 }
 
 /// Checks a node group against the cluster as it is now: its zones and its Kubernetes
@@ -195,19 +236,27 @@ fn validate_fargate_profile(fp: &FargateProfileSpec) -> Result<(), String> {
     Ok(())
 }
 
+/// The ID the lab gives the subnet of `zone` when the file gives none.
+pub fn default_subnet_id(cluster: &str, zone: &str) -> String {
+    format!(
+        "subnet-0{:016x}",
+        crate::sim::digest::fnv1a64(format!("{cluster}/{zone}").as_bytes()) >> 4
+    )
+}
+
 /// The state at t=0: the cluster (CREATING) with its control plane and subnets.
 pub fn initial_state(spec: &LabSpec) -> Result<State, String> {
     let c = &spec.cluster;
     let mut subnets = Vec::new();
     for (i, zone) in c.zones.iter().enumerate() {
-        let cidr = match c.subnets.iter().find(|s| &s.zone == zone) {
+        let given = c.subnets.iter().find(|s| &s.zone == zone);
+        let cidr = match given {
             Some(s) => s.cidr.clone(),
             None => crate::sim::eks::vpc::eksctl_private_subnet(&c.vpc_cidr, i, c.zones.len())?,
         };
-        let id = format!(
-            "subnet-0{:016x}",
-            crate::sim::digest::fnv1a64(format!("{}/{zone}", c.name).as_bytes()) >> 4
-        );
+        let id = given
+            .and_then(|s| s.id.clone())
+            .unwrap_or_else(|| default_subnet_id(&c.name, zone));
         subnets.push(
             Subnet::new(&id, zone, &cidr, true)
                 .map_err(|e| format!("vpc.subnets.private.{zone}.cidr: {e}"))?,

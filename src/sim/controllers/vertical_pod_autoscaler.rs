@@ -373,10 +373,11 @@ pub fn savings(sim: &Simulation, key: &ObjectKey) -> Option<Savings> {
     }) {
         let t = instance_type(&inst.instance_type)?;
         let price = u128::from(inst.price_nusd_per_hour);
-        let weight = u128::from(t.vcpu) * u128::from(FARGATE_VCPU_HOUR)
-            + u128::from(t.memory_gib) * u128::from(FARGATE_GB_HOUR);
-        let vcpu = (price * u128::from(FARGATE_VCPU_HOUR) / weight.max(1)) as u64;
-        let gib = (price * u128::from(FARGATE_GB_HOUR) / weight.max(1)) as u64;
+        // In 1/1024 GiB (MiB) so fractional sizes stay exact; whole-GiB types divide as before.
+        let weight = u128::from(t.vcpu) * u128::from(FARGATE_VCPU_HOUR) * 1024
+            + u128::from(t.memory_mib) * u128::from(FARGATE_GB_HOUR);
+        let vcpu = (price * u128::from(FARGATE_VCPU_HOUR) * 1024 / weight.max(1)) as u64;
+        let gib = (price * u128::from(FARGATE_GB_HOUR) * 1024 / weight.max(1)) as u64;
         let freed_cpu =
             times(current_per_pod).cpu.0 as i64 - times(recommended_per_pod).cpu.0 as i64;
         let freed_mem =
@@ -388,7 +389,7 @@ pub fn savings(sim: &Simulation, key: &ObjectKey) -> Option<Savings> {
             t.name,
             usd(inst.price_nusd_per_hour as i64),
             t.vcpu,
-            t.memory_gib,
+            t.memory_gib_text(),
             usd(vcpu as i64),
             usd(gib as i64),
         ));

@@ -1,7 +1,8 @@
 //! Node group instance types: `instanceType`, `instanceTypes` (managed) and
 //! `instancesDistribution` (self-managed), checked against the lab's catalog.
 
-use crate::scenario::decode::{Fields, Obj, Sink, string};
+use crate::scenario::decode::{Obj, Sink, string};
+use crate::scenario::eksctl::schema::{INSTANCES_DISTRIBUTION, sub};
 use crate::scenario::yaml::{Mark, Node};
 use crate::sim::catalog::instance_type;
 use crate::sim::catalog::instance_types::INSTANCE_TYPES;
@@ -25,8 +26,24 @@ pub fn check_instance_type(name: &str) -> Result<(), String> {
         .unwrap_or_default();
     Err(format!(
         "unknown instance type {name:?}{hint}; the lab knows {}",
-        names.join(", ")
+        families()
     ))
+}
+
+/// The catalog by family, in catalog order: `t3 (small, medium), m5 (large, xlarge)`.
+fn families() -> String {
+    let mut out: Vec<(&str, Vec<&str>)> = Vec::new();
+    for t in INSTANCE_TYPES {
+        let (family, size) = t.name.split_once('.').unwrap_or((t.name, ""));
+        match out.iter_mut().find(|(f, _)| *f == family) {
+            Some((_, sizes)) => sizes.push(size),
+            None => out.push((family, vec![size])),
+        }
+    }
+    out.iter()
+        .map(|(f, sizes)| format!("{f} ({})", sizes.join(", ")))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 pub(super) fn instance_types(sink: &mut Sink, o: &Obj<'_>, managed: bool, ng: &mut NodegroupSpec) {
@@ -62,24 +79,7 @@ pub(super) fn instance_types(sink: &mut Sink, o: &Obj<'_>, managed: bool, ng: &m
                 "list at least one instance type",
             );
         }
-    } else if let Some(d) = o.obj(
-        sink,
-        "instancesDistribution",
-        &Fields {
-            known: &[
-                "instanceTypes",
-                "onDemandBaseCapacity",
-                "onDemandPercentageAboveBaseCapacity",
-            ],
-            unmodelled: &[
-                "maxPrice",
-                "spotInstancePools",
-                "spotAllocationStrategy",
-                "capacityRebalance",
-            ],
-            silent: &[],
-        },
-    ) {
+    } else if let Some(d) = sub(sink, o, "instancesDistribution", &INSTANCES_DISTRIBUTION) {
         if single.as_deref().is_some_and(|s| s != "mixed") {
             sink.error(
                 o.value_mark("instanceType"),
@@ -142,10 +142,14 @@ mod tests {
         assert!(check_instance_type("m5.large").is_ok());
         let e = check_instance_type("M5.LARGE").unwrap_err();
         assert!(e.contains("did you mean \"m5.large\""), "{e}");
+        let e = check_instance_type("p5.48xlarge").unwrap_err();
         assert!(
-            check_instance_type("p5.48xlarge")
-                .unwrap_err()
-                .contains("the lab knows")
+            e.contains("the lab knows t3 (small, medium, large, xlarge), t4g (medium, large), m5 (large, xlarge, 2xlarge, 4xlarge, 8xlarge"),
+            "{e}"
+        );
+        assert!(
+            e.contains(", t2 (nano, micro, small, medium, large, xlarge, 2xlarge), "),
+            "{e}"
         );
     }
 }

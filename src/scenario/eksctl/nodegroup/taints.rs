@@ -1,7 +1,8 @@
 //! Node group taints: a list of `{key, value, effect}`, or for self-managed groups eksctl's
 //! legacy map form `key: value:Effect`.
 
-use crate::scenario::decode::{Fields, Sink, join, obj, seq, string};
+use crate::scenario::decode::{Sink, join, seq, string};
+use crate::scenario::eksctl::schema::{TAINT, open};
 use crate::scenario::yaml::{Mark, Node};
 use crate::sim::api::{Taint, TaintEffect};
 
@@ -44,7 +45,7 @@ pub(super) fn taints(sink: &mut Sink, node: &Node, path: &str, managed: bool) ->
         return out;
     }
     for (p, n) in seq(sink, node, path) {
-        let Some(t) = obj(sink, n, &p, &Fields::known(&["key", "value", "effect"])) else {
+        let Some(t) = open(sink, n, &p, &TAINT) else {
             continue;
         };
         let Some(key) = t.req_str(sink, "key") else {
