@@ -60,7 +60,7 @@ fn template(name: &str, requests: Resources, limits: Resources) -> PodTemplateSp
 fn deployment(
     ns: &str,
     name: &str,
-    replicas: u64,
+    replicas: i32,
     requests: Resources,
     limits: Resources,
 ) -> Manifest {

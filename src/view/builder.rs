@@ -493,7 +493,7 @@ impl Draft {
                     });
                 }
                 PlaneKind::Managed | PlaneKind::SelfManaged => {
-                    let num = |errors: &mut Vec<FieldError>, field: &str, v: &str| -> u64 {
+                    let num = |errors: &mut Vec<FieldError>, field: &str, v: &str| -> i32 {
                         v.trim().parse().unwrap_or_else(|_| {
                             errors.push(FieldError {
                                 field: f(field),
@@ -590,7 +590,7 @@ fn parse_max_unavailable(text: &str) -> Result<NodegroupUpdateConfig, String> {
         Some(p) => (p.trim(), true),
         None => (t, false),
     };
-    match n.parse::<u64>() {
+    match n.parse::<i32>() {
         Ok(v) if (1..=100).contains(&v) => Ok(if pct {
             NodegroupUpdateConfig::MaxUnavailablePercentage(v)
         } else {
@@ -1077,7 +1077,10 @@ pub fn estimate_hourly(spec: &LabSpec) -> u64 {
             } else {
                 price
             };
-            n.desired_capacity * (price + n.volume_size_gib * prices::EBS_GP3_GB_HOUR)
+            // Sizes are bounded where they are read; saturating keeps the estimate total anyway.
+            crate::sim::api::count(n.desired_capacity).saturating_mul(
+                price.saturating_add(n.volume_size_gib.saturating_mul(prices::EBS_GP3_GB_HOUR)),
+            )
         })
         .sum();
     cp + nodes

@@ -165,7 +165,7 @@ pub const VOLUME_TYPES: &[&str] = &["gp2", "gp3", "io1", "io2", "sc1", "st1"];
 
 /// eksctl's size defaults: 2/2/2; only desired given → min = max = desired; only min or max
 /// given → desired = min (or the default clamped under max). Returns (min, desired, max).
-pub fn sizes(desired: Option<u64>, min: Option<u64>, max: Option<u64>) -> (u64, u64, u64) {
+pub fn sizes(desired: Option<i32>, min: Option<i32>, max: Option<i32>) -> (i32, i32, i32) {
     let desired = desired
         .or(min)
         .unwrap_or_else(|| max.map_or(2, |m| m.min(2)));
@@ -236,7 +236,7 @@ pub(crate) fn decode(
         NodegroupSpec::self_managed(&name)
     };
     instances::instance_types(sink, &o, managed, &mut ng);
-    scaling(sink, &o, &mut ng);
+    scaling(sink, &o, &mut ng, managed);
     if let Some(labels) = o.string_map(sink, "labels") {
         ng.labels = labels;
     }
@@ -255,15 +255,15 @@ pub(crate) fn decode(
             ng.update_strategy = strategy;
         }
     }
-    if let Some(v) = o.u64(sink, "volumeSize") {
-        if v == 0 {
-            sink.error(
-                o.value_mark("volumeSize"),
-                &o.at("volumeSize"),
-                "must be at least 1 (GiB)",
-            );
-        } else {
-            ng.volume_size_gib = v;
+    let go_struct = if managed {
+        "ManagedNodeGroup"
+    } else {
+        "NodeGroup"
+    };
+    if let Some(v) = o.go_int(sink, "volumeSize", go_struct) {
+        match volume_size(v, v) {
+            Ok(gib) => ng.volume_size_gib = gib,
+            Err(e) => sink.error(o.value_mark("volumeSize"), &o.at("volumeSize"), e),
         }
     }
     one_of(sink, &o, "volumeType", VOLUME_TYPES, &mut ng.volume_type);
@@ -271,15 +271,10 @@ pub(crate) fn decode(
     if let Some(p) = o.bool(sink, "privateNetworking") {
         ng.private_networking = p;
     }
-    if let Some(m) = o.u64(sink, "maxPodsPerNode") {
-        if m == 0 {
-            sink.error(
-                o.value_mark("maxPodsPerNode"),
-                &o.at("maxPodsPerNode"),
-                "must be at least 1",
-            );
-        } else {
-            ng.max_pods_per_node = Some(m);
+    if let Some(m) = o.go_int(sink, "maxPodsPerNode", go_struct) {
+        match max_pods_per_node(m, m, path) {
+            Ok(v) => ng.max_pods_per_node = v,
+            Err(e) => sink.error(o.value_mark("maxPodsPerNode"), &o.at("maxPodsPerNode"), e),
         }
     }
     for (p, n) in o.seq(sink, "availabilityZones") {
@@ -339,38 +334,169 @@ fn one_of(sink: &mut Sink, o: &Obj<'_>, key: &str, allowed: &[&str], target: &mu
     }
 }
 
-fn scaling(sink: &mut Sink, o: &Obj<'_>, ng: &mut NodegroupSpec) {
-    let d = o.u64(sink, "desiredCapacity");
-    let mn = o.u64(sink, "minSize");
-    let mx = o.u64(sink, "maxSize");
+/// A node group size field: `desiredCapacity` (`--nodes`), `minSize` (`--nodes-min`),
+/// `maxSize` (`--nodes-max`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SizeField {
+    Desired,
+    Min,
+    Max,
+}
+
+impl SizeField {
+    pub const fn key(self) -> &'static str {
+        match self {
+            SizeField::Desired => "desiredCapacity",
+            SizeField::Min => "minSize",
+            SizeField::Max => "maxSize",
+        }
+    }
+
+    pub const fn flag(self) -> &'static str {
+        match self {
+            SizeField::Desired => "nodes",
+            SizeField::Min => "nodes-min",
+            SizeField::Max => "nodes-max",
+        }
+    }
+}
+
+/// One node group size as eksctl reads it (a Go `int`), checked the same way for a
+/// ClusterConfig, eksctl's flags and the lab's form: a negative size with eksctl's own words
+/// (`ValidateNumberOfNodes`, pkg/ctl/cmdutils/scale.go), then the lab's `MAX_NODEGROUP_SIZE`
+/// (named as the lab's), which also keeps every size in the EKS API's int32. `shown` is how
+/// the value appears where it was written (`--nodes=5000`, or `5000` after a file's path).
+pub fn size(field: SizeField, value: i64, shown: impl std::fmt::Display) -> Result<i32, String> {
+    if value < 0 {
+        return Err(match field {
+            SizeField::Desired => "number of nodes must be 0 or greater",
+            SizeField::Min => "minimum number of nodes must be 0 or greater",
+            SizeField::Max => "maximum number of nodes must be 0 or greater",
+        }
+        .to_string());
+    }
+    crate::limits::check::nodegroup_size(i128::from(value), shown)?;
+    i32::try_from(value).map_err(|_| format!("{value} is out of range"))
+}
+
+/// `volumeSize` (`--node-volume-size`) in GiB: at least 1, and within the lab's largest
+/// storage quantity (`MAX_MEMORY_BYTES`).
+pub fn volume_size(gib: i64, shown: impl std::fmt::Display) -> Result<u64, String> {
+    let Ok(g) = u64::try_from(gib) else {
+        return Err("must be at least 1 (GiB)".to_string());
+    };
+    if g == 0 {
+        return Err("must be at least 1 (GiB)".to_string());
+    }
+    crate::limits::check::memory_bytes(
+        u128::from(g) * u128::from(crate::sim::quantity::GIB),
+        format_args!("{shown} GiB"),
+    )?;
+    Ok(g)
+}
+
+/// `maxPodsPerNode` (`--max-pods-per-node`): eksctl refuses a negative one
+/// (`<path>.maxPodsPerNode cannot be negative`, validateNodeGroupBase) and reads 0 as unset
+/// ("set automatically if unspecified"); above the lab's `MAX_PODS` it is refused as the lab's.
+pub fn max_pods_per_node(
+    value: i64,
+    shown: impl std::fmt::Display,
+    path: &str,
+) -> Result<Option<u64>, String> {
+    if value < 0 {
+        return Err(format!("{path}.maxPodsPerNode cannot be negative"));
+    }
+    crate::limits::check::pods_per_node(i128::from(value), shown)?;
+    Ok(u64::try_from(value).ok().filter(|v| *v > 0))
+}
+
+/// eksctl's checks between the sizes given, in its order and words, for a ClusterConfig and
+/// for `eksctl create nodegroup`'s flags alike (eksctl's messages name the flags for both):
+/// `ValidateManagedNodeGroup` (pkg/apis/eksctl.io/v1alpha5/validation.go) for a managed group,
+/// the node group stack builder (pkg/cfn/builder/nodegroup.go) for a self-managed one. The
+/// error names the field it is about.
+pub fn check_size_order(
+    managed: bool,
+    desired: Option<i32>,
+    min: Option<i32>,
+    max: Option<i32>,
+) -> Result<(), (SizeField, String)> {
+    if let (Some(d), Some(mn)) = (desired, min)
+        && d < mn
+    {
+        return Err((
+            SizeField::Desired,
+            if managed {
+                format!("cannot use --nodes-min={mn} and --nodes={d} at the same time")
+            } else {
+                format!("--nodes value ({d}) cannot be lower than --nodes-min value ({mn})")
+            },
+        ));
+    }
+    if let (Some(d), Some(mx)) = (desired, max)
+        && d > mx
+    {
+        return Err((
+            SizeField::Desired,
+            if managed {
+                format!("cannot use --nodes-max={mx} and --nodes={d} at the same time")
+            } else {
+                format!("--nodes value ({d}) cannot be greater than --nodes-max value ({mx})")
+            },
+        ));
+    }
+    if let (Some(mn), Some(mx)) = (min, max)
+        && mx < mn
+    {
+        return Err((
+            SizeField::Min,
+            if managed {
+                format!("cannot use --nodes-min={mn} and --nodes-max={mx} at the same time")
+            } else {
+                format!("--nodes-min value ({mn}) cannot be greater than --nodes-max value ({mx})")
+            },
+        ));
+    }
+    Ok(())
+}
+
+/// A managed node group's `maxSize` against EKS's quota of nodes per managed node group
+/// (eks-facts §1, quota L-BD136A63; a self-managed group has only the lab's limit).
+pub fn managed_max_size(max: i32) -> Result<(), String> {
+    if max > MAX_NODES_PER_MANAGED_NODEGROUP {
+        return Err(format!(
+            "maxSize ({max}) exceeds the quota of {MAX_NODES_PER_MANAGED_NODEGROUP} nodes per managed node group"
+        ));
+    }
+    Ok(())
+}
+
+fn scaling(sink: &mut Sink, o: &Obj<'_>, ng: &mut NodegroupSpec, managed: bool) {
+    // eksctl's sizes are `*int` of `ScalingConfig`, promoted into the node group's struct.
+    let go_struct = if managed {
+        "ManagedNodeGroup"
+    } else {
+        "NodeGroup"
+    };
+    let read = |sink: &mut Sink, field: SizeField| {
+        let v = o.go_int(sink, field.key(), go_struct)?;
+        size(field, v, v)
+            .map_err(|e| sink.error(o.value_mark(field.key()), &o.at(field.key()), e))
+            .ok()
+    };
+    let (d, mn, mx) = (
+        read(sink, SizeField::Desired),
+        read(sink, SizeField::Min),
+        read(sink, SizeField::Max),
+    );
     let (min, desired, max) = sizes(d, mn, mx);
     let at = |k: &str| (o.value_mark(k), o.at(k));
-    if min > max {
-        let (mark, path) = at(if mn.is_some() { "minSize" } else { "maxSize" });
-        sink.error(
-            mark,
-            &path,
-            format!("minSize ({min}) must be less than or equal to maxSize ({max})"),
-        );
-    } else if desired < min || desired > max {
-        let key = if d.is_some() {
-            "desiredCapacity"
-        } else if desired > max {
-            "maxSize"
-        } else {
-            "minSize"
-        };
-        let (mark, path) = at(key);
-        sink.error(
-            mark,
-            &path,
-            format!(
-                "desiredCapacity ({desired}) must be between minSize ({min}) and maxSize ({max})"
-            ),
-        );
-    } else if max > MAX_NODES_PER_MANAGED_NODEGROUP {
+    if let Err((field, e)) = check_size_order(managed, d, mn, mx) {
+        let (mark, path) = at(field.key());
+        sink.error(mark, &path, e);
+    } else if managed && let Err(e) = managed_max_size(max) {
         let (mark, path) = at("maxSize");
-        sink.error(mark, &path, format!("maxSize ({max}) exceeds the quota of {MAX_NODES_PER_MANAGED_NODEGROUP} nodes per node group"));
+        sink.error(mark, &path, e);
     }
     ng.min_size = min;
     ng.desired_capacity = desired;
@@ -419,9 +545,10 @@ fn update_config(
 }
 
 fn update_limit(sink: &mut Sink, u: &Obj<'_>) -> Option<NodegroupUpdateConfig> {
-    let n = u.u64(sink, "maxUnavailable");
-    let p = u.u64(sink, "maxUnavailablePercentage");
-    let range = |sink: &mut Sink, key: &str, v: u64| {
+    // `*int` in eksctl's `NodeGroupUpdateConfig`; the EKS API takes 1 to 100 (eks-facts §4).
+    let n = u.go_int(sink, "maxUnavailable", "NodeGroupUpdateConfig");
+    let p = u.go_int(sink, "maxUnavailablePercentage", "NodeGroupUpdateConfig");
+    let range = |sink: &mut Sink, key: &str, v: i64| {
         if (1..=100).contains(&v) {
             true
         } else {
@@ -442,11 +569,12 @@ fn update_limit(sink: &mut Sink, u: &Obj<'_>) -> Option<NodegroupUpdateConfig> {
             );
             None
         }
-        (Some(v), None) => {
-            range(sink, "maxUnavailable", v).then_some(NodegroupUpdateConfig::MaxUnavailable(v))
-        }
-        (None, Some(v)) => range(sink, "maxUnavailablePercentage", v)
-            .then_some(NodegroupUpdateConfig::MaxUnavailablePercentage(v)),
+        // In range, so within an i32.
+        (Some(v), None) => range(sink, "maxUnavailable", v)
+            .then(|| NodegroupUpdateConfig::MaxUnavailable(i32::try_from(v).unwrap_or(1))),
+        (None, Some(v)) => range(sink, "maxUnavailablePercentage", v).then(|| {
+            NodegroupUpdateConfig::MaxUnavailablePercentage(i32::try_from(v).unwrap_or(1))
+        }),
         (None, None) => {
             if !u.has("maxUnavailable") && !u.has("maxUnavailablePercentage") {
                 sink.error(
@@ -580,9 +708,10 @@ mod tests {
             ]
         );
         assert!(sink.diags[0].message.contains("did you mean \"m5.large\""));
+        // eksctl's own words (ValidateManagedNodeGroup), flags and all.
         assert_eq!(
             sink.diags[1].message,
-            "minSize (3) must be less than or equal to maxSize (2)"
+            "cannot use --nodes-min=3 and --nodes-max=2 at the same time"
         );
         let (_, sink) = ng(
             "name: web\ninstanceType: m5.large\ninstanceTypes: [m5.large]\n",

@@ -23,6 +23,7 @@ pub(crate) fn apply(sim: &mut Simulation, m: Manifest) -> Result<String, String>
             "Error from server (NotFound): namespaces \"{ns}\" not found"
         ));
     }
+    crate::sim::api::bounds::validate(&m)?;
     let now = sim.now();
     match m {
         Manifest::Namespace(mut n) => {
@@ -344,7 +345,7 @@ pub(crate) fn evict(sim: &mut Simulation, key: &ObjectKey) -> Result<(), Evictio
             for k in &matching {
                 if let Some(pdb) = sim.state.pdbs.get_mut(k) {
                     pdb.status.disruptions_allowed -= 1;
-                    pdb.status.current_healthy = pdb.status.current_healthy.saturating_sub(1);
+                    pdb.status.current_healthy = (pdb.status.current_healthy - 1).max(0);
                 }
             }
         }

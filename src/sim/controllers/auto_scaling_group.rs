@@ -40,7 +40,7 @@ pub(crate) fn reconcile(sim: &mut Simulation) {
         if ng.status == NodegroupStatus::Deleting {
             continue;
         }
-        let desired = ng.scaling.desired_size;
+        let desired = crate::sim::api::count(ng.scaling.desired_size);
         let live: Vec<&Instance> = sim
             .state
             .instances
@@ -339,11 +339,11 @@ pub(crate) fn instance_terminated(sim: &mut Simulation, id: &str) {
 pub(crate) fn set_desired_capacity(
     sim: &mut Simulation,
     ng_name: &str,
-    desired: u64,
+    desired: i32,
     reason: &'static str,
     message: String,
     source: &'static str,
-) -> Result<u64, String> {
+) -> Result<i32, String> {
     let Some(ng) = sim.state.nodegroups.get_mut(ng_name) else {
         return Err(format!(
             "ValidationError: AutoScalingGroup name not found - AutoScalingGroup for nodegroup {ng_name} not found"
@@ -425,9 +425,9 @@ pub(crate) fn terminate_instance_in_auto_scaling_group(
 pub(crate) fn scale(
     sim: &mut Simulation,
     name: &str,
-    desired: Option<u64>,
-    min: Option<u64>,
-    max: Option<u64>,
+    desired: Option<i32>,
+    min: Option<i32>,
+    max: Option<i32>,
 ) -> Result<String, String> {
     let cluster = sim.state.cluster.name.clone();
     let Some(ng) = sim.state.nodegroups.get_mut(name) else {
