@@ -373,7 +373,7 @@ fn bad_quantity() {
     let e = errors(&format!("{CLUSTER}{deploy}"));
     assert_eq!(
         e[0].to_string(),
-        "error: document 2, line 20, column 20: spec.template.spec.containers[0].resources.requests.cpu: invalid cpu quantity \"500x\": unknown suffix \"x\""
+        "error: document 2, line 20, column 20: spec.template.spec.containers[0].resources.requests.cpu: quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"
     );
 }
 

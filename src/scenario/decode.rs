@@ -382,7 +382,7 @@ mod tests {
         assert!(msgs[1].starts_with("expected a string, got a number"));
         assert_eq!(
             msgs[2],
-            "invalid cpu quantity \"500x\": unknown suffix \"x\""
+            "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"
         );
         assert!(msgs[3].contains("got a boolean"));
         assert!(msgs[4].contains("invalid duration"));

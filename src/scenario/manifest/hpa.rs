@@ -340,13 +340,7 @@ fn rules(sink: &mut Sink, b: &Obj<'_>, key: &str) -> ScalingRules {
         let text = scalar_text(sink, n, &o.at("tolerance"))?;
         MilliCpu::parse(&text)
             .map(|m| m.0)
-            .map_err(|e| {
-                sink.error(
-                    n.mark(),
-                    &o.at("tolerance"),
-                    e.replace("cpu quantity", "quantity"),
-                );
-            })
+            .map_err(|e| sink.error(n.mark(), &o.at("tolerance"), e))
             .ok()
     });
     ScalingRules {

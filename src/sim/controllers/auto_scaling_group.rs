@@ -438,6 +438,29 @@ pub(crate) fn scale(
     if ng.status == NodegroupStatus::Deleting {
         return Err(format!("Error: nodegroup \"{name}\" is being deleted"));
     }
+    // eksctl's own checks (validateNumberOfNodesCLI), EKS's quota of nodes per managed node
+    // group, and the lab's limit, whoever asks.
+    for (v, what) in [(desired, "number"), (min, "minimum"), (max, "maximum")] {
+        if v.is_some_and(|v| v < 0) {
+            return Err(match what {
+                "number" => "Error: number of nodes must be 0 or greater".to_string(),
+                w => format!("Error: {w} of nodes must be 0 or greater"),
+            });
+        }
+    }
+    if let Some(m) = max.or(desired) {
+        let flag = if max.is_some() { "nodes-max" } else { "nodes" };
+        crate::limits::check::nodegroup_size(i128::from(m), format_args!("--{flag}={m}"))
+            .map_err(|e| format!("Error: {e}"))?;
+        if ng.kind == NodegroupKind::Managed
+            && m > crate::sim::controllers::eks::MAX_NODES_PER_MANAGED_NODEGROUP
+        {
+            return Err(format!(
+                "Error: maxSize ({m}) exceeds the quota of {} nodes per managed node group",
+                crate::sim::controllers::eks::MAX_NODES_PER_MANAGED_NODEGROUP
+            ));
+        }
+    }
     let mut s = ng.scaling;
     if let Some(m) = min {
         s.min_size = m;

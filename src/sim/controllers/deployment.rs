@@ -326,6 +326,12 @@ pub(crate) fn scale(
     key: &ObjectKey,
     replicas: i32,
 ) -> Result<String, String> {
+    // The scale subresource's validation (`ValidateScale`), then the lab's pod limit: every
+    // path that scales (kubectl, the workloads buttons, the HPA) is bounded here too.
+    crate::sim::api::bounds::nonnegative(replicas)
+        .map_err(|e| format!("The Scale {:?} is invalid: spec.replicas: {e}", key.name))?;
+    crate::limits::check::replicas(i128::from(replicas), format_args!("--replicas={replicas}"))
+        .map_err(|e| format!("error: {e}"))?;
     let d = sim
         .state
         .deployments

@@ -286,7 +286,7 @@ pub(crate) fn update_config(
             NodegroupUpdateConfig::MaxUnavailable(n)
             | NodegroupUpdateConfig::MaxUnavailablePercentage(n) => n,
         };
-        if v == 0 || v > MAX_UNAVAILABLE_QUOTA {
+        if !(1..=MAX_UNAVAILABLE_QUOTA).contains(&v) {
             return Err(format!(
                 "An error occurred (InvalidParameterException): maxUnavailable must be between 1 and {MAX_UNAVAILABLE_QUOTA}"
             ));
