@@ -4,6 +4,8 @@
 //! and who runs what for each data plane. `Draft::to_spec` checks the fields and names the
 //! one that is wrong.
 
+pub mod numbers;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::sim::catalog::instance_types::{INSTANCE_TYPES, MaxPodsPolicy};
@@ -493,29 +495,19 @@ impl Draft {
                     });
                 }
                 PlaneKind::Managed | PlaneKind::SelfManaged => {
-                    let num = |errors: &mut Vec<FieldError>, field: &str, v: &str| -> i32 {
-                        v.trim().parse().unwrap_or_else(|_| {
-                            errors.push(FieldError {
-                                field: f(field),
-                                message: format!("{v:?} is not a whole number"),
-                            });
-                            0
-                        })
-                    };
-                    let (min, desired, max) = (
-                        num(&mut errors, "min", &p.min),
-                        num(&mut errors, "desired", &p.desired),
-                        num(&mut errors, "max", &p.max),
-                    );
-                    if !(min <= desired && desired <= max) {
-                        err(
-                            &mut errors,
-                            &f("desired"),
-                            format!(
-                                "sizes must satisfy min ({min}) <= desired ({desired}) <= max ({max})"
-                            ),
-                        );
-                    }
+                    // eksctl's checks on a ClusterConfig's sizes, and the lab's limit.
+                    let (min, desired, max) = numbers::nodegroup_sizes(
+                        p.kind == PlaneKind::Managed,
+                        &p.min,
+                        &p.desired,
+                        &p.max,
+                    )
+                    .unwrap_or_else(|e| {
+                        for (field, message) in e {
+                            err(&mut errors, &f(field), message);
+                        }
+                        (0, 0, 0)
+                    });
                     if crate::sim::catalog::instance_type(&p.instance_type).is_none() {
                         err(
                             &mut errors,
@@ -547,7 +539,7 @@ impl Draft {
                         },
                     };
                     if kind == NodegroupKind::Managed {
-                        match parse_max_unavailable(&p.max_unavailable) {
+                        match numbers::max_unavailable(&p.max_unavailable) {
                             Ok(c) => ng.update_config = c,
                             Err(e) => err(&mut errors, &f("max_unavailable"), e),
                         }
@@ -580,25 +572,6 @@ impl Draft {
         } else {
             Err(errors)
         }
-    }
-}
-
-/// `1` → maxUnavailable 1; `33%` → maxUnavailablePercentage 33 (1 to 100, eks-facts §4).
-fn parse_max_unavailable(text: &str) -> Result<NodegroupUpdateConfig, String> {
-    let t = text.trim();
-    let (n, pct) = match t.strip_suffix('%') {
-        Some(p) => (p.trim(), true),
-        None => (t, false),
-    };
-    match n.parse::<i32>() {
-        Ok(v) if (1..=100).contains(&v) => Ok(if pct {
-            NodegroupUpdateConfig::MaxUnavailablePercentage(v)
-        } else {
-            NodegroupUpdateConfig::MaxUnavailable(v)
-        }),
-        _ => Err(format!(
-            "{t:?}: a number of nodes (1 to 100) or a percentage such as 33%"
-        )),
     }
 }
 
