@@ -2,6 +2,9 @@
 //! text with kubectl's spacing, describe layouts, the scheduler's upstream messages, Fargate
 //! sizing annotations, node allocatable, QoS classes, ages, timestamps and column alignment.
 
+#[path = "kubectl_views/console_numbers.rs"]
+mod console_numbers;
+
 use std::collections::BTreeMap;
 
 use eks_lab::sim::Simulation;

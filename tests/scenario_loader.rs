@@ -3,6 +3,9 @@
 //! exported scenarios load back to the same spec, the command-line parser understands every
 //! command it claims to, and every example runs in the simulation.
 
+#[path = "scenario_loader/numbers.rs"]
+mod numbers;
+
 use std::collections::BTreeMap;
 
 use eks_lab::scenario::{

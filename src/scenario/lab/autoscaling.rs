@@ -289,7 +289,7 @@ pub(crate) fn parse_fraction_permille(text: &str) -> Option<u64> {
     } else {
         format!("{frac:0<3}").parse().ok()?
     };
-    Some(int * 1000 + frac_val)
+    int.checked_mul(1000)?.checked_add(frac_val)
 }
 
 fn spot(sink: &mut Sink, o: &Obj<'_>) -> SpotSettings {
@@ -372,5 +372,14 @@ mod tests {
         assert_eq!(parse_fraction_permille("1"), Some(1000));
         assert_eq!(parse_fraction_permille("0.1234"), None);
         assert_eq!(parse_fraction_permille("half"), None);
+        assert_eq!(
+            parse_fraction_permille("18446744073709551"),
+            Some(18_446_744_073_709_551_000)
+        );
+        assert_eq!(
+            parse_fraction_permille("18446744073709552"),
+            None,
+            "no overflow"
+        );
     }
 }

@@ -228,7 +228,11 @@ pub(crate) fn delete_pod(sim: &mut Simulation, key: &ObjectKey) {
             );
         }
         // Most containers exit within a few seconds of SIGTERM; never beyond the grace period.
-        let stop = sim.rng.kubelet.between(1000, 4000).min(grace.max(1) * 1000);
+        let stop = sim
+            .rng
+            .kubelet
+            .between(1000, 4000)
+            .min(grace.max(1).saturating_mul(1000));
         sim.after(
             crate::sim::clock::SimDuration(stop),
             Timer::PodTerminated {
