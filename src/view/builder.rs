@@ -947,6 +947,57 @@ mod tests {
     }
 
     #[test]
+    fn node_group_sizes_are_checked_as_files_and_the_console_check_them() {
+        let spec = crate::view::demo::demo_spec();
+        let draft = |kind: PlaneKind, min: &str, desired: &str, max: &str| {
+            let mut d = Draft::from_spec(&spec);
+            d.planes = vec![PlaneDraft {
+                min: min.into(),
+                desired: desired.into(),
+                max: max.into(),
+                ..PlaneDraft::new(kind, "ng-x")
+            }];
+            d.to_spec(&spec)
+                .map(|s| {
+                    let g = &s.nodegroups[0];
+                    (g.min_size, g.desired_capacity, g.max_size)
+                })
+                .map_err(|e| {
+                    e.into_iter()
+                        .map(|e| (e.field, e.message))
+                        .collect::<Vec<_>>()
+                })
+        };
+        assert_eq!(
+            draft(PlaneKind::SelfManaged, "0", "1", "1000"),
+            Ok((0, 1, 1000))
+        );
+        assert_eq!(
+            draft(PlaneKind::SelfManaged, "0", "1", "1001"),
+            Err(vec![(
+                "planes[0].max".to_string(),
+                "the lab runs at most 1000 nodes in a node group: 1001 is more than that"
+                    .to_string()
+            )])
+        );
+        assert_eq!(draft(PlaneKind::Managed, "1", "2", "450"), Ok((1, 2, 450)));
+        assert_eq!(
+            draft(PlaneKind::Managed, "1", "2", "451"),
+            Err(vec![(
+                "planes[0].max".to_string(),
+                "maxSize (451) exceeds the quota of 450 nodes per managed node group".to_string()
+            )])
+        );
+        assert_eq!(
+            draft(PlaneKind::Managed, "-1", "2", "3"),
+            Err(vec![(
+                "planes[0].min".to_string(),
+                "minimum number of nodes must be 0 or greater".to_string()
+            )])
+        );
+    }
+
+    #[test]
     fn autoscaler_settings_round_trip_and_bad_ones_are_named() {
         let spec = crate::view::demo::demo_spec();
         let mut d = Draft::from_spec(&spec);
