@@ -187,6 +187,19 @@ fn numbers_at_the_limit_pass() {
 }
 
 #[test]
+fn queries_have_the_same_line_limit() {
+    let sim = ec2_lab();
+    let long = format!("kubectl get pods {}", "a".repeat(16 * 1024));
+    assert_eq!(
+        eks_lab::view::console::run_query(&sim, &long),
+        Some(Err(format!(
+            "error: the lab reads command lines of at most 16384 bytes: this one has {}",
+            long.len()
+        )))
+    );
+}
+
+#[test]
 fn commands_built_elsewhere_meet_the_same_checks_in_the_simulation() {
     let mut sim = ec2_lab();
     let key = ObjectKey::new("default", "web");
