@@ -10,6 +10,8 @@
 //! group, 10 Fargate profiles per cluster) live with the code that enforces them and keep the
 //! real tools' messages.
 
+pub mod check;
+
 use crate::sim::clock::SimDuration;
 
 /// Largest scenario text: a scenario file, pasted manifests, the scenario inside a saved lab or

@@ -93,7 +93,7 @@ const BUILT_IN_NAMESPACES: [&str; 4] = ["default", "kube-system", "kube-public",
 pub fn load(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
     let mut sink = Sink {
         document: 1,
-        diags: Vec::new(),
+        ..Sink::default()
     };
     if text.len() > MAX_BYTES {
         sink.error(
@@ -130,7 +130,7 @@ pub fn load(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
 pub fn load_manifests(text: &str) -> Result<Vec<Manifest>, Vec<Diagnostic>> {
     let mut sink = Sink {
         document: 1,
-        diags: Vec::new(),
+        ..Sink::default()
     };
     if text.len() > MAX_BYTES {
         sink.error(

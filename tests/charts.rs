@@ -421,7 +421,7 @@ fn scaling_charts_follow_the_focused_workload() {
     assert_eq!(s.focus.as_deref(), Some(key.to_string().as_str()));
     let latest = s.latest().unwrap();
     let d = &sim.state().deployments[&key];
-    assert_eq!(latest.replicas, d.spec.replicas);
+    assert_eq!(latest.replicas, u64::try_from(d.spec.replicas).unwrap());
     for (kind, legend) in [
         (
             ChartKind::LoadReplicas,

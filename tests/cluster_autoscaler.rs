@@ -72,7 +72,7 @@ fn asg(sim: &Simulation, ng: &str) -> String {
     sim.state().nodegroups[ng].asg_name()
 }
 
-fn desired(sim: &Simulation, ng: &str) -> u64 {
+fn desired(sim: &Simulation, ng: &str) -> i32 {
     sim.state().nodegroups[ng].scaling.desired_size
 }
 

@@ -73,7 +73,7 @@ fn hpa(sim: &Simulation) -> &HorizontalPodAutoscaler {
     &sim.state().hpas[&key()]
 }
 
-fn replicas(sim: &Simulation) -> u64 {
+fn replicas(sim: &Simulation) -> i32 {
     sim.state().deployments[&key()].spec.replicas
 }
 
@@ -630,7 +630,7 @@ fn manifest_errors_are_positioned() {
             11,
             16,
             "spec.maxReplicas",
-            "must be greater than or equal to `minReplicas` (6)",
+            "Invalid value: 5: must be greater than or equal to `minReplicas`",
         ),
         (
             "  scaleTargetRef: {kind: Deployment, name: web}\n  maxReplicas: 5\n  metrics:\n    - type: Pods\n      pods: {metric: {name: rps}, target: {type: AverageValue, averageValue: 10}}\n",

@@ -152,13 +152,17 @@ fn rolling_updates_keep_the_invariants_and_the_budget() {
         spec.seed = seed;
         let mut ng = NodegroupSpec::managed("ng");
         ng.instance_types = vec![TYPES[r.index(TYPES.len())].to_string()];
-        ng.min_size = r.between(2, 4);
+        // Small draws: they fit the API's int32 counts.
+        let mut small = |lo: u64, hi: u64| i32::try_from(r.between(lo, hi)).unwrap();
+        ng.min_size = small(2, 4);
         ng.desired_capacity = ng.min_size;
-        ng.max_size = ng.min_size + r.between(0, 2);
+        ng.max_size = ng.min_size + small(0, 2);
         ng.update_config = if r.index(2) == 0 {
-            NodegroupUpdateConfig::MaxUnavailable(r.between(1, 2))
+            NodegroupUpdateConfig::MaxUnavailable(i32::try_from(r.between(1, 2)).unwrap())
         } else {
-            NodegroupUpdateConfig::MaxUnavailablePercentage(r.between(10, 60))
+            NodegroupUpdateConfig::MaxUnavailablePercentage(
+                i32::try_from(r.between(10, 60)).unwrap(),
+            )
         };
         ng.update_strategy = if r.index(3) == 0 {
             UpdateStrategy::Minimal
@@ -167,7 +171,7 @@ fn rolling_updates_keep_the_invariants_and_the_budget() {
         };
         let original = (ng.min_size, ng.desired_capacity, ng.max_size);
         spec.nodegroups.push(ng);
-        let replicas = r.between(2, 5);
+        let replicas = i32::try_from(r.between(2, 5)).unwrap();
         let budget = replicas - 1;
         spec.manifests.push(Manifest::Deployment(deployment(
             "default", "web", replicas, 200, 128,
@@ -208,15 +212,16 @@ fn rolling_updates_keep_the_invariants_and_the_budget() {
                         && p.is_ready()
                         && !p.is_terminating()
                 })
-                .count() as u64
+                .count()
         };
+        let budget_pods = usize::try_from(budget).unwrap();
         for _ in 0..(3 * 3600) {
             sim.step();
             if let Err(e) = check_invariants(&sim, &mut cost, &mut ev) {
                 panic!("seed {seed}, t={}: {e}", sim.now());
             }
             assert!(
-                ready(&sim) >= budget,
+                ready(&sim) >= budget_pods,
                 "seed {seed}, t={}: {} ready web pods, budget {budget}",
                 sim.now(),
                 ready(&sim)

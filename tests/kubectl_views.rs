@@ -2,6 +2,9 @@
 //! text with kubectl's spacing, describe layouts, the scheduler's upstream messages, Fargate
 //! sizing annotations, node allocatable, QoS classes, ages, timestamps and column alignment.
 
+#[path = "kubectl_views/console_numbers.rs"]
+mod console_numbers;
+
 use std::collections::BTreeMap;
 
 use eks_lab::sim::Simulation;
@@ -60,7 +63,7 @@ fn template(name: &str, requests: Resources, limits: Resources) -> PodTemplateSp
 fn deployment(
     ns: &str,
     name: &str,
-    replicas: u64,
+    replicas: i32,
     requests: Resources,
     limits: Resources,
 ) -> Manifest {

@@ -483,3 +483,24 @@ fn the_report_carries_each_update_with_its_phases_and_each_data_planes_upgrade()
     assert_eq!(r["cluster"]["version"], "1.34");
     assert_eq!(r["cluster"]["support_status"], "standard support");
 }
+
+#[test]
+fn duration_beyond_the_labs_simulated_time_is_refused() {
+    let path = scenario_file("too-long", &lab("", "", "  duration: 10m"));
+    let file = path.to_str().unwrap();
+    for (flag, want) in [
+        (
+            "31d",
+            "ekslab: --duration: the lab simulates at most 30 days: 31d is more than that",
+        ),
+        (
+            "18446744073709552",
+            "ekslab: --duration: invalid duration \"18446744073709552\": too long",
+        ),
+    ] {
+        let (code, out, err) = ekslab(&["run", file, "--json", "--duration", flag]);
+        assert_eq!(code, 2, "{flag}");
+        assert!(out.is_empty(), "{flag}: no work, no report");
+        assert_eq!(err.lines().next(), Some(want), "{flag}");
+    }
+}

@@ -33,7 +33,10 @@ fn run(sim: &mut Simulation, c: Command) -> Result<String, String> {
 }
 
 fn managed(nodes: u64) -> NodegroupSpec {
-    fixed_size(NodegroupSpec::managed("ng-1"), nodes)
+    fixed_size(
+        NodegroupSpec::managed("ng-1"),
+        i32::try_from(nodes).unwrap(),
+    )
 }
 
 fn lab(spec: LabSpec) -> Simulation {
@@ -65,7 +68,7 @@ fn upgrade_control_plane(sim: &mut Simulation) {
 }
 
 /// Steps until the last update ends (at most `limit`), returning the largest desired size seen.
-fn run_update(sim: &mut Simulation, ng: &str, limit: SimDuration) -> u64 {
+fn run_update(sim: &mut Simulation, ng: &str, limit: SimDuration) -> i32 {
     let end = sim.now() + limit;
     let mut max_desired = 0;
     while sim.now() < end {
@@ -453,7 +456,11 @@ fn rolling_updates_take_as_long_as_estimated_and_surge_as_planned() {
             e.lo_secs,
             e.hi_secs
         );
-        assert_eq!(max_desired, nodes + surge, "{nodes} {config:?}");
+        assert_eq!(
+            u64::try_from(max_desired).unwrap(),
+            nodes + surge,
+            "{nodes} {config:?}"
+        );
         assert_eq!(u.nodes_replaced, nodes);
     }
 }

@@ -62,7 +62,7 @@ fn upgrade_control_plane(sim: &mut Simulation, minor: u32) {
     assert_eq!(sim.state().cluster.version, v(minor));
 }
 
-fn managed_lab(nodes: u64) -> Simulation {
+fn managed_lab(nodes: i32) -> Simulation {
     let mut spec = quick_spec();
     let ng = fixed_size(NodegroupSpec::managed("ng-1"), nodes);
     spec.nodegroups.push(ng);
@@ -404,7 +404,7 @@ fn last_update_done(sim: &Simulation) -> bool {
 }
 
 /// The cluster at 1.35 with `ng-1` of `nodes` managed m5.large nodes still at 1.34.
-fn upgraded_control_plane(nodes: u64) -> (Simulation, UpgradeWatch) {
+fn upgraded_control_plane(nodes: i32) -> (Simulation, UpgradeWatch) {
     let mut sim = managed_lab(nodes);
     let mut watch = UpgradeWatch::default();
     watch.observe(&sim);

@@ -83,8 +83,10 @@ mod cli {
                 "--json" => out.json = true,
                 "--duration" => {
                     let v = value("--duration")?;
-                    out.duration =
-                        Some(SimDuration::parse(&v).map_err(|e| format!("--duration: {e}"))?);
+                    let d = SimDuration::parse(&v).map_err(|e| format!("--duration: {e}"))?;
+                    eks_lab::limits::check::sim_time(d, &v)
+                        .map_err(|e| format!("--duration: {e}"))?;
+                    out.duration = Some(d);
                 }
                 "--seed" => {
                     let v = value("--seed")?;

@@ -130,6 +130,8 @@ pub(crate) struct Args {
     pub tool: Tool,
     pub positionals: Vec<String>,
     pub flags: Vec<(&'static str, Option<String>)>,
+    /// The flags the command declares (for messages that name a flag's shorthand).
+    pub declared: &'static [Flag],
 }
 
 impl Args {
@@ -170,20 +172,39 @@ impl Args {
         }
     }
 
-    /// A whole-number flag value.
-    pub fn number(&self, long: &str) -> Result<Option<u64>, String> {
-        match self.value(long) {
-            None => Ok(None),
-            Some(v) => v.parse().map(Some).map_err(|_| match self.tool {
-                Tool::Eksctl => self.tool.error(format!("--{long} must be a number")),
-                Tool::Aws => self
-                    .tool
-                    .error(format!("argument --{long}: invalid int value: {v:?}")),
-                Tool::Kubectl | Tool::Ekslab => self.tool.error(format!(
-                    "invalid argument {v:?} for \"--{long}\" flag: must be a whole number"
-                )),
-            }),
-        }
+    /// A flag kubectl or eksctl declares as `int` (Go's 64-bit int: `IntVar`, `IntP`):
+    /// read as pflag reads it (`strconv.ParseInt(s, 0, 64)`), refused with its message.
+    pub fn int(&self, long: &str) -> Result<Option<i64>, String> {
+        self.go_int(long, 64)
+    }
+
+    /// A flag declared `int32` (`Int32Var`), read with `strconv.ParseInt(s, 0, 32)`.
+    pub fn int32(&self, long: &str) -> Result<Option<i32>, String> {
+        self.go_int(long, 32)
+            .map(|v| v.map(|v| i32::try_from(v).unwrap_or_default()))
+    }
+
+    /// pflag's `invalid argument "x" for "-r, --replicas" flag: strconv.ParseInt: parsing
+    /// "x": invalid syntax` (spf13/pflag v1.0.10, the version kubectl and eksctl build with).
+    fn go_int(&self, long: &str, bits: u32) -> Result<Option<i64>, String> {
+        let Some(v) = self.value(long) else {
+            return Ok(None);
+        };
+        words::go_parse_int(v, bits).map(Some).map_err(|cause| {
+            let name = match self.short(long) {
+                Some(c) => format!("-{c}, --{long}"),
+                None => format!("--{long}"),
+            };
+            self.tool
+                .error(format!("invalid argument {v:?} for {name:?} flag: {cause}"))
+        })
+    }
+
+    fn short(&self, long: &str) -> Option<char> {
+        self.declared
+            .iter()
+            .find(|f| f.long == long)
+            .and_then(|f| f.short)
     }
 
     pub fn required(&self, long: &str) -> Result<&str, String> {
@@ -254,6 +275,7 @@ fn matches_word(pattern: &str, word: &str) -> bool {
 
 /// Parses one command line.
 pub fn parse_command(line: &str, ctx: &CommandContext) -> Result<Command, String> {
+    crate::limits::check::command_bytes(line.len()).map_err(|e| format!("error: {e}"))?;
     let words = tokenize(line).map_err(|e| format!("error: {e}"))?;
     let Some((program, rest)) = words.split_first() else {
         return Err("empty command".to_string());
@@ -314,6 +336,7 @@ pub fn parse_command(line: &str, ctx: &CommandContext) -> Result<Command, String
         tool,
         positionals: positionals[verb.path.len()..].to_vec(),
         flags,
+        declared: verb.flags,
     };
     (verb.build)(&args, ctx)
 }

@@ -9,8 +9,8 @@
 mod values;
 
 pub(crate) use values::{
-    boolean, cpu, duration, int_or_percent, memory, scalar_text, seq, string, string_list,
-    string_map, uint,
+    boolean, cpu, duration, go_int, int_or_percent, int32, memory, scalar_text, seq, string,
+    string_list, string_map, uint,
 };
 
 use std::collections::BTreeMap;
@@ -26,6 +26,10 @@ pub(crate) struct Sink {
     /// The 1-based document being decoded.
     pub document: usize,
     pub diags: Vec<Diagnostic>,
+    /// The path of the Kubernetes object being decoded (empty for a whole document, or a
+    /// timeline entry's `apply`), so JSON type errors name fields from the object's root as
+    /// the API server does.
+    pub object_path: String,
 }
 
 impl Sink {
@@ -46,6 +50,25 @@ impl Sink {
             path: path.to_string(),
             message,
         });
+    }
+
+    /// A field's path as Go's JSON decoder names it in a type error: from the object's root,
+    /// without list indices (`spec.template.spec.containers.ports.containerPort`).
+    pub fn go_field_path(&self, path: &str) -> String {
+        let rel = path
+            .strip_prefix(self.object_path.as_str())
+            .map_or(path, |r| r.strip_prefix('.').unwrap_or(r));
+        let mut out = String::with_capacity(rel.len());
+        let mut in_index = false;
+        for c in rel.chars() {
+            match c {
+                '[' => in_index = true,
+                ']' => in_index = false,
+                c if !in_index => out.push(c),
+                _ => {}
+            }
+        }
+        out
     }
 
     pub fn error_count(&self) -> usize {
@@ -242,6 +265,19 @@ impl<'a> Obj<'a> {
         self.get(key).and_then(|n| uint(sink, n, &self.at(key)))
     }
 
+    /// An int32 field of a Kubernetes object held by the Go struct `go_struct` (see
+    /// [`int32`]).
+    pub fn i32(&self, sink: &mut Sink, key: &str, go_struct: &str) -> Option<i32> {
+        self.get(key)
+            .and_then(|n| int32(sink, n, &self.at(key), go_struct))
+    }
+
+    /// A Go `int` field of the struct `go_struct` (see [`go_int`]).
+    pub fn go_int(&self, sink: &mut Sink, key: &str, go_struct: &str) -> Option<i64> {
+        self.get(key)
+            .and_then(|n| go_int(sink, n, &self.at(key), go_struct))
+    }
+
     pub fn bool(&self, sink: &mut Sink, key: &str) -> Option<bool> {
         self.get(key).and_then(|n| boolean(sink, n, &self.at(key)))
     }
@@ -250,9 +286,15 @@ impl<'a> Obj<'a> {
         self.get(key).and_then(|n| duration(sink, n, &self.at(key)))
     }
 
-    pub fn int_or_percent(&self, sink: &mut Sink, key: &str) -> Option<IntOrPercent> {
+    /// An `IntOrString` field of the Go struct `go_struct` (see [`int_or_percent`]).
+    pub fn int_or_percent(
+        &self,
+        sink: &mut Sink,
+        key: &str,
+        go_struct: &str,
+    ) -> Option<IntOrPercent> {
         self.get(key)
-            .and_then(|n| int_or_percent(sink, n, &self.at(key)))
+            .and_then(|n| int_or_percent(sink, n, &self.at(key), go_struct))
     }
 
     pub fn string_map(&self, sink: &mut Sink, key: &str) -> Option<BTreeMap<String, String>> {
@@ -340,7 +382,7 @@ mod tests {
         assert!(msgs[1].starts_with("expected a string, got a number"));
         assert_eq!(
             msgs[2],
-            "invalid cpu quantity \"500x\": unknown suffix \"x\""
+            "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"
         );
         assert!(msgs[3].contains("got a boolean"));
         assert!(msgs[4].contains("invalid duration"));
@@ -366,11 +408,14 @@ mod tests {
         let f = Fields::known(&["a", "b", "c"]);
         let o = obj(&mut sink, &n, "", &f).unwrap();
         assert_eq!(
-            o.int_or_percent(&mut sink, "a"),
+            o.int_or_percent(&mut sink, "a", "S"),
             Some(IntOrPercent::Percent(25))
         );
-        assert_eq!(o.int_or_percent(&mut sink, "b"), Some(IntOrPercent::Int(2)));
-        assert_eq!(o.int_or_percent(&mut sink, "c"), None);
+        assert_eq!(
+            o.int_or_percent(&mut sink, "b", "S"),
+            Some(IntOrPercent::Int(2))
+        );
+        assert_eq!(o.int_or_percent(&mut sink, "c", "S"), None);
     }
 
     #[test]

@@ -138,7 +138,7 @@ pub(crate) fn decode(sink: &mut Sink, root: &Node, spec: &mut LabSpec) {
     if let Some(seed) = s.u64(sink, "seed") {
         spec.seed = seed;
     }
-    if let Some(d) = s.duration(sink, "duration") {
+    if let Some(d) = sim_time(sink, &s, "duration") {
         if d == SimDuration::ZERO {
             sink.error(
                 s.value_mark("duration"),
@@ -201,6 +201,23 @@ pub(crate) fn decode(sink: &mut Sink, root: &Node, spec: &mut LabSpec) {
             spec.timeline.push(entry);
         }
     }
+}
+
+/// A time the lab would have to simulate to (a Lab's `duration`, a timeline entry's `at`):
+/// a duration, within the lab's `MAX_SIM_TIME`.
+fn sim_time(sink: &mut Sink, o: &Obj<'_>, key: &str) -> Option<SimDuration> {
+    let d = o.duration(sink, key)?;
+    let shown = o
+        .get(key)
+        .and_then(|n| match n {
+            Node::Scalar(s) => Some(s.text.clone()),
+            _ => None,
+        })
+        .unwrap_or_default();
+    crate::limits::check::sim_time(d, shown)
+        .map_err(|e| sink.error(o.value_mark(key), &o.at(key), e))
+        .ok()
+        .map(|()| d)
 }
 
 fn delays(sink: &mut Sink, s: &Obj<'_>, delays: &mut Delays) {
@@ -276,7 +293,7 @@ fn timeline_entry(
 ) -> Option<TimelineEntry> {
     let o = obj(sink, node, path, &ENTRY)?;
     let at = if o.has("at") {
-        o.duration(sink, "at")
+        sim_time(sink, &o, "at")
     } else {
         sink.error(
             o.mark,

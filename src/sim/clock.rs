@@ -20,11 +20,13 @@ pub struct SimDuration(pub u64);
 impl SimTime {
     pub const EPOCH: SimTime = SimTime(0);
 
+    /// Saturating, like every conversion here: a time too far to hold is the end of time,
+    /// never a wrapped one (the parsers refuse such input first).
     pub const fn from_secs(s: u64) -> Self {
-        SimTime(s * 1000)
+        SimTime(s.saturating_mul(1000))
     }
     pub const fn from_mins(m: u64) -> Self {
-        SimTime(m * 60_000)
+        SimTime(m.saturating_mul(60_000))
     }
     pub const fn as_millis(self) -> u64 {
         self.0
@@ -56,14 +58,15 @@ impl SimDuration {
     pub const fn from_millis(ms: u64) -> Self {
         SimDuration(ms)
     }
+    /// Saturating (see [`SimTime::from_secs`]).
     pub const fn from_secs(s: u64) -> Self {
-        SimDuration(s * 1000)
+        SimDuration(s.saturating_mul(1000))
     }
     pub const fn from_mins(m: u64) -> Self {
-        SimDuration(m * 60_000)
+        SimDuration(m.saturating_mul(60_000))
     }
     pub const fn from_hours(h: u64) -> Self {
-        SimDuration(h * 3_600_000)
+        SimDuration(h.saturating_mul(3_600_000))
     }
     pub const fn as_millis(self) -> u64 {
         self.0
@@ -73,14 +76,18 @@ impl SimDuration {
     }
 
     /// Parses durations the way kubectl and eksctl flags write them: `90s`, `15m`, `2h`,
-    /// `1h30m`, `3d`, `500ms`. A bare number means seconds.
+    /// `1h30m`, `3d`, `500ms`. A bare number means seconds. A duration too long for the
+    /// lab's milliseconds is refused, never wrapped.
     pub fn parse(text: &str) -> Result<SimDuration, String> {
         let t = text.trim();
         if t.is_empty() {
             return Err("empty duration".to_string());
         }
         if let Ok(secs) = t.parse::<u64>() {
-            return Ok(SimDuration::from_secs(secs));
+            return secs
+                .checked_mul(1000)
+                .map(SimDuration)
+                .ok_or_else(|| format!("invalid duration {t:?}: too long"));
         }
         let mut total: u64 = 0;
         let mut rest = t;
@@ -251,7 +258,7 @@ impl Date {
 
     #[must_use]
     pub const fn add_days(self, days: i64) -> Date {
-        Date(self.0 + days)
+        Date(self.0.saturating_add(days))
     }
 }
 
@@ -285,6 +292,25 @@ mod tests {
         assert!(SimDuration::parse("h").is_err());
         assert!(SimDuration::parse("").is_err());
         assert!(SimDuration::parse("99999999999999999999d").is_err());
+        // At the edge of u64 milliseconds and one past it: refused, never wrapped.
+        assert_eq!(
+            SimDuration::parse("18446744073709551"),
+            Ok(SimDuration(18_446_744_073_709_551_000))
+        );
+        for long in [
+            "18446744073709552",
+            "213503982335d",
+            "5124095576031h",
+            "1ms18446744073709551615ms",
+        ] {
+            assert_eq!(
+                SimDuration::parse(long),
+                Err(format!("invalid duration {long:?}: too long")),
+                "{long}"
+            );
+        }
+        assert_eq!(SimDuration::from_secs(u64::MAX), SimDuration(u64::MAX));
+        assert_eq!(SimTime::from_mins(u64::MAX), SimTime(u64::MAX));
     }
 
     #[test]

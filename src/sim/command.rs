@@ -55,7 +55,7 @@ pub enum Command {
     /// `kubectl delete <kind> <name>`.
     Delete { kind: Kind, key: ObjectKey },
     /// `kubectl scale deployment <name> --replicas=N`.
-    ScaleDeployment { key: ObjectKey, replicas: u64 },
+    ScaleDeployment { key: ObjectKey, replicas: i32 },
     /// `kubectl set resources deployment <name> --requests=... --limits=...`.
     SetResources {
         key: ObjectKey,
@@ -78,9 +78,9 @@ pub enum Command {
     /// `eksctl scale nodegroup --nodes=N [--nodes-min] [--nodes-max]`.
     ScaleNodegroup {
         name: String,
-        desired: Option<u64>,
-        min: Option<u64>,
-        max: Option<u64>,
+        desired: Option<i32>,
+        min: Option<i32>,
+        max: Option<i32>,
     },
     /// `eksctl create nodegroup`.
     CreateNodegroup(NodegroupSpec),

@@ -106,12 +106,19 @@ pub(crate) fn take(sim: &Simulation) -> Sample {
             let key = d.meta.key();
             // From the Deployment's status and template rather than a pass over every pod:
             // sampling stays cheap on large clusters.
-            let ready = d.status.ready_replicas;
+            let ready = super::api::count(d.status.ready_replicas);
             let per_pod_request = d.spec.template.spec.effective_requests().cpu.0;
-            let cpu_request_m = per_pod_request * ready;
+            let cpu_request_m = per_pod_request.saturating_mul(ready);
             let cpu_usage_m = match state.traffic.get(&key) {
-                Some(t) => t.spec.usage_per_pod(t.rps(sim.now()), ready).cpu.0 * ready,
-                None => (per_pod_request * metrics_server::DEFAULT_CPU_SHARE / 100).max(2) * ready,
+                Some(t) => t
+                    .spec
+                    .usage_per_pod(t.rps(sim.now()), ready)
+                    .cpu
+                    .0
+                    .saturating_mul(ready),
+                None => (per_pod_request * metrics_server::DEFAULT_CPU_SHARE / 100)
+                    .max(2)
+                    .saturating_mul(ready),
             };
             let hpa_cpu_target = state
                 .hpas
@@ -125,14 +132,14 @@ pub(crate) fn take(sim: &Simulation) -> Sample {
                             (
                                 super::api::autoscaling::ResourceName::Cpu,
                                 super::api::autoscaling::MetricTarget::Utilization(u),
-                            ) => Some(u),
+                            ) => Some(super::api::count(u)),
                             _ => None,
                         })
                 });
             WorkloadSample {
                 rps: state.traffic.get(&key).map_or(0, |t| t.rps(sim.now())),
                 key,
-                replicas: d.spec.replicas,
+                replicas: super::api::count(d.spec.replicas),
                 ready,
                 cpu_usage_m,
                 cpu_request_m,
@@ -145,9 +152,9 @@ pub(crate) fn take(sim: &Simulation) -> Sample {
         .values()
         .map(|g| NodegroupSample {
             name: g.name.clone(),
-            min: g.scaling.min_size,
-            desired: g.scaling.desired_size,
-            max: g.scaling.max_size,
+            min: super::api::count(g.scaling.min_size),
+            desired: super::api::count(g.scaling.desired_size),
+            max: super::api::count(g.scaling.max_size),
             nodes_ready: state
                 .nodes
                 .values()

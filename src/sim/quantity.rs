@@ -1,9 +1,13 @@
 //! Resource quantities in integers: CPU in millicores, memory in bytes.
 //!
-//! Parsing follows Kubernetes `resource.Quantity`: `500m`, `0.5`, `2` for CPU; `256Mi`,
-//! `1Gi`, `1G`, `1500k`, plain bytes for memory.
+//! Parsing follows Kubernetes `resource.Quantity` (see `parse`): `500m`, `0.5`, `2`, `1e3`
+//! for CPU; `256Mi`, `1Gi`, `1G`, `1500k`, `1Ei`, plain bytes for memory.
+
+mod parse;
 
 use std::fmt;
+
+pub use parse::{QUANTITY_FORMAT, QuantityError};
 
 pub const KIB: u64 = 1024;
 pub const MIB: u64 = 1024 * 1024;
@@ -22,11 +26,19 @@ impl MilliCpu {
         MilliCpu(n * 1000)
     }
 
-    /// Parses a Kubernetes CPU quantity.
+    /// Parses a Kubernetes CPU quantity into its `MilliValue` (fractions of a millicore round
+    /// up): upstream's errors for malformed text, the API server's for a negative quantity,
+    /// the lab's `MAX_CPU_MILLIS` for one too large.
     pub fn parse(text: &str) -> Result<MilliCpu, String> {
-        let milli =
-            parse_scaled(text, 1000).map_err(|e| format!("invalid cpu quantity {text:?}: {e}"))?;
-        Ok(MilliCpu(milli))
+        let x = parse::exact(text).map_err(|e| e.to_string())?;
+        if x.negative {
+            return Err(QuantityError::Negative(parse::canonical(&x)).to_string());
+        }
+        let millis = parse::ceil_scaled(&x, 3).unwrap_or(u128::MAX);
+        crate::limits::check::cpu_millis(millis, text)?;
+        u64::try_from(millis)
+            .map(MilliCpu)
+            .map_err(|_| format!("{text} is out of range"))
     }
 }
 
@@ -41,67 +53,20 @@ impl Bytes {
         self.0 / MIB
     }
 
-    /// Parses a Kubernetes memory (or storage) quantity.
+    /// Parses a Kubernetes memory (or storage) quantity into its `Value` in bytes (fractions
+    /// of a byte round up), refused like [`MilliCpu::parse`] with the lab's
+    /// `MAX_MEMORY_BYTES`.
     pub fn parse(text: &str) -> Result<Bytes, String> {
-        let b =
-            parse_scaled(text, 1).map_err(|e| format!("invalid memory quantity {text:?}: {e}"))?;
-        Ok(Bytes(b))
+        let x = parse::exact(text).map_err(|e| e.to_string())?;
+        if x.negative {
+            return Err(QuantityError::Negative(parse::canonical(&x)).to_string());
+        }
+        let bytes = parse::ceil_scaled(&x, 0).unwrap_or(u128::MAX);
+        crate::limits::check::memory_bytes(bytes, text)?;
+        u64::try_from(bytes)
+            .map(Bytes)
+            .map_err(|_| format!("{text} is out of range"))
     }
-}
-
-/// Parses a quantity and returns it multiplied by `unit` (1000 for millicores, 1 for bytes),
-/// rounding fractions up as Kubernetes does when it converts to an integer scale.
-fn parse_scaled(text: &str, unit: u64) -> Result<u64, String> {
-    let t = text.trim();
-    let split = t
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(t.len());
-    let (num, suffix) = t.split_at(split);
-    if num.is_empty() {
-        return Err("expected a number".to_string());
-    }
-    let (mul_num, mul_den): (u128, u128) = match suffix {
-        "" => (1, 1),
-        "m" => (1, 1000),
-        "k" => (1000, 1),
-        "M" => (1_000_000, 1),
-        "G" => (1_000_000_000, 1),
-        "T" => (1_000_000_000_000, 1),
-        "Ki" => (1 << 10, 1),
-        "Mi" => (1 << 20, 1),
-        "Gi" => (1 << 30, 1),
-        "Ti" => (1 << 40, 1),
-        _ => return Err(format!("unknown suffix {suffix:?}")),
-    };
-    let (int_part, frac_part) = match num.split_once('.') {
-        Some((i, f)) => (i, f),
-        None => (num, ""),
-    };
-    if frac_part.contains('.') || frac_part.len() > 9 {
-        return Err("malformed number".to_string());
-    }
-    let int: u128 = if int_part.is_empty() {
-        0
-    } else {
-        int_part.parse().map_err(|_| "number too large")?
-    };
-    let frac_den: u128 = 10u128.pow(frac_part.len() as u32);
-    let frac: u128 = if frac_part.is_empty() {
-        0
-    } else {
-        frac_part.parse().map_err(|_| "malformed number")?
-    };
-    // value = (int + frac/frac_den) * mul_num / mul_den * unit, rounded up.
-    // Checked: a quantity with dozens of digits must be an error, not an overflow panic.
-    let numerator = int
-        .checked_mul(frac_den)
-        .and_then(|v| v.checked_add(frac))
-        .and_then(|v| v.checked_mul(mul_num))
-        .and_then(|v| v.checked_mul(u128::from(unit)))
-        .ok_or("number too large")?;
-    let denominator = frac_den * mul_den;
-    let v = numerator.div_ceil(denominator);
-    u64::try_from(v).map_err(|_| "number too large".to_string())
 }
 
 impl fmt::Display for MilliCpu {
@@ -194,12 +159,64 @@ mod tests {
         assert_eq!(MilliCpu::parse("2"), Ok(MilliCpu(2000)));
         assert_eq!(MilliCpu::parse("0.25"), Ok(MilliCpu(250)));
         assert_eq!(MilliCpu::parse("1.0005"), Ok(MilliCpu(1001)));
-        assert!(MilliCpu::parse("lots").is_err());
-        assert!(
-            MilliCpu::parse("1x")
-                .unwrap_err()
-                .contains("unknown suffix")
+        assert_eq!(MilliCpu::parse("1e3"), Ok(MilliCpu(1_000_000)));
+        assert_eq!(MilliCpu::parse("2E-1"), Ok(MilliCpu(200)));
+        assert_eq!(MilliCpu::parse("250000u"), Ok(MilliCpu(250)));
+        assert_eq!(MilliCpu::parse("1n"), Ok(MilliCpu(1)));
+        assert_eq!(MilliCpu::parse("+1"), Ok(MilliCpu(1000)));
+        let format = Err(QuantityError::Format.to_string());
+        assert_eq!(MilliCpu::parse("lots"), format);
+        assert_eq!(MilliCpu::parse("1x"), format);
+        assert_eq!(
+            MilliCpu::parse("1K"),
+            Err("unable to parse quantity's suffix".into())
         );
+    }
+
+    #[test]
+    fn negative_and_huge_quantities_are_refused() {
+        assert_eq!(
+            MilliCpu::parse("-500m"),
+            Err("Invalid value: \"-500m\": must be greater than or equal to 0".into())
+        );
+        assert_eq!(
+            Bytes::parse("-1Gi"),
+            Err("Invalid value: \"-1Gi\": must be greater than or equal to 0".into())
+        );
+        assert_eq!(MilliCpu::parse("-0"), Ok(MilliCpu(0)));
+        // The lab's limits, at the limit and one past it.
+        assert_eq!(MilliCpu::parse("100k"), Ok(MilliCpu(100_000_000)));
+        assert_eq!(
+            MilliCpu::parse("100000001m"),
+            Err(
+                "the lab takes CPU quantities up to 100000 cores: 100000001m is more than that"
+                    .into()
+            )
+        );
+        assert_eq!(Bytes::parse("64Ti"), Ok(Bytes(64 << 40)));
+        assert_eq!(
+            Bytes::parse("70368744177665"),
+            Err("the lab takes memory and storage quantities up to 64Ti: 70368744177665 is more than that".into())
+        );
+        for huge in [
+            "1e999999",
+            "99999999999999999999Ei",
+            "1Ei",
+            "9223372036854775808",
+        ] {
+            assert!(
+                Bytes::parse(huge)
+                    .unwrap_err()
+                    .starts_with("the lab takes memory"),
+                "{huge}"
+            );
+            assert!(
+                MilliCpu::parse(huge)
+                    .unwrap_err()
+                    .starts_with("the lab takes CPU"),
+                "{huge}"
+            );
+        }
     }
 
     #[test]
@@ -208,8 +225,18 @@ mod tests {
         assert_eq!(Bytes::parse("1Gi"), Ok(Bytes::gib(1)));
         assert_eq!(Bytes::parse("1G"), Ok(Bytes(1_000_000_000)));
         assert_eq!(Bytes::parse("128974848"), Ok(Bytes(128_974_848)));
+        assert_eq!(Bytes::parse("129e6"), Ok(Bytes(129_000_000)));
         assert_eq!(Bytes::parse("1.5Gi"), Ok(Bytes(3 * GIB / 2)));
-        assert!(Bytes::parse("Mi").is_err());
+        assert_eq!(Bytes::parse("1Ti"), Ok(Bytes(1 << 40)));
+        assert_eq!(Bytes::parse("7T"), Ok(Bytes(7 * 10u64.pow(12))));
+        assert_eq!(Bytes::parse("0.5"), Ok(Bytes(1)), "Value() rounds up");
+        assert_eq!(Bytes::parse("1500m"), Ok(Bytes(2)));
+        // Upstream reads a bare suffix as zero.
+        assert_eq!(Bytes::parse("Mi"), Ok(Bytes(0)));
+        assert_eq!(
+            Bytes::parse("Ei"),
+            Err("unable to parse numeric part of quantity".into())
+        );
         assert!(Bytes::parse("99999999999999999999999999999999999Ti").is_err());
     }
 

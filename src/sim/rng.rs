@@ -55,7 +55,7 @@ impl SimRng {
 
     /// A delay drawn uniformly from `base ..= base + jitter` (kwok-style delay plus jitter).
     pub fn delay(&mut self, delay: Delay) -> SimDuration {
-        SimDuration(self.between(delay.base.0, delay.base.0 + delay.jitter.0))
+        SimDuration(self.between(delay.base.0, delay.base.0.saturating_add(delay.jitter.0)))
     }
 
     /// A version-4-shaped UUID, as EKS gives updates (`0f2e8d6a-...`).

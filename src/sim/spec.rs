@@ -107,9 +107,11 @@ pub struct NodegroupSpec {
     pub name: String,
     pub kind: NodegroupKind,
     pub instance_types: Vec<String>,
-    pub min_size: u64,
-    pub desired_capacity: u64,
-    pub max_size: u64,
+    /// EKS `NodegroupScalingConfig` and Auto Scaling group sizes are int32 (see
+    /// [`crate::sim::eks::NodegroupScalingConfig`]).
+    pub min_size: i32,
+    pub desired_capacity: i32,
+    pub max_size: i32,
     pub spot: bool,
     pub labels: BTreeMap<String, String>,
     pub taints: Vec<Taint>,

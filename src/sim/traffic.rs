@@ -49,7 +49,7 @@ impl TrafficPattern {
             } => {
                 if ms <= start.as_millis() {
                     *from
-                } else if ms >= start.as_millis() + duration.as_millis()
+                } else if ms >= start.as_millis().saturating_add(duration.as_millis())
                     || duration.as_millis() == 0
                 {
                     *to
@@ -69,7 +69,8 @@ impl TrafficPattern {
                 at,
                 duration,
             } => {
-                if ms >= at.as_millis() && ms < at.as_millis() + duration.as_millis() {
+                if ms >= at.as_millis() && ms < at.as_millis().saturating_add(duration.as_millis())
+                {
                     *peak
                 } else {
                     *base
@@ -86,7 +87,10 @@ impl TrafficPattern {
                 let off = (ms % day + day - peak) % day;
                 let dist = off.min(day - off);
                 let half = day / 2;
-                max - (max.saturating_sub(*min)) * dist / half
+                // In u128: the product of a rate and a time of day cannot overflow.
+                let drop =
+                    u128::from(max.saturating_sub(*min)) * u128::from(dist) / u128::from(half);
+                max.saturating_sub(u64::try_from(drop).unwrap_or(u64::MAX))
             }
             TrafficPattern::Steps(steps) => steps
                 .iter()
@@ -154,8 +158,22 @@ impl TrafficSpec {
         if ready == 0 {
             return self.base;
         }
-        let cpu = self.base.cpu.0 + rps * self.cpu_per_request.0 / ready;
-        let mem = self.base.memory.0 + rps * self.memory_per_request.0 / ready;
+        // Rates and quantities are bounded where they are read (MAX_REQUESTS_PER_SECOND,
+        // MAX_MEMORY_BYTES), but their product can pass u64: take it in u128 and saturate.
+        let share = |per_request: u64| {
+            let v = u128::from(rps) * u128::from(per_request) / u128::from(ready);
+            u64::try_from(v).unwrap_or(u64::MAX)
+        };
+        let cpu = self
+            .base
+            .cpu
+            .0
+            .saturating_add(share(self.cpu_per_request.0));
+        let mem = self
+            .base
+            .memory
+            .0
+            .saturating_add(share(self.memory_per_request.0));
         Resources::new(cpu, mem)
     }
 }
@@ -230,5 +248,20 @@ mod tests {
         // 100 req/s × 10 ms = 1000m, over 2 pods = 500m each, plus 10m idle.
         assert_eq!(t.usage_per_pod(100, 2).cpu, MilliCpu(510));
         assert_eq!(t.usage_per_pod(100, 0), t.base);
+        // The largest rate times the largest in-flight memory passes u64: it saturates.
+        let mut big = t.clone();
+        big.memory_per_request = Bytes(crate::limits::MAX_MEMORY_BYTES);
+        assert_eq!(
+            big.usage_per_pod(crate::limits::MAX_REQUESTS_PER_SECOND, 1)
+                .memory,
+            Bytes(u64::MAX)
+        );
+        assert_eq!(
+            big.usage_per_pod(crate::limits::MAX_REQUESTS_PER_SECOND, 10_000)
+                .memory
+                .0,
+            // 64 MiB idle + 64 TiB × 1,000,000 req/s ÷ 10,000 pods.
+            7_036_874_484_875_264
+        );
     }
 }

@@ -4,6 +4,8 @@
 //! and who runs what for each data plane. `Draft::to_spec` checks the fields and names the
 //! one that is wrong.
 
+pub mod numbers;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::sim::catalog::instance_types::{INSTANCE_TYPES, MaxPodsPolicy};
@@ -493,29 +495,19 @@ impl Draft {
                     });
                 }
                 PlaneKind::Managed | PlaneKind::SelfManaged => {
-                    let num = |errors: &mut Vec<FieldError>, field: &str, v: &str| -> u64 {
-                        v.trim().parse().unwrap_or_else(|_| {
-                            errors.push(FieldError {
-                                field: f(field),
-                                message: format!("{v:?} is not a whole number"),
-                            });
-                            0
-                        })
-                    };
-                    let (min, desired, max) = (
-                        num(&mut errors, "min", &p.min),
-                        num(&mut errors, "desired", &p.desired),
-                        num(&mut errors, "max", &p.max),
-                    );
-                    if !(min <= desired && desired <= max) {
-                        err(
-                            &mut errors,
-                            &f("desired"),
-                            format!(
-                                "sizes must satisfy min ({min}) <= desired ({desired}) <= max ({max})"
-                            ),
-                        );
-                    }
+                    // eksctl's checks on a ClusterConfig's sizes, and the lab's limit.
+                    let (min, desired, max) = numbers::nodegroup_sizes(
+                        p.kind == PlaneKind::Managed,
+                        &p.min,
+                        &p.desired,
+                        &p.max,
+                    )
+                    .unwrap_or_else(|e| {
+                        for (field, message) in e {
+                            err(&mut errors, &f(field), message);
+                        }
+                        (0, 0, 0)
+                    });
                     if crate::sim::catalog::instance_type(&p.instance_type).is_none() {
                         err(
                             &mut errors,
@@ -547,7 +539,7 @@ impl Draft {
                         },
                     };
                     if kind == NodegroupKind::Managed {
-                        match parse_max_unavailable(&p.max_unavailable) {
+                        match numbers::max_unavailable(&p.max_unavailable) {
                             Ok(c) => ng.update_config = c,
                             Err(e) => err(&mut errors, &f("max_unavailable"), e),
                         }
@@ -580,25 +572,6 @@ impl Draft {
         } else {
             Err(errors)
         }
-    }
-}
-
-/// `1` → maxUnavailable 1; `33%` → maxUnavailablePercentage 33 (1 to 100, eks-facts §4).
-fn parse_max_unavailable(text: &str) -> Result<NodegroupUpdateConfig, String> {
-    let t = text.trim();
-    let (n, pct) = match t.strip_suffix('%') {
-        Some(p) => (p.trim(), true),
-        None => (t, false),
-    };
-    match n.parse::<u64>() {
-        Ok(v) if (1..=100).contains(&v) => Ok(if pct {
-            NodegroupUpdateConfig::MaxUnavailablePercentage(v)
-        } else {
-            NodegroupUpdateConfig::MaxUnavailable(v)
-        }),
-        _ => Err(format!(
-            "{t:?}: a number of nodes (1 to 100) or a percentage such as 33%"
-        )),
     }
 }
 
@@ -974,6 +947,57 @@ mod tests {
     }
 
     #[test]
+    fn node_group_sizes_are_checked_as_files_and_the_console_check_them() {
+        let spec = crate::view::demo::demo_spec();
+        let draft = |kind: PlaneKind, min: &str, desired: &str, max: &str| {
+            let mut d = Draft::from_spec(&spec);
+            d.planes = vec![PlaneDraft {
+                min: min.into(),
+                desired: desired.into(),
+                max: max.into(),
+                ..PlaneDraft::new(kind, "ng-x")
+            }];
+            d.to_spec(&spec)
+                .map(|s| {
+                    let g = &s.nodegroups[0];
+                    (g.min_size, g.desired_capacity, g.max_size)
+                })
+                .map_err(|e| {
+                    e.into_iter()
+                        .map(|e| (e.field, e.message))
+                        .collect::<Vec<_>>()
+                })
+        };
+        assert_eq!(
+            draft(PlaneKind::SelfManaged, "0", "1", "1000"),
+            Ok((0, 1, 1000))
+        );
+        assert_eq!(
+            draft(PlaneKind::SelfManaged, "0", "1", "1001"),
+            Err(vec![(
+                "planes[0].max".to_string(),
+                "the lab runs at most 1000 nodes in a node group: 1001 is more than that"
+                    .to_string()
+            )])
+        );
+        assert_eq!(draft(PlaneKind::Managed, "1", "2", "450"), Ok((1, 2, 450)));
+        assert_eq!(
+            draft(PlaneKind::Managed, "1", "2", "451"),
+            Err(vec![(
+                "planes[0].max".to_string(),
+                "maxSize (451) exceeds the quota of 450 nodes per managed node group".to_string()
+            )])
+        );
+        assert_eq!(
+            draft(PlaneKind::Managed, "-1", "2", "3"),
+            Err(vec![(
+                "planes[0].min".to_string(),
+                "minimum number of nodes must be 0 or greater".to_string()
+            )])
+        );
+    }
+
+    #[test]
     fn autoscaler_settings_round_trip_and_bad_ones_are_named() {
         let spec = crate::view::demo::demo_spec();
         let mut d = Draft::from_spec(&spec);
@@ -1077,7 +1101,10 @@ pub fn estimate_hourly(spec: &LabSpec) -> u64 {
             } else {
                 price
             };
-            n.desired_capacity * (price + n.volume_size_gib * prices::EBS_GP3_GB_HOUR)
+            // Sizes are bounded where they are read; saturating keeps the estimate total anyway.
+            crate::sim::api::count(n.desired_capacity).saturating_mul(
+                price.saturating_add(n.volume_size_gib.saturating_mul(prices::EBS_GP3_GB_HOUR)),
+            )
         })
         .sum();
     cp + nodes

@@ -106,6 +106,10 @@ fn resource(word: &str) -> Option<&'static str> {
 
 /// Answers a read-only command; `None` when the line is not one (it may change the lab).
 pub fn run_query(sim: &Simulation, line: &str) -> Option<Result<String, String>> {
+    // The same limit as a command that changes the lab (parse_command).
+    if let Err(e) = crate::limits::check::command_bytes(line.len()) {
+        return Some(Err(format!("error: {e}")));
+    }
     let words = match tokenize(line) {
         Ok(w) => w,
         Err(e) => return Some(Err(e)),

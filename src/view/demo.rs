@@ -14,7 +14,7 @@ use crate::sim::spec::{FargateProfileSpec, LabSpec, Manifest, NodegroupSpec};
 fn deployment(
     ns: &str,
     name: &str,
-    replicas: u64,
+    replicas: i32,
     cpu_m: u64,
     mem_mib: u64,
     image: &str,

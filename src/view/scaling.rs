@@ -118,9 +118,9 @@ pub fn cluster_autoscaler_panel(sim: &Simulation) -> CaPanel {
                 NodegroupKind::Managed => "managed",
                 NodegroupKind::SelfManaged => "self-managed",
             },
-            min: g.scaling.min_size,
-            desired: g.scaling.desired_size,
-            max: g.scaling.max_size,
+            min: crate::sim::api::count(g.scaling.min_size),
+            desired: crate::sim::api::count(g.scaling.desired_size),
+            max: crate::sim::api::count(g.scaling.max_size),
             ready: st
                 .nodes
                 .values()

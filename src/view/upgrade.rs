@@ -21,7 +21,7 @@ pub use estimate::{Estimate, EstimatePart, GroupEstimate, duration_range, rate};
 pub use timeline::{PhaseBar, Timeline, TimelineRow, UpdateErrorLine, duration_text};
 
 use crate::sim::Simulation;
-use crate::sim::api::{Kind, Node, ObjectKey, Pod};
+use crate::sim::api::{Kind, Node, ObjectKey, Pod, count};
 use crate::sim::catalog::prices::{CONTROL_PLANE_EXTENDED, CONTROL_PLANE_STANDARD};
 use crate::sim::catalog::versions::SupportStatus;
 use crate::sim::catalog::{KubernetesVersion, addon_behind, addon_minor, version_info};
@@ -449,10 +449,10 @@ fn progress(sim: &Simulation, name: &str) -> Option<NodegroupProgress> {
         phase,
         update_id: op.update_id.clone(),
         force: op.force,
-        surge: op.surge,
-        max_unavailable: op.max_unavailable,
-        original_desired: op.original.desired_size,
-        original_max: op.original.max_size,
+        surge: count(op.surge),
+        max_unavailable: count(op.max_unavailable),
+        original_desired: count(op.original.desired_size),
+        original_max: count(op.original.max_size),
         batch: op.batch.keys().cloned().collect(),
     })
 }
@@ -478,7 +478,12 @@ fn nodegroup_plan(ctx: &Ctx, g: &Nodegroup) -> NodegroupPlan {
         g.zones.len()
     } as u64;
     let max_unavailable = nodegroup_update::parallelism(g.update_config, live);
-    let surge = nodegroup_update::surge(g.update_strategy, zones as usize, max_unavailable);
+    let surge = count(nodegroup_update::surge(
+        g.update_strategy,
+        zones as usize,
+        max_unavailable,
+    ));
+    let max_unavailable = count(max_unavailable);
     let to_replace = if behind_cp || ctx.cp < ctx.cycle {
         old_nodes.max(u64::from(g.version < ctx.cycle) * live)
     } else {
@@ -566,9 +571,9 @@ fn nodegroup_plan(ctx: &Ctx, g: &Nodegroup) -> NodegroupPlan {
         old_nodes,
         instance_type: g.instance_types.first().cloned().unwrap_or_default(),
         zones,
-        min: g.scaling.min_size,
-        desired: g.scaling.desired_size,
-        max: g.scaling.max_size,
+        min: count(g.scaling.min_size),
+        desired: count(g.scaling.desired_size),
+        max: count(g.scaling.max_size),
         strategy: g.update_strategy.as_str(),
         update_config: match g.update_config {
             NodegroupUpdateConfig::MaxUnavailable(n) => format!("maxUnavailable={n}"),

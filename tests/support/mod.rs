@@ -23,7 +23,7 @@ pub fn labels(app: &str) -> BTreeMap<String, String> {
     [("app".to_string(), app.to_string())].into_iter().collect()
 }
 
-pub fn deployment(ns: &str, name: &str, replicas: u64, cpu_m: u64, mem_mib: u64) -> Deployment {
+pub fn deployment(ns: &str, name: &str, replicas: i32, cpu_m: u64, mem_mib: u64) -> Deployment {
     Deployment {
         meta: ObjectMeta::named(ns, name),
         spec: DeploymentSpec {
@@ -77,7 +77,7 @@ pub fn namespace(name: &str) -> Manifest {
 }
 
 /// A node group held at `n` nodes (min = desired = max).
-pub fn fixed_size(mut ng: NodegroupSpec, n: u64) -> NodegroupSpec {
+pub fn fixed_size(mut ng: NodegroupSpec, n: i32) -> NodegroupSpec {
     ng.min_size = n;
     ng.desired_capacity = n;
     ng.max_size = n;
@@ -106,9 +106,12 @@ pub fn random_spec(seed: u64) -> LabSpec {
             NodegroupSpec::self_managed(&format!("ng-{i}"))
         };
         ng.instance_types = vec![TYPES[r.index(TYPES.len())].to_string()];
-        ng.min_size = r.between(0, 2);
-        ng.desired_capacity = r.between(ng.min_size, ng.min_size + 3);
-        ng.max_size = r.between(ng.desired_capacity, ng.desired_capacity + 3);
+        // Small draws: they fit the API's int32 sizes.
+        let int32 = |v: u64| i32::try_from(v).unwrap();
+        let count = |v: i32| u64::try_from(v).unwrap();
+        ng.min_size = int32(r.between(0, 2));
+        ng.desired_capacity = int32(r.between(count(ng.min_size), count(ng.min_size) + 3));
+        ng.max_size = int32(r.between(count(ng.desired_capacity), count(ng.desired_capacity) + 3));
         ng.spot = r.chance_per_million(200_000);
         spec.nodegroups.push(ng);
     }
@@ -134,7 +137,7 @@ pub fn random_spec(seed: u64) -> LabSpec {
         let d = deployment(
             ns,
             &name,
-            r.between(1, 8),
+            i32::try_from(r.between(1, 8)).unwrap(),
             r.between(50, 1500),
             r.between(64, 2048),
         );
@@ -149,7 +152,7 @@ pub fn random_spec(seed: u64) -> LabSpec {
         }
         for _ in 0..r.between(0, 3) {
             let at = eks_lab::sim::clock::SimDuration::from_secs(r.between(60, 1800));
-            let replicas = r.between(0, 12);
+            let replicas = i32::try_from(r.between(0, 12)).unwrap();
             spec.timeline.push(TimelineEntry {
                 at,
                 command: Command::ScaleDeployment {
@@ -164,7 +167,8 @@ pub fn random_spec(seed: u64) -> LabSpec {
         if r.chance_per_million(500_000) {
             let at = eks_lab::sim::clock::SimDuration::from_secs(r.between(60, 1800));
             // Sometimes out of bounds on purpose: the command must fail cleanly.
-            let desired = r.between(0, ng.max_size + 2);
+            let desired =
+                i32::try_from(r.between(0, u64::try_from(ng.max_size).unwrap() + 2)).unwrap();
             spec.timeline.push(TimelineEntry {
                 at,
                 command: Command::ScaleNodegroup {
@@ -261,8 +265,8 @@ pub fn check_invariants(
                     && !p.is_terminating()
                     && !p.status.phase.is_terminal()
             })
-            .count() as u64;
-        if live > rs.replicas {
+            .count();
+        if live > usize::try_from(rs.replicas).unwrap_or(0) {
             return Err(format!(
                 "replicaset {} has {live} live pods for {} replicas",
                 rs.meta.key(),

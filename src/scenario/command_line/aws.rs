@@ -259,16 +259,31 @@ pub(super) fn parse_update_config(
         let value = v.trim().trim_matches('"');
         match key {
             "maxUnavailable" | "maxUnavailablePercentage" => {
-                let n: u64 = value.parse().map_err(|_| {
+                // Python's int(): any size. botocore checks the model's minimum (1); EKS
+                // the maximum (the sim's `update_config`, eks-facts §4), named here so that
+                // the value fits the API's Integer.
+                let n: i128 = value.parse().map_err(|_| {
                     validation(format!(
                         "Invalid type for parameter updateConfig.{key}, value: {value}, type: <class 'str'>, valid types: <class 'int'>"
                     ))
                 })?;
-                if n == 0 {
+                if n < 1 {
                     return Err(validation(format!(
-                        "Invalid value for parameter updateConfig.{key}, value: 0, valid min value: 1"
+                        "Invalid value for parameter updateConfig.{key}, value: {n}, valid min value: 1"
                     )));
                 }
+                let max =
+                    i128::from(crate::sim::controllers::nodegroup_update::MAX_UNAVAILABLE_QUOTA);
+                let n = i32::try_from(n)
+                    .ok()
+                    .filter(|n| i128::from(*n) <= max)
+                    .ok_or_else(|| {
+                        api_error(
+                            OP,
+                            "InvalidParameterException",
+                            format!("{key} must be between 1 and {max}"),
+                        )
+                    })?;
                 if key == "maxUnavailable" {
                     count = Some(n);
                 } else {

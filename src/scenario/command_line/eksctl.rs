@@ -7,7 +7,8 @@ use super::{
     switch,
 };
 use crate::scenario::eksctl::nodegroup::{
-    AMI_FAMILIES, VOLUME_TYPES, check_instance_type, check_name, sizes,
+    AMI_FAMILIES, SizeField, VOLUME_TYPES, check_instance_type, check_name, check_size_order,
+    managed_max_size, max_pods_per_node, size, sizes, volume_size,
 };
 use crate::scenario::eksctl::parse_cidr;
 use crate::sim::catalog::AddonName;
@@ -201,36 +202,73 @@ fn resource_name(args: &Args) -> Result<String, String> {
     }
 }
 
+/// eksctl's `--nodes`, `--nodes-min` and `--nodes-max` (`fs.IntP`: Go ints), each within the
+/// lab's node group limit, shown as written.
+fn size_flags(args: &Args) -> Result<[Option<i64>; 3], String> {
+    let mut out = [None; 3];
+    for (slot, field) in out
+        .iter_mut()
+        .zip([SizeField::Desired, SizeField::Min, SizeField::Max])
+    {
+        let flag = field.flag();
+        if let Some(v) = args.int(flag)? {
+            crate::limits::check::nodegroup_size(i128::from(v), format_args!("--{flag}={v}"))
+                .map_err(err)?;
+            *slot = Some(v);
+        }
+    }
+    Ok(out)
+}
+
+/// `eksctl scale nodegroup`: eksctl's `validateNumberOfNodesCLI` (pkg/ctl/cmdutils/scale.go),
+/// in its order and words, then the lab's node group limit.
 fn scale_nodegroup(args: &Args, ctx: &CommandContext) -> Result<Command, String> {
     check_cluster(args, ctx)?;
     let name = resource_name(args)?;
-    let desired = args.number("nodes")?;
-    let min = args.number("nodes-min")?;
-    let max = args.number("nodes-max")?;
+    let [desired, min, max] = size_flags(args)?;
     if desired.is_none() && min.is_none() && max.is_none() {
         return Err(err(
             "at least one of minimum, maximum and desired nodes must be set",
         ));
     }
-    if let (Some(mn), Some(mx)) = (min, max)
-        && mn > mx
-    {
-        return Err(err(format!(
-            "minimum number of nodes ({mn}) must be less than or equal to maximum ({mx})"
-        )));
+    let negative = |v: Option<i64>| v.is_some_and(|v| v < 0);
+    if negative(desired) {
+        return Err(err("number of nodes must be 0 or greater"));
     }
-    if let Some(d) = desired
-        && (min.is_some_and(|m| d < m) || max.is_some_and(|m| d > m))
+    if negative(min) {
+        return Err(err("minimum of nodes must be 0 or greater"));
+    }
+    if negative(max) {
+        return Err(err("maximum of nodes must be 0 or greater"));
+    }
+    if let (Some(mx), Some(mn)) = (max, min)
+        && mx < mn
     {
         return Err(err(
-            "number of nodes must be within range of min nodes and max nodes",
+            "maximum number of nodes must be greater than minimum number of nodes",
         ));
     }
+    if let (Some(mx), Some(d)) = (max, desired)
+        && mx < d
+    {
+        return Err(err(
+            "maximum number of nodes must be greater than or equal to number of nodes",
+        ));
+    }
+    if let (Some(mn), Some(d)) = (min, desired)
+        && mn > d
+    {
+        return Err(err(
+            "minimum number of nodes must be fewer than or equal to number of nodes",
+        ));
+    }
+    // Within 0..=MAX_NODEGROUP_SIZE now, so each is an int32 as the EKS API has it.
+    let narrow = |v: Option<i64>| v.and_then(|v| i32::try_from(v).ok());
     Ok(Command::ScaleNodegroup {
         name,
-        desired,
-        min,
-        max,
+        desired: narrow(desired),
+        min: narrow(min),
+        max: narrow(max),
     })
 }
 
@@ -280,27 +318,31 @@ fn create_nodegroup(args: &Args, ctx: &CommandContext) -> Result<Command, String
     for t in &ng.instance_types {
         check_instance_type(t).map_err(err)?;
     }
-    let (min, desired, max) = sizes(
-        args.number("nodes")?,
-        args.number("nodes-min")?,
-        args.number("nodes-max")?,
-    );
-    if min > max {
-        return Err(err(format!(
-            "--nodes-min value ({min}) cannot be greater than --nodes-max value ({max})"
-        )));
+    let [d, mn, mx] = size_flags(args)?;
+    let mut given = [None; 3];
+    for ((slot, v), field) in
+        given
+            .iter_mut()
+            .zip([d, mn, mx])
+            .zip([SizeField::Desired, SizeField::Min, SizeField::Max])
+    {
+        if let Some(v) = v {
+            *slot = Some(size(field, v, format_args!("--{}={v}", field.flag())).map_err(err)?);
+        }
     }
-    if desired < min || desired > max {
-        return Err(err(
-            "number of nodes must be within range of min nodes and max nodes",
-        ));
+    let [d, mn, mx] = given;
+    check_size_order(managed, d, mn, mx).map_err(|(_, e)| err(e))?;
+    let (min, desired, max) = sizes(d, mn, mx);
+    if managed {
+        managed_max_size(max).map_err(err)?;
     }
     (ng.min_size, ng.desired_capacity, ng.max_size) = (min, desired, max);
     if let Some(l) = args.value("node-labels") {
         ng.labels = parse_pairs(Tool::Eksctl, "node-labels", l)?;
     }
-    if let Some(v) = args.number("node-volume-size")? {
-        ng.volume_size_gib = v;
+    if let Some(v) = args.int("node-volume-size")? {
+        ng.volume_size_gib = volume_size(v, format_args!("--node-volume-size={v}"))
+            .map_err(|e| err(format!("--node-volume-size: {e}")))?;
     }
     let pick = |flag: &str, allowed: &[&str], target: &mut String| -> Result<(), String> {
         if let Some(v) = args.value(flag) {
@@ -320,7 +362,15 @@ fn create_nodegroup(args: &Args, ctx: &CommandContext) -> Result<Command, String
     if let Some(z) = args.value("node-zones") {
         ng.zones = list(z);
     }
-    ng.max_pods_per_node = args.number("max-pods-per-node")?;
+    if let Some(m) = args.int("max-pods-per-node")? {
+        let path = if managed {
+            "managedNodeGroups[0]"
+        } else {
+            "nodeGroups[0]"
+        };
+        ng.max_pods_per_node =
+            max_pods_per_node(m, format_args!("--max-pods-per-node={m}"), path).map_err(err)?;
+    }
     if let Some(v) = args.value("version") {
         ng.version = Some(kubernetes_version(v).map_err(err)?);
     }
@@ -576,9 +626,10 @@ mod tests {
             Ok(want.clone())
         );
         assert_eq!(parse("eksctl scale ng ng-1 -c lab -N 5 -M 6"), Ok(want));
+        // pflag's error for an `IntP` flag with a shorthand (spf13/pflag v1.0.10).
         assert_eq!(
             parse("eksctl scale nodegroup --cluster=lab --name=ng-1 --nodes=x"),
-            Err("Error: --nodes must be a number".into())
+            Err("Error: invalid argument \"x\" for \"-N, --nodes\" flag: strconv.ParseInt: parsing \"x\": invalid syntax".into())
         );
         assert!(
             parse("eksctl scale nodegroup --cluster=other --name=ng-1 --nodes=1")
@@ -631,10 +682,15 @@ mod tests {
                 .unwrap_err()
                 .contains("--spot")
         );
-        assert!(
-            parse("eksctl create nodegroup --cluster=lab --name=x --nodes-min=3 --nodes-max=2")
-                .unwrap_err()
-                .contains("cannot be greater")
+        assert_eq!(
+            parse("eksctl create nodegroup --cluster=lab --name=x --nodes-min=3 --nodes-max=2"),
+            Err("Error: cannot use --nodes-min=3 and --nodes-max=2 at the same time".into())
+        );
+        assert_eq!(
+            parse(
+                "eksctl create nodegroup --cluster=lab --name=x --managed=false --nodes-min=3 --nodes-max=2"
+            ),
+            Err("Error: --nodes-min value (3) cannot be greater than --nodes-max value (2)".into())
         );
     }
 

@@ -66,14 +66,18 @@ fn err(msg: impl std::fmt::Display) -> String {
     Tool::Ekslab.error(msg)
 }
 
+/// A request rate, within the lab's traffic model (`MAX_REQUESTS_PER_SECOND`).
 fn number(args: &Args, long: &str) -> Result<Option<u64>, String> {
     args.value(long)
         .map(|v| {
-            v.parse::<u64>().map_err(|_| {
+            let n = v.parse::<u64>().map_err(|_| {
                 err(format!(
                     "--{long}: {v:?} is not a whole number of requests per second"
                 ))
-            })
+            })?;
+            crate::limits::check::requests_per_second(i128::from(n), format_args!("--{long}={n}"))
+                .map_err(err)?;
+            Ok(n)
         })
         .transpose()
 }
@@ -128,10 +132,19 @@ fn traffic(args: &Args, ctx: &CommandContext) -> Result<Command, String> {
                     "--diurnal: {range:?} is not MIN-MAX requests per second"
                 ))
             })?;
-        let peak_hour = number(args, "peak-hour")?.unwrap_or(14);
-        if peak_hour > 23 {
-            return Err(err("--peak-hour is an hour of the day, 0–23"));
-        }
+        crate::limits::check::requests_per_second(
+            i128::from(max),
+            format_args!("--diurnal={range}"),
+        )
+        .map_err(err)?;
+        let peak_hour = match args.value("peak-hour") {
+            None => 14,
+            Some(h) => h
+                .parse::<u64>()
+                .ok()
+                .filter(|h| *h <= 23)
+                .ok_or_else(|| err("--peak-hour is an hour of the day, 0–23"))?,
+        };
         TrafficPattern::Diurnal {
             min,
             max,

@@ -188,8 +188,21 @@ fn deployment(args: &Args, ctx: &CommandContext, verb: &str) -> Result<ObjectKey
 fn scale(args: &Args, ctx: &CommandContext) -> Result<Command, String> {
     let key = deployment(args, ctx, "scale")?;
     args.required("replicas")?;
-    let replicas = args.number("replicas")?.unwrap_or_default();
-    Ok(Command::ScaleDeployment { key, replicas })
+    // kubectl's `--replicas` is an `int` (64-bit) and `ScaleOptions.Validate` refuses a
+    // negative one (kubernetes/kubectl pkg/cmd/scale/scale.go). kubectl would then narrow it
+    // to int32 unchecked; the lab refuses anything above its pod limit first.
+    let replicas = args.int("replicas")?.unwrap_or_default();
+    if replicas < 0 {
+        return Err(err(
+            "The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0",
+        ));
+    }
+    crate::limits::check::replicas(i128::from(replicas), format_args!("--replicas={replicas}"))
+        .map_err(err)?;
+    Ok(Command::ScaleDeployment {
+        key,
+        replicas: i32::try_from(replicas).map_err(err)?,
+    })
 }
 
 fn delete(args: &Args, ctx: &CommandContext) -> Result<Command, String> {
@@ -347,7 +360,7 @@ mod tests {
         assert_eq!(
             parse("kubectl scale deployment web --replicas=x"),
             Err(
-                "error: invalid argument \"x\" for \"--replicas\" flag: must be a whole number"
+                "error: invalid argument \"x\" for \"--replicas\" flag: strconv.ParseInt: parsing \"x\": invalid syntax"
                     .into()
             )
         );

@@ -2,9 +2,13 @@
 //! labels, taints and update settings, with eksctl's defaults.
 
 mod instances;
+mod sizes;
 mod taints;
 
 pub use instances::check_instance_type;
+pub use sizes::{
+    SizeField, check_size_order, managed_max_size, max_pods_per_node, size, volume_size,
+};
 
 use super::schema::{
     ADDON_POLICIES, MANAGED_NODE_GROUP, NODE_GROUP, NODE_GROUP_IAM, UPDATE_CONFIG, open, sub,
@@ -12,7 +16,6 @@ use super::schema::{
 use super::vpc::{self, SubnetMap};
 use crate::scenario::decode::{Obj, Sink, join, string};
 use crate::scenario::yaml::Node;
-use crate::sim::controllers::eks::MAX_NODES_PER_MANAGED_NODEGROUP;
 use crate::sim::eks::{NodegroupUpdateConfig, UpdateStrategy};
 use crate::sim::spec::{ClusterSpec, NodegroupSpec};
 
@@ -44,7 +47,7 @@ pub const VOLUME_TYPES: &[&str] = &["gp2", "gp3", "io1", "io2", "sc1", "st1"];
 
 /// eksctl's size defaults: 2/2/2; only desired given → min = max = desired; only min or max
 /// given → desired = min (or the default clamped under max). Returns (min, desired, max).
-pub fn sizes(desired: Option<u64>, min: Option<u64>, max: Option<u64>) -> (u64, u64, u64) {
+pub fn sizes(desired: Option<i32>, min: Option<i32>, max: Option<i32>) -> (i32, i32, i32) {
     let desired = desired
         .or(min)
         .unwrap_or_else(|| max.map_or(2, |m| m.min(2)));
@@ -172,7 +175,7 @@ fn decode_in(
         NodegroupSpec::self_managed(&name)
     };
     instances::instance_types(sink, &o, managed, &mut ng);
-    scaling(sink, &o, &mut ng);
+    sizes::scaling(sink, &o, &mut ng, managed);
     if let Some(labels) = o.string_map(sink, "labels") {
         ng.labels = labels;
     }
@@ -191,15 +194,15 @@ fn decode_in(
             ng.update_strategy = strategy;
         }
     }
-    if let Some(v) = o.u64(sink, "volumeSize") {
-        if v == 0 {
-            sink.error(
-                o.value_mark("volumeSize"),
-                &o.at("volumeSize"),
-                "must be at least 1 (GiB)",
-            );
-        } else {
-            ng.volume_size_gib = v;
+    let go_struct = if managed {
+        "ManagedNodeGroup"
+    } else {
+        "NodeGroup"
+    };
+    if let Some(v) = o.go_int(sink, "volumeSize", go_struct) {
+        match volume_size(v, v) {
+            Ok(gib) => ng.volume_size_gib = gib,
+            Err(e) => sink.error(o.value_mark("volumeSize"), &o.at("volumeSize"), e),
         }
     }
     one_of(sink, &o, "volumeType", VOLUME_TYPES, &mut ng.volume_type);
@@ -207,15 +210,10 @@ fn decode_in(
     if let Some(p) = o.bool(sink, "privateNetworking") {
         ng.private_networking = p;
     }
-    if let Some(m) = o.u64(sink, "maxPodsPerNode") {
-        if m == 0 {
-            sink.error(
-                o.value_mark("maxPodsPerNode"),
-                &o.at("maxPodsPerNode"),
-                "must be at least 1",
-            );
-        } else {
-            ng.max_pods_per_node = Some(m);
+    if let Some(m) = o.go_int(sink, "maxPodsPerNode", go_struct) {
+        match max_pods_per_node(m, m, path) {
+            Ok(v) => ng.max_pods_per_node = v,
+            Err(e) => sink.error(o.value_mark("maxPodsPerNode"), &o.at("maxPodsPerNode"), e),
         }
     }
     for (p, n) in o.seq(sink, "availabilityZones") {
@@ -304,44 +302,6 @@ fn one_of(sink: &mut Sink, o: &Obj<'_>, key: &str, allowed: &[&str], target: &mu
     }
 }
 
-fn scaling(sink: &mut Sink, o: &Obj<'_>, ng: &mut NodegroupSpec) {
-    let d = o.u64(sink, "desiredCapacity");
-    let mn = o.u64(sink, "minSize");
-    let mx = o.u64(sink, "maxSize");
-    let (min, desired, max) = sizes(d, mn, mx);
-    let at = |k: &str| (o.value_mark(k), o.at(k));
-    if min > max {
-        let (mark, path) = at(if mn.is_some() { "minSize" } else { "maxSize" });
-        sink.error(
-            mark,
-            &path,
-            format!("minSize ({min}) must be less than or equal to maxSize ({max})"),
-        );
-    } else if desired < min || desired > max {
-        let key = if d.is_some() {
-            "desiredCapacity"
-        } else if desired > max {
-            "maxSize"
-        } else {
-            "minSize"
-        };
-        let (mark, path) = at(key);
-        sink.error(
-            mark,
-            &path,
-            format!(
-                "desiredCapacity ({desired}) must be between minSize ({min}) and maxSize ({max})"
-            ),
-        );
-    } else if max > MAX_NODES_PER_MANAGED_NODEGROUP {
-        let (mark, path) = at("maxSize");
-        sink.error(mark, &path, format!("maxSize ({max}) exceeds the quota of {MAX_NODES_PER_MANAGED_NODEGROUP} nodes per node group"));
-    }
-    ng.min_size = min;
-    ng.desired_capacity = desired;
-    ng.max_size = max;
-}
-
 /// `updateConfig`: exactly one of `maxUnavailable` and `maxUnavailablePercentage` (eks-facts
 /// §4, §10), and `updateStrategy` (`DEFAULT` or `MINIMAL`, eks-facts §4; managed groups only).
 fn update_config(
@@ -375,9 +335,10 @@ fn update_config(
 }
 
 fn update_limit(sink: &mut Sink, u: &Obj<'_>) -> Option<NodegroupUpdateConfig> {
-    let n = u.u64(sink, "maxUnavailable");
-    let p = u.u64(sink, "maxUnavailablePercentage");
-    let range = |sink: &mut Sink, key: &str, v: u64| {
+    // `*int` in eksctl's `NodeGroupUpdateConfig`; the EKS API takes 1 to 100 (eks-facts §4).
+    let n = u.go_int(sink, "maxUnavailable", "NodeGroupUpdateConfig");
+    let p = u.go_int(sink, "maxUnavailablePercentage", "NodeGroupUpdateConfig");
+    let range = |sink: &mut Sink, key: &str, v: i64| {
         if (1..=100).contains(&v) {
             true
         } else {
@@ -398,11 +359,12 @@ fn update_limit(sink: &mut Sink, u: &Obj<'_>) -> Option<NodegroupUpdateConfig> {
             );
             None
         }
-        (Some(v), None) => {
-            range(sink, "maxUnavailable", v).then_some(NodegroupUpdateConfig::MaxUnavailable(v))
-        }
-        (None, Some(v)) => range(sink, "maxUnavailablePercentage", v)
-            .then_some(NodegroupUpdateConfig::MaxUnavailablePercentage(v)),
+        // In range, so within an i32.
+        (Some(v), None) => range(sink, "maxUnavailable", v)
+            .then(|| NodegroupUpdateConfig::MaxUnavailable(i32::try_from(v).unwrap_or(1))),
+        (None, Some(v)) => range(sink, "maxUnavailablePercentage", v).then(|| {
+            NodegroupUpdateConfig::MaxUnavailablePercentage(i32::try_from(v).unwrap_or(1))
+        }),
         (None, None) => {
             if !u.has("maxUnavailable") && !u.has("maxUnavailablePercentage") {
                 sink.error(
@@ -536,9 +498,10 @@ mod tests {
             ]
         );
         assert!(sink.diags[0].message.contains("did you mean \"m5.large\""));
+        // eksctl's own words (ValidateManagedNodeGroup), flags and all.
         assert_eq!(
             sink.diags[1].message,
-            "minSize (3) must be less than or equal to maxSize (2)"
+            "cannot use --nodes-min=3 and --nodes-max=2 at the same time"
         );
         let (_, sink) = ng(
             "name: web\ninstanceType: m5.large\ninstanceTypes: [m5.large]\n",

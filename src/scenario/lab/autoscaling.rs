@@ -107,9 +107,17 @@ pub(crate) fn traffic(sink: &mut Sink, node: &Node, path: &str) -> Option<Traffi
         return None;
     };
     let m = SimDuration::ZERO;
+    // Every rate within the lab's traffic model (MAX_REQUESTS_PER_SECOND).
+    let rate = |sink: &mut Sink, x: &Obj<'_>, key: &str| {
+        let v = x.u64(sink, key)?;
+        crate::limits::check::requests_per_second(i128::from(v), v)
+            .map_err(|e| sink.error(x.value_mark(key), &x.at(key), e))
+            .ok()
+            .map(|()| v)
+    };
     let pattern = match *which {
         "rps" => TrafficPattern::Constant {
-            rps: o.u64(sink, "rps")?,
+            rps: rate(sink, &o, "rps")?,
         },
         "spike" => {
             let x = o.obj(
@@ -118,8 +126,12 @@ pub(crate) fn traffic(sink: &mut Sink, node: &Node, path: &str) -> Option<Traffi
                 &Fields::known(&["base", "peak", "at", "for"]),
             )?;
             TrafficPattern::Spike {
-                base: x.u64(sink, "base").unwrap_or(0),
-                peak: required(sink, &x, "peak", |s, x| x.u64(s, "peak"))?,
+                base: if x.has("base") {
+                    rate(sink, &x, "base")?
+                } else {
+                    0
+                },
+                peak: required(sink, &x, "peak", |s, x| rate(s, x, "peak"))?,
                 at: x.duration(sink, "at").unwrap_or(m),
                 duration: required(sink, &x, "for", |s, x| x.duration(s, "for"))?,
             }
@@ -131,16 +143,20 @@ pub(crate) fn traffic(sink: &mut Sink, node: &Node, path: &str) -> Option<Traffi
                 &Fields::known(&["from", "to", "start", "over"]),
             )?;
             TrafficPattern::Ramp {
-                from: x.u64(sink, "from").unwrap_or(0),
-                to: required(sink, &x, "to", |s, x| x.u64(s, "to"))?,
+                from: if x.has("from") {
+                    rate(sink, &x, "from")?
+                } else {
+                    0
+                },
+                to: required(sink, &x, "to", |s, x| rate(s, x, "to"))?,
                 start: x.duration(sink, "start").unwrap_or(m),
                 duration: required(sink, &x, "over", |s, x| x.duration(s, "over"))?,
             }
         }
         "diurnal" => {
             let x = o.obj(sink, "diurnal", &Fields::known(&["min", "max", "peakHour"]))?;
-            let min = required(sink, &x, "min", |s, x| x.u64(s, "min"))?;
-            let max = required(sink, &x, "max", |s, x| x.u64(s, "max"))?;
+            let min = required(sink, &x, "min", |s, x| rate(s, x, "min"))?;
+            let max = required(sink, &x, "max", |s, x| rate(s, x, "max"))?;
             let peak_hour = x.u64(sink, "peakHour").unwrap_or(14);
             if min > max || peak_hour > 23 {
                 sink.error(
@@ -161,7 +177,7 @@ pub(crate) fn traffic(sink: &mut Sink, node: &Node, path: &str) -> Option<Traffi
             for (p, n) in o.seq(sink, "steps") {
                 let x = obj(sink, n, &p, &Fields::known(&["at", "rps"]))?;
                 let at = required(sink, &x, "at", |s, x| x.duration(s, "at"))?;
-                let rps = required(sink, &x, "rps", |s, x| x.u64(s, "rps"))?;
+                let rps = required(sink, &x, "rps", |s, x| rate(s, x, "rps"))?;
                 if steps.last().is_some_and(|(prev, _)| *prev >= at) {
                     sink.error(n.mark(), &p, "steps must be in increasing time order");
                     return None;
@@ -273,7 +289,7 @@ pub(crate) fn parse_fraction_permille(text: &str) -> Option<u64> {
     } else {
         format!("{frac:0<3}").parse().ok()?
     };
-    Some(int * 1000 + frac_val)
+    int.checked_mul(1000)?.checked_add(frac_val)
 }
 
 fn spot(sink: &mut Sink, o: &Obj<'_>) -> SpotSettings {
@@ -356,5 +372,14 @@ mod tests {
         assert_eq!(parse_fraction_permille("1"), Some(1000));
         assert_eq!(parse_fraction_permille("0.1234"), None);
         assert_eq!(parse_fraction_permille("half"), None);
+        assert_eq!(
+            parse_fraction_permille("18446744073709551"),
+            Some(18_446_744_073_709_551_000)
+        );
+        assert_eq!(
+            parse_fraction_permille("18446744073709552"),
+            None,
+            "no overflow"
+        );
     }
 }

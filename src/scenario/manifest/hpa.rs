@@ -9,7 +9,7 @@ use crate::sim::api::autoscaling::{
     DEFAULT_CPU_UTILIZATION, HpaBehavior, HpaPolicy, MetricSpec, MetricTarget, PolicyType,
     ResourceName, ScalingRules, SelectPolicy,
 };
-use crate::sim::api::{HorizontalPodAutoscaler, Kind, ObjectMeta};
+use crate::sim::api::{HorizontalPodAutoscaler, Kind, ObjectMeta, bounds};
 use crate::sim::quantity::MilliCpu;
 
 /// The fields of an HPA `spec`.
@@ -42,8 +42,11 @@ const RULES: Fields = Fields::known(&[
 const POLICY: Fields = Fields::known(&["type", "value", "periodSeconds"]);
 
 /// Upstream's `MaxStabilizationWindowSeconds` and `MaxPeriodSeconds` (eks-facts §6.1).
-const MAX_STABILIZATION_WINDOW_SECS: u64 = 3600;
-const MAX_PERIOD_SECS: u64 = 1800;
+const MAX_STABILIZATION_WINDOW_SECS: i32 = 3600;
+const MAX_PERIOD_SECS: i32 = 1800;
+
+/// The Go type of an HPA's `spec` (k8s.io/api autoscaling/v2), for JSON type errors.
+const GO_SPEC: &str = "HorizontalPodAutoscalerSpec";
 
 /// The metric source types of `autoscaling/v2`, and the ones the lab models.
 const METRIC_TYPES: [&str; 5] = [
@@ -93,31 +96,23 @@ pub(super) fn decode(
 ) -> Option<HorizontalPodAutoscaler> {
     let before = sink.error_count();
     let target_name = scale_target_ref(sink, spec);
-    let min_replicas = match spec.u64(sink, "minReplicas") {
-        Some(0) => {
-            sink.error(
-                spec.value_mark("minReplicas"),
-                &spec.at("minReplicas"),
-                "must be greater than or equal to 1",
-            );
-            1
-        }
-        Some(n) => n,
-        None => 1,
-    };
-    let max_replicas = required(sink, spec, "maxReplicas", |s, o| o.u64(s, "maxReplicas"));
+    let min = spec.i32(sink, "minReplicas", GO_SPEC);
+    let max_replicas = required(sink, spec, "maxReplicas", |s, o| {
+        o.i32(s, "maxReplicas", GO_SPEC)
+    });
     if let Some(max) = max_replicas {
-        let (mark, path) = (spec.value_mark("maxReplicas"), spec.at("maxReplicas"));
-        if max == 0 {
-            sink.error(mark, &path, "must be greater than 0");
-        } else if max < min_replicas {
-            sink.error(
-                mark,
-                &path,
-                format!("must be greater than or equal to `minReplicas` ({min_replicas})"),
-            );
+        // validateHorizontalPodAutoscalerSpec, then the lab's limit on maxReplicas.
+        for (field, e) in bounds::hpa_replicas(min, max) {
+            sink.error(spec.value_mark(field), &spec.at(field), e);
         }
+    } else if let Some((field, e)) = bounds::hpa_replicas(min, 1)
+        .into_iter()
+        .find(|(f, _)| *f == "minReplicas")
+    {
+        sink.error(spec.value_mark(field), &spec.at(field), e);
     }
+    // The API server defaults an unset minReplicas to 1.
+    let min_replicas = min.unwrap_or(1);
     let mut metrics = Vec::new();
     for (p, n) in spec.seq(sink, "metrics") {
         if let Some(m) = metric(sink, n, &p) {
@@ -233,12 +228,12 @@ fn metric(sink: &mut Sink, node: &Node, path: &str) -> Option<MetricSpec> {
             "must be either Utilization, Value, or AverageValue",
         );
     }
-    let utilization = t.u64(sink, "averageUtilization");
-    if utilization == Some(0) {
+    let utilization = t.i32(sink, "averageUtilization", "MetricTarget");
+    if let Some(Err(e)) = utilization.map(bounds::utilization) {
         sink.error(
             t.value_mark("averageUtilization"),
             &t.at("averageUtilization"),
-            "must be greater than 0",
+            e,
         );
     }
     let average = t.get("averageValue").and_then(|n| {
@@ -299,12 +294,21 @@ fn rules(sink: &mut Sink, b: &Obj<'_>, key: &str) -> ScalingRules {
     let Some(o) = b.obj(sink, key, &RULES) else {
         return ScalingRules::default();
     };
-    let window = o.u64(sink, "stabilizationWindowSeconds");
-    if window.is_some_and(|w| w > MAX_STABILIZATION_WINDOW_SECS) {
+    // validateScalingRules.
+    let window = o.i32(sink, "stabilizationWindowSeconds", "HPAScalingRules");
+    let bad_window = match window {
+        Some(w) if w < 0 => Some(bounds::invalid(w, "must be greater than or equal to zero")),
+        Some(w) if w > MAX_STABILIZATION_WINDOW_SECS => Some(bounds::invalid(
+            w,
+            format_args!("must be less than or equal to {MAX_STABILIZATION_WINDOW_SECS}"),
+        )),
+        _ => None,
+    };
+    if let Some(e) = bad_window {
         sink.error(
             o.value_mark("stabilizationWindowSeconds"),
             &o.at("stabilizationWindowSeconds"),
-            format!("must be less than or equal to {MAX_STABILIZATION_WINDOW_SECS}"),
+            e,
         );
     }
     let select_policy = o.str(sink, "selectPolicy").and_then(|s| match s.as_str() {
@@ -336,13 +340,7 @@ fn rules(sink: &mut Sink, b: &Obj<'_>, key: &str) -> ScalingRules {
         let text = scalar_text(sink, n, &o.at("tolerance"))?;
         MilliCpu::parse(&text)
             .map(|m| m.0)
-            .map_err(|e| {
-                sink.error(
-                    n.mark(),
-                    &o.at("tolerance"),
-                    e.replace("cpu quantity", "quantity"),
-                );
-            })
+            .map_err(|e| sink.error(n.mark(), &o.at("tolerance"), e))
             .ok()
     });
     ScalingRules {
@@ -369,23 +367,31 @@ fn policy(sink: &mut Sink, node: &Node, path: &str) -> Option<HpaPolicy> {
                 None
             }
         });
-    let value = required(sink, &o, "value", |s, o| o.u64(s, "value"));
-    if value == Some(0) {
+    // validateScalingPolicy.
+    let value = required(sink, &o, "value", |s, o| {
+        o.i32(s, "value", "HPAScalingPolicy")
+    });
+    if let Some(v) = value.filter(|v| *v <= 0) {
         sink.error(
             o.value_mark("value"),
             &o.at("value"),
-            "must be greater than zero",
+            bounds::invalid(v, "must be greater than zero"),
         );
     }
-    let period = required(sink, &o, "periodSeconds", |s, o| o.u64(s, "periodSeconds"));
+    let period = required(sink, &o, "periodSeconds", |s, o| {
+        o.i32(s, "periodSeconds", "HPAScalingPolicy")
+    });
     let (mark, p) = (o.value_mark("periodSeconds"), o.at("periodSeconds"));
     match period {
-        Some(0) => sink.error(mark, &p, "must be greater than zero"),
+        Some(n) if n <= 0 => sink.error(mark, &p, bounds::invalid(n, "must be greater than zero")),
         Some(n) if n > MAX_PERIOD_SECS => {
             sink.error(
                 mark,
                 &p,
-                format!("must be less than or equal to {MAX_PERIOD_SECS}"),
+                bounds::invalid(
+                    n,
+                    format_args!("must be less than or equal to {MAX_PERIOD_SECS}"),
+                ),
             );
         }
         _ => {}
@@ -469,7 +475,7 @@ mod tests {
             (
                 "  scaleTargetRef: {kind: Deployment, name: web}\n  minReplicas: 3\n  maxReplicas: 2\n",
                 "spec.maxReplicas",
-                "must be greater than or equal to `minReplicas` (3)",
+                "Invalid value: 2: must be greater than or equal to `minReplicas`",
             ),
             (
                 "  scaleTargetRef: {kind: StatefulSet, name: db}\n  maxReplicas: 2\n",
@@ -479,7 +485,7 @@ mod tests {
             (
                 "  scaleTargetRef: {kind: Deployment, name: web}\n  maxReplicas: 2\n  behavior: {scaleUp: {policies: [{type: Pods, value: 4, periodSeconds: 3600}]}}\n",
                 "spec.behavior.scaleUp.policies[0].periodSeconds",
-                "must be less than or equal to 1800",
+                "Invalid value: 3600: must be less than or equal to 1800",
             ),
             (
                 "  scaleTargetRef: {kind: Deployment, name: web}\n  maxReplicas: 2\n  behavior: {scaleDown: {selectPolicy: Fastest}}\n",

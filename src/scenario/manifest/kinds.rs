@@ -5,6 +5,7 @@ use super::{label_selector, metadata};
 use crate::scenario::decode::{Fields, Obj, Sink, join, obj};
 use crate::scenario::pod::{self, Owner};
 use crate::scenario::yaml::Node;
+use crate::sim::api::bounds;
 use crate::sim::api::pod::PodLab;
 use crate::sim::api::{
     DaemonSet, Deployment, DeploymentSpec, DeploymentStatus, DeploymentStrategy, IntOrPercent, Job,
@@ -13,6 +14,25 @@ use crate::sim::api::{
 };
 use crate::sim::spec::Manifest;
 use std::collections::BTreeMap;
+
+/// An int32 field of the Go struct `go_struct`, then the API server's (and the lab's) range
+/// check, refused at its value.
+pub(crate) fn counted(
+    sink: &mut Sink,
+    o: &Obj<'_>,
+    key: &str,
+    go_struct: &str,
+    check: fn(i32) -> Result<(), String>,
+) -> Option<i32> {
+    let v = o.i32(sink, key, go_struct)?;
+    match check(v) {
+        Ok(()) => Some(v),
+        Err(e) => {
+            sink.error(o.value_mark(key), &o.at(key), e);
+            None
+        }
+    }
+}
 
 /// A `spec.selector` that must select the template's labels (Deployments and DaemonSets).
 fn workload_selector(
@@ -52,6 +72,13 @@ fn workload_selector(
 
 /// Decodes a modelled manifest; `path` prefixes every message (empty for a whole document).
 pub(crate) fn decode(sink: &mut Sink, node: &Node, path: &str, kind: &str) -> Option<Manifest> {
+    let outer = std::mem::replace(&mut sink.object_path, path.to_string());
+    let m = decode_object(sink, node, path, kind);
+    sink.object_path = outer;
+    m
+}
+
+fn decode_object(sink: &mut Sink, node: &Node, path: &str, kind: &str) -> Option<Manifest> {
     let before = sink.error_count();
     let top = obj(
         sink,
@@ -102,8 +129,16 @@ pub(crate) fn decode(sink: &mut Sink, node: &Node, path: &str, kind: &str) -> Op
             let template = required_template(sink, &s, Owner::Deployment)?;
             let selector = workload_selector(sink, &s, &template.labels, "deployment")?;
             let strategy = strategy(sink, &s)?;
-            let replicas = s.u64(sink, "replicas").unwrap_or(1);
-            let min_ready_seconds = s.u64(sink, "minReadySeconds").unwrap_or(0);
+            let replicas =
+                counted(sink, &s, "replicas", "DeploymentSpec", bounds::replicas).unwrap_or(1);
+            let min_ready_seconds = counted(
+                sink,
+                &s,
+                "minReadySeconds",
+                "DeploymentSpec",
+                bounds::nonnegative,
+            )
+            .unwrap_or(0);
             let paused = s.bool(sink, "paused").unwrap_or(false);
             Manifest::Deployment(Deployment {
                 meta: meta?,
@@ -189,8 +224,10 @@ pub(crate) fn decode(sink: &mut Sink, node: &Node, path: &str, kind: &str) -> Op
             let run_for = from_job
                 .or(from_template)
                 .unwrap_or_else(|| pod::derived_run_for(&template));
-            let positive = |sink: &mut Sink, key: &str, default: u64| {
-                let v = s.u64(sink, key).unwrap_or(default);
+            // The API allows 0 (a Job that runs nothing, or a suspended one); the lab does not
+            // model those, so it asks for at least one.
+            let positive = |sink: &mut Sink, key: &str| {
+                let v = counted(sink, &s, key, "JobSpec", bounds::replicas).unwrap_or(1);
                 if v == 0 {
                     sink.error(
                         s.value_mark(key),
@@ -200,16 +237,25 @@ pub(crate) fn decode(sink: &mut Sink, node: &Node, path: &str, kind: &str) -> Op
                 }
                 v
             };
-            let completions = positive(sink, "completions", 1);
-            let parallelism = positive(sink, "parallelism", 1);
+            let completions = positive(sink, "completions");
+            let parallelism = positive(sink, "parallelism");
+            let backoff_limit =
+                counted(sink, &s, "backoffLimit", "JobSpec", bounds::nonnegative).unwrap_or(6);
+            let ttl_seconds_after_finished = counted(
+                sink,
+                &s,
+                "ttlSecondsAfterFinished",
+                "JobSpec",
+                bounds::nonnegative,
+            );
             Manifest::Job(Job {
                 meta,
                 spec: JobSpec {
                     completions,
                     parallelism,
-                    backoff_limit: s.u64(sink, "backoffLimit").unwrap_or(6),
+                    backoff_limit,
                     template,
-                    ttl_seconds_after_finished: s.u64(sink, "ttlSecondsAfterFinished"),
+                    ttl_seconds_after_finished,
                     run_for_ms: run_for.as_millis(),
                 },
                 status: JobStatus::default(),
@@ -223,8 +269,15 @@ pub(crate) fn decode(sink: &mut Sink, node: &Node, path: &str, kind: &str) -> Op
                     &["unhealthyPodEvictionPolicy"],
                 ),
             )?;
-            let min_available = s.int_or_percent(sink, "minAvailable");
-            let max_unavailable = s.int_or_percent(sink, "maxUnavailable");
+            let percent = |sink: &mut Sink, key: &str| {
+                let v = s.int_or_percent(sink, key, "PodDisruptionBudgetSpec")?;
+                bounds::int_or_percent(v, true)
+                    .map_err(|e| sink.error(s.value_mark(key), &s.at(key), e))
+                    .ok()
+                    .map(|()| v)
+            };
+            let min_available = percent(sink, "minAvailable");
+            let max_unavailable = percent(sink, "maxUnavailable");
             if s.has("minAvailable") == s.has("maxUnavailable") {
                 sink.error(
                     s.mark,
@@ -319,9 +372,16 @@ fn strategy(sink: &mut Sink, s: &Obj<'_>) -> Option<DeploymentStrategy> {
                 "rollingUpdate",
                 &Fields::known(&["maxSurge", "maxUnavailable"]),
             );
+            // maxUnavailable's percentage may not pass 100%; maxSurge's may.
             let get = |sink: &mut Sink, key: &str| {
                 ru.as_ref()
-                    .and_then(|r| r.int_or_percent(sink, key))
+                    .and_then(|r| {
+                        let v = r.int_or_percent(sink, key, "RollingUpdateDeployment")?;
+                        bounds::int_or_percent(v, key == "maxUnavailable")
+                            .map_err(|e| sink.error(r.value_mark(key), &r.at(key), e))
+                            .ok()
+                            .map(|()| v)
+                    })
                     .unwrap_or(IntOrPercent::Percent(25))
             };
             let max_surge = get(sink, "maxSurge");

@@ -105,11 +105,13 @@ pub(super) fn decode(
             }
         }
         if up.has("minReplicas") {
-            match up.u64(sink, "minReplicas") {
-                Some(0) => sink.error(
+            // `PodUpdatePolicy.MinReplicas` is an int32 (VPA CRD, format int32); the
+            // admission webhook's `validateVPA` refuses anything below 1.
+            match up.i32(sink, "minReplicas", "PodUpdatePolicy") {
+                Some(n) if n <= 0 => sink.error(
                     up.value_mark("minReplicas"),
                     &up.at("minReplicas"),
-                    "MinReplicas has to be positive, got 0",
+                    format!("MinReplicas has to be positive, got {n}"),
                 ),
                 Some(n) => out.min_replicas = Some(n),
                 None => {}

@@ -2,7 +2,7 @@
 
 use crate::scenario::decode::{Fields, Obj, Sink, cpu, join, memory, obj};
 use crate::scenario::yaml::Node;
-use crate::sim::api::{Container, ContainerPort};
+use crate::sim::api::{Container, ContainerPort, bounds};
 use crate::sim::quantity::Resources;
 
 /// CPU, memory and GPUs of one `requests` or `limits` block; other names warn or fail.
@@ -137,22 +137,29 @@ pub(super) fn container_port(sink: &mut Sink, node: &Node, path: &str) -> Option
             silent: &["name"],
         },
     )?;
-    let port = |sink: &mut Sink, key: &str| {
-        let v = p.u64(sink, key)?;
-        u16::try_from(v).ok().filter(|v| *v > 0).or_else(|| {
-            sink.error(
-                p.value_mark(key),
-                &p.at(key),
-                format!("must be between 1 and 65535, inclusive, got {v}"),
-            );
-            None
-        })
-    };
-    let container_port = port(sink, "containerPort");
+    // int32 fields of `ContainerPort` (k8s.io/api core/v1), then `IsValidPortNum`; a
+    // `hostPort` of 0 means none, as the API server reads it.
+    let container_port =
+        p.i32(sink, "containerPort", "ContainerPort")
+            .and_then(|v| match bounds::port(v) {
+                Ok(()) => Some(v),
+                Err(e) => {
+                    sink.error(p.value_mark("containerPort"), &p.at("containerPort"), e);
+                    None
+                }
+            });
     if !p.has("containerPort") {
         sink.error(p.mark, &p.at("containerPort"), "required field is missing");
     }
-    let host_port = port(sink, "hostPort");
+    let host_port =
+        p.i32(sink, "hostPort", "ContainerPort")
+            .and_then(|v| match bounds::host_port(v) {
+                Ok(h) => h,
+                Err(e) => {
+                    sink.error(p.value_mark("hostPort"), &p.at("hostPort"), e);
+                    None
+                }
+            });
     let protocol = p.str(sink, "protocol").unwrap_or_else(|| "TCP".to_string());
     if !["TCP", "UDP", "SCTP"].contains(&protocol.as_str()) {
         sink.error(

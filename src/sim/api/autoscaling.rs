@@ -25,7 +25,7 @@ impl ResourceName {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum MetricTarget {
     /// `averageUtilization`: percent of the pods' requests.
-    Utilization(u64),
+    Utilization(i32),
     /// `averageValue`: millicores for CPU, bytes for memory.
     AverageValue(u64),
 }
@@ -57,8 +57,8 @@ impl PolicyType {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct HpaPolicy {
     pub type_: PolicyType,
-    pub value: u64,
-    pub period_secs: u64,
+    pub value: i32,
+    pub period_secs: i32,
 }
 
 /// `behavior.*.selectPolicy`.
@@ -83,7 +83,7 @@ impl SelectPolicy {
 /// defaults (see [`ScalingRules::scale_up_defaulted`] and [`ScalingRules::scale_down_defaulted`]).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct ScalingRules {
-    pub stabilization_window_secs: Option<u64>,
+    pub stabilization_window_secs: Option<i32>,
     pub select_policy: Option<SelectPolicy>,
     /// Empty: the defaults for the direction.
     pub policies: Vec<HpaPolicy>,
@@ -162,8 +162,9 @@ pub struct HorizontalPodAutoscalerSpec {
     pub target_kind: Kind,
     pub target_name: String,
     /// Defaulted to 1 when the manifest leaves it out, as the API server does.
-    pub min_replicas: u64,
-    pub max_replicas: u64,
+    /// int32 upstream (k8s.io/api autoscaling/v2 types.go), like the status counts.
+    pub min_replicas: i32,
+    pub max_replicas: i32,
     /// Defaulted to CPU at 80% when the manifest has none, as the API server does.
     pub metrics: Vec<MetricSpec>,
     /// `None` when the manifest has no `behavior`: the controller then keeps its classic
@@ -172,7 +173,7 @@ pub struct HorizontalPodAutoscalerSpec {
 }
 
 /// The default target when an HPA lists no metrics (`autoscaling.DefaultCPUUtilization`).
-pub const DEFAULT_CPU_UTILIZATION: u64 = 80;
+pub const DEFAULT_CPU_UTILIZATION: i32 = 80;
 
 /// One HPA condition (`AbleToScale`, `ScalingActive`, `ScalingLimited`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -206,8 +207,8 @@ pub struct HpaExplanation {
 /// HPA `status`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct HorizontalPodAutoscalerStatus {
-    pub current_replicas: u64,
-    pub desired_replicas: u64,
+    pub current_replicas: i32,
+    pub desired_replicas: i32,
     pub last_scale_time: Option<SimTime>,
     /// One entry per `spec.metrics[]`; `None` where the metric could not be read (the API
     /// shows an empty `type: ""` entry there, kubectl `<unknown>`).

@@ -246,11 +246,14 @@ impl fmt::Display for LabelSelector {
     }
 }
 
-/// `IntOrString` as used by `maxSurge`, `maxUnavailable`, `minAvailable`.
+/// `IntOrString` as used by `maxSurge`, `maxUnavailable`, `minAvailable`: its integer is an
+/// int32 (k8s.io/apimachinery `intstr.IntOrString.IntVal`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum IntOrPercent {
-    Int(u64),
-    Percent(u64),
+    Int(i32),
+    /// The number before `%`. Upstream reads it with `strconv.Atoi`, which clamps a number
+    /// too large for it to the largest one; the lab clamps to `i32::MAX` the same way.
+    Percent(i32),
 }
 
 impl IntOrPercent {
@@ -258,13 +261,14 @@ impl IntOrPercent {
     pub fn parse(text: &str) -> Result<IntOrPercent, String> {
         let t = text.trim();
         if let Some(p) = t.strip_suffix('%') {
-            let v: u64 = p
-                .trim()
-                .parse()
-                .map_err(|_| format!("invalid percentage {text:?}"))?;
-            Ok(IntOrPercent::Percent(v))
+            let p = p.trim();
+            if p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(format!("invalid percentage {text:?}"));
+            }
+            // All digits: only a value too large for i32 fails, and it clamps like Atoi.
+            Ok(IntOrPercent::Percent(p.parse().unwrap_or(i32::MAX)))
         } else {
-            let v: u64 = t.parse().map_err(|_| {
+            let v: i32 = t.parse().map_err(|_| {
                 format!("invalid value {text:?}: expected an integer or a percentage")
             })?;
             Ok(IntOrPercent::Int(v))
@@ -272,15 +276,18 @@ impl IntOrPercent {
     }
 
     /// Scales against `total`, rounding up or down (`intstr.GetScaledValueFromIntOrPercent`).
-    pub fn scaled(self, total: u64, round_up: bool) -> u64 {
+    /// The product is taken in i64 and the result clamped to i32, so no percentage overflows.
+    pub fn scaled(self, total: i32, round_up: bool) -> i32 {
         match self {
             IntOrPercent::Int(v) => v,
             IntOrPercent::Percent(p) => {
-                if round_up {
-                    (p * total).div_ceil(100)
+                let product = i64::from(p.max(0)) * i64::from(total.max(0));
+                let v = if round_up {
+                    (product + 99) / 100
                 } else {
-                    p * total / 100
-                }
+                    product / 100
+                };
+                i32::try_from(v).unwrap_or(i32::MAX)
             }
         }
     }
@@ -328,5 +335,17 @@ mod tests {
         assert_eq!(IntOrPercent::Percent(25).scaled(10, true), 3);
         assert_eq!(IntOrPercent::Percent(25).scaled(10, false), 2);
         assert!(IntOrPercent::parse("x%").is_err());
+        assert!(IntOrPercent::parse("-5%").is_err());
+        assert_eq!(
+            IntOrPercent::parse("99999999999999999999%"),
+            Ok(IntOrPercent::Percent(i32::MAX))
+        );
+        assert!(IntOrPercent::parse("2147483648").is_err());
+        assert_eq!(
+            IntOrPercent::Percent(i32::MAX).scaled(10_000, true),
+            i32::MAX
+        );
+        assert_eq!(IntOrPercent::Percent(200).scaled(i32::MAX, false), i32::MAX);
+        assert_eq!(IntOrPercent::Percent(100).scaled(7, true), 7);
     }
 }

@@ -78,8 +78,10 @@ pub struct PodCondition {
 /// A container port; `host_port` makes NodePorts filter apply.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ContainerPort {
-    pub container_port: u16,
-    pub host_port: Option<u16>,
+    /// `containerPort` and `hostPort` are int32 upstream (k8s.io/api core/v1 types.go),
+    /// validated to 1–65535.
+    pub container_port: i32,
+    pub host_port: Option<i32>,
     pub protocol: String,
 }
 
@@ -190,7 +192,7 @@ impl PodSpec {
         sum.max(init)
     }
 
-    pub fn host_ports(&self) -> impl Iterator<Item = u16> + '_ {
+    pub fn host_ports(&self) -> impl Iterator<Item = i32> + '_ {
         self.containers
             .iter()
             .flat_map(|c| c.ports.iter().filter_map(|p| p.host_port))

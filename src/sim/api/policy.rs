@@ -13,10 +13,11 @@ pub struct PodDisruptionBudgetSpec {
 /// PDB `status`, recomputed by the disruption controller.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PodDisruptionBudgetStatus {
-    pub current_healthy: u64,
-    pub desired_healthy: u64,
-    pub disruptions_allowed: u64,
-    pub expected_pods: u64,
+    /// int32 upstream (k8s.io/api policy/v1 types.go).
+    pub current_healthy: i32,
+    pub desired_healthy: i32,
+    pub disruptions_allowed: i32,
+    pub expected_pods: i32,
 }
 
 /// A PodDisruptionBudget.
@@ -31,9 +32,9 @@ impl PodDisruptionBudget {
     /// `desiredHealthy` for `expected` pods, as the disruption controller computes it:
     /// `minAvailable` (percentages round up) or `expected − maxUnavailable` (percentages round
     /// up too).
-    pub fn desired_healthy(&self, expected: u64) -> u64 {
+    pub fn desired_healthy(&self, expected: i32) -> i32 {
         if let Some(max) = self.spec.max_unavailable {
-            expected.saturating_sub(max.scaled(expected, true))
+            (expected - max.scaled(expected, true).max(0)).max(0)
         } else if let Some(min) = self.spec.min_available {
             min.scaled(expected, true)
         } else {

@@ -140,7 +140,7 @@ pub struct VerticalPodAutoscalerSpec {
     pub target_name: String,
     pub update_mode: UpdateMode,
     /// `updatePolicy.minReplicas`; `None`: the updater's `--min-replicas` (2).
-    pub min_replicas: Option<u64>,
+    pub min_replicas: Option<i32>,
     pub resource_policies: Vec<ContainerResourcePolicy>,
 }
 

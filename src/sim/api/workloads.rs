@@ -33,22 +33,24 @@ impl Default for DeploymentStrategy {
 /// Deployment `spec`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeploymentSpec {
-    pub replicas: u64,
+    /// `replicas` (int32 upstream, like every count below: k8s.io/api apps/v1 types.go).
+    pub replicas: i32,
     pub selector: LabelSelector,
     pub template: PodTemplateSpec,
     pub strategy: DeploymentStrategy,
-    pub min_ready_seconds: u64,
+    pub min_ready_seconds: i32,
     pub paused: bool,
 }
 
 /// Deployment `status`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct DeploymentStatus {
-    pub replicas: u64,
-    pub updated_replicas: u64,
-    pub ready_replicas: u64,
-    pub available_replicas: u64,
-    pub unavailable_replicas: u64,
+    pub replicas: i32,
+    pub updated_replicas: i32,
+    pub ready_replicas: i32,
+    pub available_replicas: i32,
+    pub unavailable_replicas: i32,
+    /// int64 upstream, like `metadata.generation`.
     pub observed_generation: u64,
 }
 
@@ -64,16 +66,16 @@ pub struct Deployment {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReplicaSet {
     pub meta: ObjectMeta,
-    pub replicas: u64,
+    pub replicas: i32,
     pub selector: LabelSelector,
     pub template: PodTemplateSpec,
     /// The `pod-template-hash` label value.
     pub template_hash: String,
     /// `deployment.kubernetes.io/revision`.
     pub revision: u64,
-    pub status_replicas: u64,
-    pub status_ready: u64,
-    pub status_available: u64,
+    pub status_replicas: i32,
+    pub status_ready: i32,
+    pub status_available: i32,
 }
 
 /// A DaemonSet.
@@ -85,19 +87,20 @@ pub struct DaemonSet {
     /// `updateStrategy.rollingUpdate.maxUnavailable` (upstream default 1; the EKS add-on
     /// manifests of aws-node and kube-proxy use 10%). Percentages round up.
     pub max_unavailable: IntOrPercent,
-    pub desired_number_scheduled: u64,
-    pub current_number_scheduled: u64,
-    pub number_ready: u64,
+    pub desired_number_scheduled: i32,
+    pub current_number_scheduled: i32,
+    pub number_ready: i32,
 }
 
 /// Job `spec`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JobSpec {
-    pub completions: u64,
-    pub parallelism: u64,
-    pub backoff_limit: u64,
+    /// int32 upstream (k8s.io/api batch/v1 types.go), like the status counts.
+    pub completions: i32,
+    pub parallelism: i32,
+    pub backoff_limit: i32,
     pub template: PodTemplateSpec,
-    pub ttl_seconds_after_finished: Option<u64>,
+    pub ttl_seconds_after_finished: Option<i32>,
     /// How long each pod's container runs before exiting 0 (from `sleep N` in the command or
     /// the `ekslab.dev/run-duration` annotation; default 60 s).
     pub run_for_ms: u64,
@@ -106,9 +109,9 @@ pub struct JobSpec {
 /// Job `status`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct JobStatus {
-    pub active: u64,
-    pub succeeded: u64,
-    pub failed: u64,
+    pub active: i32,
+    pub succeeded: i32,
+    pub failed: i32,
     pub start_time: Option<SimTime>,
     pub completion_time: Option<SimTime>,
 }

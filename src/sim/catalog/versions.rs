@@ -37,11 +37,12 @@ impl KubernetesVersion {
         other.minor.saturating_sub(self.minor)
     }
 
+    /// The next minor version (saturating: `1.4294967295` has none, and stays).
     #[must_use]
     pub const fn next(self) -> KubernetesVersion {
         KubernetesVersion {
             major: self.major,
-            minor: self.minor + 1,
+            minor: self.minor.saturating_add(1),
         }
     }
 }
@@ -155,6 +156,21 @@ pub fn max_kubelet_skew(kubelet: KubernetesVersion) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn versions_from_a_learner_never_overflow() {
+        let top = KubernetesVersion::parse("1.4294967295").unwrap();
+        assert_eq!(top.next(), top);
+        assert_eq!(
+            KubernetesVersion::new(34).next(),
+            KubernetesVersion::new(35)
+        );
+        assert!(KubernetesVersion::parse("1.4294967296").is_err());
+        assert_eq!(
+            KubernetesVersion::new(40).minors_behind(KubernetesVersion::new(3)),
+            0
+        );
+    }
 
     #[test]
     fn support_status_follows_the_calendar() {

@@ -389,5 +389,5 @@ fn rolled_out(sim: &Simulation, op: &AddonUpdateOp) -> bool {
     let stale = pods
         .iter()
         .any(|p| p.spec.containers.first().is_some_and(|c| c.image != img));
-    current >= expected && !stale
+    current >= crate::sim::api::count(expected) && !stale
 }

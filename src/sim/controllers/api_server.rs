@@ -23,6 +23,7 @@ pub(crate) fn apply(sim: &mut Simulation, m: Manifest) -> Result<String, String>
             "Error from server (NotFound): namespaces \"{ns}\" not found"
         ));
     }
+    crate::sim::api::bounds::validate(&m)?;
     let now = sim.now();
     match m {
         Manifest::Namespace(mut n) => {
@@ -227,7 +228,11 @@ pub(crate) fn delete_pod(sim: &mut Simulation, key: &ObjectKey) {
             );
         }
         // Most containers exit within a few seconds of SIGTERM; never beyond the grace period.
-        let stop = sim.rng.kubelet.between(1000, 4000).min(grace.max(1) * 1000);
+        let stop = sim
+            .rng
+            .kubelet
+            .between(1000, 4000)
+            .min(grace.max(1).saturating_mul(1000));
         sim.after(
             crate::sim::clock::SimDuration(stop),
             Timer::PodTerminated {
@@ -344,7 +349,7 @@ pub(crate) fn evict(sim: &mut Simulation, key: &ObjectKey) -> Result<(), Evictio
             for k in &matching {
                 if let Some(pdb) = sim.state.pdbs.get_mut(k) {
                     pdb.status.disruptions_allowed -= 1;
-                    pdb.status.current_healthy = pdb.status.current_healthy.saturating_sub(1);
+                    pdb.status.current_healthy = (pdb.status.current_healthy - 1).max(0);
                 }
             }
         }

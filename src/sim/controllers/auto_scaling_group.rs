@@ -40,7 +40,7 @@ pub(crate) fn reconcile(sim: &mut Simulation) {
         if ng.status == NodegroupStatus::Deleting {
             continue;
         }
-        let desired = ng.scaling.desired_size;
+        let desired = crate::sim::api::count(ng.scaling.desired_size);
         let live: Vec<&Instance> = sim
             .state
             .instances
@@ -339,11 +339,11 @@ pub(crate) fn instance_terminated(sim: &mut Simulation, id: &str) {
 pub(crate) fn set_desired_capacity(
     sim: &mut Simulation,
     ng_name: &str,
-    desired: u64,
+    desired: i32,
     reason: &'static str,
     message: String,
     source: &'static str,
-) -> Result<u64, String> {
+) -> Result<i32, String> {
     let Some(ng) = sim.state.nodegroups.get_mut(ng_name) else {
         return Err(format!(
             "ValidationError: AutoScalingGroup name not found - AutoScalingGroup for nodegroup {ng_name} not found"
@@ -425,9 +425,9 @@ pub(crate) fn terminate_instance_in_auto_scaling_group(
 pub(crate) fn scale(
     sim: &mut Simulation,
     name: &str,
-    desired: Option<u64>,
-    min: Option<u64>,
-    max: Option<u64>,
+    desired: Option<i32>,
+    min: Option<i32>,
+    max: Option<i32>,
 ) -> Result<String, String> {
     let cluster = sim.state.cluster.name.clone();
     let Some(ng) = sim.state.nodegroups.get_mut(name) else {
@@ -437,6 +437,29 @@ pub(crate) fn scale(
     };
     if ng.status == NodegroupStatus::Deleting {
         return Err(format!("Error: nodegroup \"{name}\" is being deleted"));
+    }
+    // eksctl's own checks (validateNumberOfNodesCLI), EKS's quota of nodes per managed node
+    // group, and the lab's limit, whoever asks.
+    for (v, what) in [(desired, "number"), (min, "minimum"), (max, "maximum")] {
+        if v.is_some_and(|v| v < 0) {
+            return Err(match what {
+                "number" => "Error: number of nodes must be 0 or greater".to_string(),
+                w => format!("Error: {w} of nodes must be 0 or greater"),
+            });
+        }
+    }
+    if let Some(m) = max.or(desired) {
+        let flag = if max.is_some() { "nodes-max" } else { "nodes" };
+        crate::limits::check::nodegroup_size(i128::from(m), format_args!("--{flag}={m}"))
+            .map_err(|e| format!("Error: {e}"))?;
+        if ng.kind == NodegroupKind::Managed
+            && m > crate::sim::controllers::eks::MAX_NODES_PER_MANAGED_NODEGROUP
+        {
+            return Err(format!(
+                "Error: maxSize ({m}) exceeds the quota of {} nodes per managed node group",
+                crate::sim::controllers::eks::MAX_NODES_PER_MANAGED_NODEGROUP
+            ));
+        }
     }
     let mut s = ng.scaling;
     if let Some(m) = min {

@@ -194,9 +194,9 @@ fn group_views(sim: &Simulation, now: SimTime) -> Vec<GroupView> {
             let ng = sim.state.nodegroups.get(&name)?;
             let mut v = GroupView {
                 asg: ng.asg_name(),
-                min: ng.scaling.min_size,
-                desired: ng.scaling.desired_size,
-                max: ng.scaling.max_size,
+                min: crate::sim::api::count(ng.scaling.min_size),
+                desired: crate::sim::api::count(ng.scaling.desired_size),
+                max: crate::sim::api::count(ng.scaling.max_size),
                 name: name.clone(),
                 ready: 0,
                 unready: 0,

@@ -9,7 +9,7 @@ use crate::sim::api::node::taints;
 use crate::sim::api::pod::PodLab;
 use crate::sim::api::{
     DaemonSet, Kind, Node, ObjectKey, ObjectMeta, ObjectRef, OwnerRef, Pod, PodStatus, TaintEffect,
-    Toleration, TolerationOperator,
+    Toleration, TolerationOperator, count, int32_len,
 };
 use crate::sim::event::{EventType, reason};
 
@@ -114,11 +114,11 @@ pub(crate) fn reconcile(sim: &mut Simulation) {
             }
         }
         rolling_update(sim, &ds, &eligible_nodes, &pods);
-        let ready = pods.iter().filter(|(_, _, r)| *r).count() as u64;
+        let ready = pods.iter().filter(|(_, _, r)| *r).count();
         if let Some(d) = sim.state.daemonsets.get_mut(&key) {
-            d.desired_number_scheduled = eligible_nodes.len() as u64;
-            d.current_number_scheduled = covered.intersection(&eligible_nodes).count() as u64;
-            d.number_ready = ready;
+            d.desired_number_scheduled = int32_len(eligible_nodes.len());
+            d.current_number_scheduled = int32_len(covered.intersection(&eligible_nodes).count());
+            d.number_ready = int32_len(ready);
         }
         warn_if_fargate_selected(sim, &ds);
     }
@@ -183,10 +183,11 @@ fn rolling_update(
     if stale.is_empty() {
         return;
     }
-    let max_unavailable = ds
-        .max_unavailable
-        .scaled(eligible.len() as u64, true)
-        .max(1);
+    let max_unavailable = count(
+        ds.max_unavailable
+            .scaled(int32_len(eligible.len()), true)
+            .max(1),
+    );
     let ready_nodes = pods
         .iter()
         .filter(|(_, n, r)| *r && n.as_ref().is_some_and(|n| eligible.contains(n)))

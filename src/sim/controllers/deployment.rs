@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use crate::sim::Simulation;
 use crate::sim::api::{
     Deployment, DeploymentStrategy, Kind, ObjectKey, ObjectMeta, ObjectRef, OwnerRef,
-    PodTemplateSpec, ReplicaSet,
+    PodTemplateSpec, ReplicaSet, count, int32,
 };
 use crate::sim::command::ResourcePatch;
 use crate::sim::digest::Digest;
@@ -90,22 +90,28 @@ fn sync(sim: &mut Simulation, key: &ObjectKey, counts: &BTreeMap<ObjectKey, (u64
         .collect();
     let available = |k: &ObjectKey| counts.get(k).map_or(0, |c| c.1);
     let active = |k: &ObjectKey| counts.get(k).map_or(0, |c| c.0);
-    let replicas =
-        |sim: &Simulation, k: &ObjectKey| sim.state.replicasets.get(k).map_or(0, |r| r.replicas);
+    // The API's counts are int32; the arithmetic below runs in u64 on non-negative counts.
+    let replicas = |sim: &Simulation, k: &ObjectKey| {
+        sim.state
+            .replicasets
+            .get(k)
+            .map_or(0, |r| count(r.replicas))
+    };
+    let spec_replicas = count(d.spec.replicas);
 
     let new_key = if let Some(k) = new_key {
         k
     } else {
         let initial = match d.spec.strategy {
             // With nothing old around, the first ReplicaSet starts at full size.
-            _ if old.iter().all(|k| replicas(sim, k) == 0 && active(k) == 0) => d.spec.replicas,
+            _ if old.iter().all(|k| replicas(sim, k) == 0 && active(k) == 0) => spec_replicas,
             DeploymentStrategy::Recreate => 0,
             DeploymentStrategy::RollingUpdate { max_surge, .. } => {
-                let surge = max_surge.scaled(d.spec.replicas, true);
+                let surge = count(max_surge.scaled(d.spec.replicas, true));
                 let total: u64 = old.iter().map(|k| replicas(sim, k)).sum();
-                (d.spec.replicas + surge)
+                (spec_replicas + surge)
                     .saturating_sub(total)
-                    .min(d.spec.replicas)
+                    .min(spec_replicas)
             }
         };
         let revision = old
@@ -124,17 +130,17 @@ fn sync(sim: &mut Simulation, key: &ObjectKey, counts: &BTreeMap<ObjectKey, (u64
                     scale_rs(sim, &d, k, 0);
                 }
             }
-            if old.iter().all(|k| active(k) == 0) && replicas(sim, &new_key) != d.spec.replicas {
-                scale_rs(sim, &d, &new_key, d.spec.replicas);
+            if old.iter().all(|k| active(k) == 0) && replicas(sim, &new_key) != spec_replicas {
+                scale_rs(sim, &d, &new_key, spec_replicas);
             }
         }
         DeploymentStrategy::RollingUpdate {
             max_surge,
             max_unavailable,
         } => {
-            let want = d.spec.replicas;
-            let mut surge = max_surge.scaled(want, true);
-            let unavailable = max_unavailable.scaled(want, false);
+            let want = spec_replicas;
+            let mut surge = count(max_surge.scaled(d.spec.replicas, true));
+            let unavailable = count(max_unavailable.scaled(d.spec.replicas, false));
             if surge == 0 && unavailable == 0 {
                 surge = 1;
             }
@@ -210,11 +216,11 @@ fn sync(sim: &mut Simulation, key: &ObjectKey, counts: &BTreeMap<ObjectKey, (u64
     let ready: u64 = all.iter().map(available).sum();
     let updated = active(&new_key);
     if let Some(dep) = sim.state.deployments.get_mut(key) {
-        dep.status.replicas = status_replicas;
-        dep.status.updated_replicas = updated;
-        dep.status.ready_replicas = ready;
-        dep.status.available_replicas = ready;
-        dep.status.unavailable_replicas = dep.spec.replicas.saturating_sub(ready);
+        dep.status.replicas = int32(status_replicas);
+        dep.status.updated_replicas = int32(updated);
+        dep.status.ready_replicas = int32(ready);
+        dep.status.available_replicas = int32(ready);
+        dep.status.unavailable_replicas = int32(count(dep.spec.replicas).saturating_sub(ready));
         dep.status.observed_generation = dep.meta.generation;
     }
 }
@@ -257,7 +263,7 @@ fn create_rs(
         .insert("pod-template-hash".into(), hash.to_string());
     let rs = ReplicaSet {
         meta,
-        replicas,
+        replicas: int32(replicas),
         selector,
         template,
         template_hash: hash.to_string(),
@@ -287,11 +293,11 @@ fn scale_rs(sim: &mut Simulation, d: &Deployment, rs: &ObjectKey, to: u64) {
     let Some(r) = sim.state.replicasets.get_mut(rs) else {
         return;
     };
-    let from = r.replicas;
+    let from = count(r.replicas);
     if from == to {
         return;
     }
-    r.replicas = to;
+    r.replicas = int32(to);
     sim.state.touch();
     let dir = if to > from { "up" } else { "down" };
     sim.record(
@@ -318,8 +324,14 @@ fn not_found(key: &ObjectKey) -> String {
 pub(crate) fn scale(
     sim: &mut Simulation,
     key: &ObjectKey,
-    replicas: u64,
+    replicas: i32,
 ) -> Result<String, String> {
+    // The scale subresource's validation (`ValidateScale`), then the lab's pod limit: every
+    // path that scales (kubectl, the workloads buttons, the HPA) is bounded here too.
+    crate::sim::api::bounds::nonnegative(replicas)
+        .map_err(|e| format!("The Scale {:?} is invalid: spec.replicas: {e}", key.name))?;
+    crate::limits::check::replicas(i128::from(replicas), format_args!("--replicas={replicas}"))
+        .map_err(|e| format!("error: {e}"))?;
     let d = sim
         .state
         .deployments

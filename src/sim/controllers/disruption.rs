@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use crate::sim::Simulation;
-use crate::sim::api::{IntOrPercent, Kind, ObjectKey};
+use crate::sim::api::{IntOrPercent, Kind, ObjectKey, count, int32};
 
 pub(crate) fn reconcile(sim: &mut Simulation) {
     if sim.state.pdbs.is_empty() {
@@ -43,24 +43,33 @@ pub(crate) fn reconcile(sim: &mut Simulation) {
                 .map(|(kind, name)| {
                     let k = ObjectKey::new(key.namespace.clone(), name.clone());
                     match kind {
-                        Kind::ReplicaSet => sim.state.replicasets.get(&k).map_or(0, |r| r.replicas),
+                        Kind::ReplicaSet => sim
+                            .state
+                            .replicasets
+                            .get(&k)
+                            .map_or(0, |r| count(r.replicas)),
                         Kind::DaemonSet => sim
                             .state
                             .daemonsets
                             .get(&k)
-                            .map_or(0, |d| d.desired_number_scheduled),
-                        Kind::Job => sim.state.jobs.get(&k).map_or(0, |j| j.spec.parallelism),
+                            .map_or(0, |d| count(d.desired_number_scheduled)),
+                        Kind::Job => sim
+                            .state
+                            .jobs
+                            .get(&k)
+                            .map_or(0, |j| count(j.spec.parallelism)),
                         _ => 1,
                     }
                 })
                 .sum()
         };
+        let (expected, healthy) = (int32(expected), int32(healthy));
         let desired = pdb.desired_healthy(expected);
         if let Some(p) = sim.state.pdbs.get_mut(&key) {
             p.status.expected_pods = expected;
             p.status.current_healthy = healthy;
             p.status.desired_healthy = desired;
-            p.status.disruptions_allowed = healthy.saturating_sub(desired);
+            p.status.disruptions_allowed = (healthy - desired).max(0);
         }
     }
 }

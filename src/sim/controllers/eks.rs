@@ -29,7 +29,7 @@ use crate::sim::state::State;
 use crate::sim::{Simulation, Timer};
 
 /// EKS quotas the lab enforces (eks-facts §2, §8; 2021 quota table, M).
-pub const MAX_NODES_PER_MANAGED_NODEGROUP: u64 = 450;
+pub const MAX_NODES_PER_MANAGED_NODEGROUP: i32 = 450;
 pub const MAX_FARGATE_PROFILES: usize = 10;
 pub const MAX_SELECTORS_PER_PROFILE: usize = 5;
 pub const MAX_LABELS_PER_SELECTOR: usize = 5;
@@ -162,17 +162,33 @@ fn validate_nodegroup(
             ));
         }
     }
+    if ng.min_size < 0 {
+        return Err(format!(
+            "nodegroup {n:?}: minSize ({}) must be 0 or greater",
+            ng.min_size
+        ));
+    }
     if !(ng.min_size <= ng.desired_capacity && ng.desired_capacity <= ng.max_size) {
         return Err(format!(
             "nodegroup {n:?}: sizes must satisfy minSize ({}) <= desiredCapacity ({}) <= maxSize ({})",
             ng.min_size, ng.desired_capacity, ng.max_size
         ));
     }
-    if ng.max_size > MAX_NODES_PER_MANAGED_NODEGROUP {
+    // EKS's quota of nodes per managed node group; a self-managed group (an Auto Scaling group
+    // of yours) has only the lab's limit.
+    if ng.kind == crate::sim::eks::NodegroupKind::Managed
+        && ng.max_size > MAX_NODES_PER_MANAGED_NODEGROUP
+    {
         return Err(format!(
-            "nodegroup {n:?}: maxSize {} exceeds the {MAX_NODES_PER_MANAGED_NODEGROUP} nodes per node group quota",
+            "nodegroup {n:?}: maxSize {} exceeds the {MAX_NODES_PER_MANAGED_NODEGROUP} nodes per managed node group quota",
             ng.max_size
         ));
+    }
+    crate::limits::check::nodegroup_size(i128::from(ng.max_size), ng.max_size)
+        .map_err(|e| format!("nodegroup {n:?}: maxSize: {e}"))?;
+    if let Some(m) = ng.max_pods_per_node {
+        crate::limits::check::pods_per_node(i128::from(m), m)
+            .map_err(|e| format!("nodegroup {n:?}: maxPodsPerNode: {e}"))?;
     }
     for z in &ng.zones {
         if !zones.contains(z) {
@@ -651,7 +667,7 @@ fn system_deployment(
     app_label: (&str, &str),
     image: String,
     requests: Resources,
-    replicas: u64,
+    replicas: i32,
     annotations: &[(&str, &str)],
 ) -> Deployment {
     let l = labels(&[app_label]);
@@ -990,7 +1006,9 @@ fn reconcile_nodegroups(sim: &mut Simulation) {
             })
             .count() as u64;
         match ng.status {
-            NodegroupStatus::Creating if ready >= ng.scaling.desired_size => {
+            NodegroupStatus::Creating
+                if ready >= crate::sim::api::count(ng.scaling.desired_size) =>
+            {
                 if let Some(g) = sim.state.nodegroups.get_mut(&name) {
                     g.status = NodegroupStatus::Active;
                 }

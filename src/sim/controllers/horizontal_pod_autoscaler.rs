@@ -20,7 +20,9 @@ use crate::sim::api::autoscaling::{
     HorizontalPodAutoscaler, HorizontalPodAutoscalerStatus, HpaCondition, MetricStatus,
     MetricTarget, ResourceName,
 };
-use crate::sim::api::{Deployment, Kind, ObjectKey, ObjectRef, Pod, PodConditionType};
+use crate::sim::api::{
+    Deployment, Kind, ObjectKey, ObjectRef, Pod, PodConditionType, count, int32,
+};
 use crate::sim::catalog::addons::AddonName;
 use crate::sim::clock::{SimDuration, SimTime};
 use crate::sim::event::EventType;
@@ -183,7 +185,7 @@ fn compute_metric(
 ) -> Result<(replica_calculator::Proposal, MetricStatus, String), String> {
     let (target, what, name) = match target {
         MetricTarget::Utilization(u) => (
-            Target::Utilization(u),
+            Target::Utilization(count(u)),
             "utilization",
             format!(
                 "{} resource utilization (percentage of request)",
@@ -299,8 +301,9 @@ fn sync(sim: &mut Simulation, key: &ObjectKey) {
         "the HPA controller was able to get the target's current scale".to_string(),
         now,
     );
-    let current = deployment.spec.replicas;
-    let (min, max) = (hpa.spec.min_replicas, hpa.spec.max_replicas);
+    // The API's int32 counts, in u64 for the calculator's arithmetic.
+    let current = count(deployment.spec.replicas);
+    let (min, max) = (count(hpa.spec.min_replicas), count(hpa.spec.max_replicas));
     if let Some(t) = sim.controllers.hpa.tracked.get_mut(key) {
         behavior::record_initial(&mut t.history, current, now);
     }
@@ -337,7 +340,7 @@ fn sync(sim: &mut Simulation, key: &ObjectKey) {
             compute_replicas(sim, &hpa, &deployment, current, &mut st, &mut out)
         else {
             // setCurrentReplicasAndMetricsInStatus: the desired count stays as it was.
-            st.current_replicas = current;
+            st.current_replicas = int32(current);
             finish(sim, key, st, out);
             return;
         };
@@ -385,7 +388,7 @@ fn sync(sim: &mut Simulation, key: &ObjectKey) {
         (n.replicas, n.replicas != current)
     };
     if rescale {
-        let _ = super::deployment::scale(sim, &target_key, desired);
+        let _ = super::deployment::scale(sim, &target_key, int32(desired));
         set_condition(
             &mut st,
             ABLE_TO_SCALE,
@@ -418,8 +421,8 @@ fn sync(sim: &mut Simulation, key: &ObjectKey) {
         out.lines.push(format!("no change: {current}"));
     }
     // setStatus.
-    st.current_replicas = current;
-    st.desired_replicas = if rescale { desired } else { current };
+    st.current_replicas = int32(current);
+    st.desired_replicas = int32(if rescale { desired } else { current });
     st.current_metrics = statuses;
     finish(sim, key, st, out);
 }

@@ -4,7 +4,9 @@
 use crate::sim::Simulation;
 use crate::sim::Timer;
 use crate::sim::api::pod::PodLab;
-use crate::sim::api::{Kind, ObjectKey, ObjectMeta, ObjectRef, OwnerRef, Pod, PodPhase, PodStatus};
+use crate::sim::api::{
+    Kind, ObjectKey, ObjectMeta, ObjectRef, OwnerRef, Pod, PodPhase, PodStatus, count, int32,
+};
 use crate::sim::clock::SimDuration;
 use crate::sim::event::{EventType, reason};
 
@@ -39,8 +41,8 @@ pub(crate) fn reconcile(sim: &mut Simulation) {
         }
         let job = &sim.state.jobs[&key];
         let (completions, parallelism, ttl) = (
-            job.spec.completions,
-            job.spec.parallelism,
+            count(job.spec.completions),
+            count(job.spec.parallelism),
             job.spec.ttl_seconds_after_finished,
         );
         if succeeded >= completions {
@@ -48,8 +50,8 @@ pub(crate) fn reconcile(sim: &mut Simulation) {
             if let Some(j) = sim.state.jobs.get_mut(&key) {
                 j.status = crate::sim::api::JobStatus {
                     active: 0,
-                    succeeded,
-                    failed,
+                    succeeded: int32(succeeded),
+                    failed: int32(failed),
                     start_time: j.status.start_time,
                     completion_time: Some(now),
                 };
@@ -63,7 +65,7 @@ pub(crate) fn reconcile(sim: &mut Simulation) {
             );
             if let Some(ttl) = ttl {
                 sim.after(
-                    SimDuration::from_secs(ttl),
+                    SimDuration::from_secs(count(ttl)),
                     Timer::JobTtlExpired(key.clone()),
                 );
             }
@@ -74,9 +76,9 @@ pub(crate) fn reconcile(sim: &mut Simulation) {
             create_pod(sim, &key);
         }
         if let Some(j) = sim.state.jobs.get_mut(&key) {
-            j.status.active = active.max(want);
-            j.status.succeeded = succeeded;
-            j.status.failed = failed;
+            j.status.active = int32(active.max(want));
+            j.status.succeeded = int32(succeeded);
+            j.status.failed = int32(failed);
         }
     }
 }

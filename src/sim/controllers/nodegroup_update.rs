@@ -48,7 +48,7 @@ pub const WAIT_AFTER_DRAIN: SimDuration = SimDuration::from_secs(60);
 /// guide names the failure, not the time; the lab uses the drain's 15 minutes).
 pub const NODE_CREATION_TIMEOUT: SimDuration = SimDuration::from_mins(15);
 /// The maxUnavailable quota (eks-facts §4).
-pub const MAX_UNAVAILABLE_QUOTA: u64 = 100;
+pub const MAX_UNAVAILABLE_QUOTA: i32 = 100;
 
 /// A node group update in progress.
 #[derive(Debug, Clone)]
@@ -57,12 +57,13 @@ pub struct NodegroupUpdateOp {
     pub nodegroup: String,
     pub force: bool,
     pub strategy: UpdateStrategy,
-    pub max_unavailable: u64,
-    pub surge: u64,
+    /// Node counts, int32 like the EKS API's sizes.
+    pub max_unavailable: i32,
+    pub surge: i32,
     /// The sizes before the update, restored in the scale-down phase.
     pub original: NodegroupScalingConfig,
     /// The desired size the workflow last set (to notice another actor changing it).
-    pub expected_desired: u64,
+    pub expected_desired: i32,
     pub old_launch_template: u64,
     pub new_launch_template: u64,
     pub old_version: KubernetesVersion,
@@ -78,19 +79,25 @@ fn ng_ref(name: &str) -> ObjectRef {
 
 /// Nodes to update in parallel: maxUnavailable, or the percentage of the group's nodes rounded
 /// up; at least 1, at most the quota of 100 (eks-facts §4).
-pub fn parallelism(config: NodegroupUpdateConfig, nodes: u64) -> u64 {
+pub fn parallelism(config: NodegroupUpdateConfig, nodes: u64) -> i32 {
     let n = match config {
         NodegroupUpdateConfig::MaxUnavailable(n) => n,
-        NodegroupUpdateConfig::MaxUnavailablePercentage(p) => (nodes * p).div_ceil(100),
+        NodegroupUpdateConfig::MaxUnavailablePercentage(p) => crate::sim::api::int32(
+            nodes
+                .saturating_mul(crate::sim::api::count(p))
+                .div_ceil(100),
+        ),
     };
     n.clamp(1, MAX_UNAVAILABLE_QUOTA)
 }
 
 /// The scale-up increment: the larger of twice the group's AZs and maxUnavailable (eks-facts
 /// §4); none with the MINIMAL strategy.
-pub fn surge(strategy: UpdateStrategy, zones: usize, max_unavailable: u64) -> u64 {
+pub fn surge(strategy: UpdateStrategy, zones: usize, max_unavailable: i32) -> i32 {
     match strategy {
-        UpdateStrategy::Default => (2 * zones as u64).max(max_unavailable),
+        UpdateStrategy::Default => {
+            crate::sim::api::int32_len(zones.saturating_mul(2)).max(max_unavailable)
+        }
         UpdateStrategy::Minimal => 0,
     }
 }
@@ -279,7 +286,7 @@ pub(crate) fn update_config(
             NodegroupUpdateConfig::MaxUnavailable(n)
             | NodegroupUpdateConfig::MaxUnavailablePercentage(n) => n,
         };
-        if v == 0 || v > MAX_UNAVAILABLE_QUOTA {
+        if !(1..=MAX_UNAVAILABLE_QUOTA).contains(&v) {
             return Err(format!(
                 "An error occurred (InvalidParameterException): maxUnavailable must be between 1 and {MAX_UNAVAILABLE_QUOTA}"
             ));
@@ -412,8 +419,8 @@ fn setup_done(sim: &mut Simulation, op: &NodegroupUpdateOp) {
         return;
     };
     let before = ng.scaling;
-    ng.scaling.max_size += op.surge;
-    ng.scaling.desired_size += op.surge;
+    ng.scaling.max_size = ng.scaling.max_size.saturating_add(op.surge);
+    ng.scaling.desired_size = ng.scaling.desired_size.saturating_add(op.surge);
     let after = ng.scaling;
     set_op(sim, &op.update_id, |o| {
         o.expected_desired = after.desired_size;
@@ -474,7 +481,8 @@ fn scale_up(sim: &mut Simulation, op: &NodegroupUpdateOp) {
     let every_zone = old_zones
         .iter()
         .all(|z| new.iter().any(|(_, ready, nz)| *ready && nz == z));
-    let all_ready = new.len() as u64 >= op.surge && new.iter().all(|(_, ready, _)| *ready);
+    let all_ready =
+        crate::sim::api::int32_len(new.len()) >= op.surge && new.iter().all(|(_, ready, _)| *ready);
     if every_zone && all_ready {
         for n in &old {
             let _ = super::node_drain::cordon(sim, n, true);
@@ -580,7 +588,7 @@ fn upgrade(sim: &mut Simulation, op: &NodegroupUpdateOp) {
             .state
             .nodegroups
             .get(&op.nodegroup)
-            .map_or(0, |g| g.scaling.desired_size);
+            .map_or(0, |g| crate::sim::api::count(g.scaling.desired_size));
         let settling = live_instances(sim, &op.nodegroup).any(|i| i.terminating);
         let launched = live_instances(sim, &op.nodegroup)
             .filter(|i| !i.terminating)
@@ -600,7 +608,7 @@ fn upgrade(sim: &mut Simulation, op: &NodegroupUpdateOp) {
     // Randomly pick up to maxUnavailable old nodes (eks-facts §4).
     let mut candidates = old;
     let mut picked = Vec::new();
-    while (picked.len() as u64) < op.max_unavailable && !candidates.is_empty() {
+    while crate::sim::api::int32_len(picked.len()) < op.max_unavailable && !candidates.is_empty() {
         let i = sim.rng.updates.index(candidates.len());
         picked.push(candidates.remove(i));
     }
@@ -760,9 +768,9 @@ fn scale_down(sim: &mut Simulation, op: &NodegroupUpdateOp) {
     // One step at a time, each once the ASG has settled on the previous size.
     let live = live_instances(sim, &op.nodegroup)
         .filter(|i| !i.terminating)
-        .count() as u64;
+        .count();
     let settling = live_instances(sim, &op.nodegroup).any(|i| i.terminating);
-    if live != s.desired_size || settling {
+    if crate::sim::api::int32_len(live) != s.desired_size || settling {
         return;
     }
     let Some(g) = sim.state.nodegroups.get_mut(&op.nodegroup) else {

@@ -34,7 +34,7 @@ pub(crate) fn reconcile(sim: &mut Simulation) {
             .iter()
             .filter(|k| sim.state.pods[*k].is_ready())
             .count() as u64;
-        let want = sim.state.replicasets[&key].replicas;
+        let want = crate::sim::api::count(sim.state.replicasets[&key].replicas);
         let have = pods.len() as u64;
         if have < want {
             for _ in have..want {
@@ -55,9 +55,9 @@ pub(crate) fn reconcile(sim: &mut Simulation) {
             }
         }
         if let Some(rs) = sim.state.replicasets.get_mut(&key) {
-            rs.status_replicas = have;
-            rs.status_ready = ready;
-            rs.status_available = ready;
+            rs.status_replicas = crate::sim::api::int32(have);
+            rs.status_ready = crate::sim::api::int32(ready);
+            rs.status_available = crate::sim::api::int32(ready);
         }
     }
 }

@@ -45,7 +45,7 @@ pub struct NodeInfo<'a> {
     pub requested: Resources,
     pub pods: u64,
     pub gpus: u64,
-    pub host_ports: BTreeSet<u16>,
+    pub host_ports: BTreeSet<i32>,
     /// Pods per owning controller, for spreading.
     pub owners: BTreeMap<(Kind, ObjectKey), u64>,
 }

@@ -33,7 +33,7 @@ use recommender::{AggregateState, ContainerState};
 /// `--recommender-interval` and `--updater-interval` (eks-facts §6.3).
 pub const LOOP_INTERVAL: SimDuration = SimDuration::from_mins(1);
 /// The updater's `--min-replicas` (eks-facts §6.3).
-pub const DEFAULT_MIN_REPLICAS: u64 = 2;
+pub const DEFAULT_MIN_REPLICAS: i32 = 2;
 /// The updater's `--eviction-tolerance` (0.5, eks-facts §6.3), in percent.
 pub const EVICTION_TOLERANCE_PERCENT: u64 = 50;
 
@@ -321,8 +321,9 @@ pub fn savings(sim: &Simulation, key: &ObjectKey) -> Option<Savings> {
     apply_recommendation(vpa, &mut recommended);
     let current_per_pod = template.effective_requests();
     let recommended_per_pod = recommended.effective_requests();
-    let n = d.spec.replicas;
-    let times = |r: Resources| Resources::new(r.cpu.0 * n, r.memory.0 * n);
+    let n = crate::sim::api::count(d.spec.replicas);
+    let times =
+        |r: Resources| Resources::new(r.cpu.0.saturating_mul(n), r.memory.0.saturating_mul(n));
     let mut lines = vec![format!(
         "requests per pod: {} CPU / {} memory in the Deployment, {} / {} recommended; × {n} replicas = {} / {} → {} / {}",
         current_per_pod.cpu,

@@ -44,10 +44,12 @@ impl CapacityType {
 
 /// `scalingConfig`: min ≤ desired ≤ max always holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Integers in the EKS API (`NodegroupScalingConfig`: Java `Integer`, Go `*int32`), as are an
+/// Auto Scaling group's `MinSize`, `MaxSize` and `DesiredCapacity`.
 pub struct NodegroupScalingConfig {
-    pub min_size: u64,
-    pub desired_size: u64,
-    pub max_size: u64,
+    pub min_size: i32,
+    pub desired_size: i32,
+    pub max_size: i32,
 }
 
 impl NodegroupScalingConfig {
@@ -59,8 +61,10 @@ impl NodegroupScalingConfig {
 /// `updateConfig` (eks-facts §4): exactly one of the two; default one node.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NodegroupUpdateConfig {
-    MaxUnavailable(u64),
-    MaxUnavailablePercentage(u64),
+    /// `NodegroupUpdateConfig.maxUnavailable` and `maxUnavailablePercentage` are Integers in the
+    /// EKS API (Go `*int32`).
+    MaxUnavailable(i32),
+    MaxUnavailablePercentage(i32),
 }
 
 impl Default for NodegroupUpdateConfig {

@@ -7,7 +7,7 @@
 use yew::prelude::*;
 
 use crate::sim::command::Command;
-use crate::sim::eks::{NodegroupUpdateConfig, UpdateStrategy};
+use crate::sim::eks::UpdateStrategy;
 use crate::ui::components::form::event_value;
 use crate::ui::components::upgrades::{action_button, state_badge, who};
 use crate::view::cluster::DataPlaneKind;
@@ -67,15 +67,14 @@ pub fn nodegroup_card(p: &NodegroupCardProps) -> Html {
         );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let Ok(n) = form.value.trim().parse::<u64>() else {
-                error.set(Some(format!("{:?} is not a whole number", form.value)));
-                return;
-            };
-            let config = if form.percent {
-                NodegroupUpdateConfig::MaxUnavailablePercentage(n)
-            } else {
-                NodegroupUpdateConfig::MaxUnavailable(n)
-            };
+            let config =
+                match crate::view::builder::numbers::update_config(&form.value, form.percent) {
+                    Ok(c) => c,
+                    Err(e) => {
+                        error.set(Some(e));
+                        return;
+                    }
+                };
             error.set(None);
             on_submit.emit(update_config(
                 &cluster,

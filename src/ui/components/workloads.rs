@@ -11,9 +11,10 @@ use crate::sim::api::{
     LabelSelector, Namespace, ObjectKey, ObjectMeta, PodSpec, PodTemplateSpec,
 };
 use crate::sim::command::Command;
-use crate::sim::quantity::{Bytes, MilliCpu, Resources};
+use crate::sim::quantity::Resources;
 use crate::sim::spec::Manifest;
 use crate::ui::components::form::event_value;
+use crate::view::builder::numbers;
 
 /// One row of the deployments list.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,16 +76,10 @@ fn build_deployment(f: &Form) -> Result<Deployment, String> {
     if ns.is_empty() {
         return Err("Namespace is required".into());
     }
-    let replicas: u64 = f
-        .replicas
-        .trim()
-        .parse()
-        .map_err(|_| format!("Replicas: {:?} is not a whole number", f.replicas))?;
-    if replicas > 5000 {
-        return Err("Replicas: at most 5000 in the lab".into());
-    }
-    let cpu = MilliCpu::parse(&f.cpu).map_err(|e| format!("CPU request: {e}"))?;
-    let memory = Bytes::parse(&f.memory).map_err(|e| format!("Memory request: {e}"))?;
+    // The same checks as a manifest's and the console's (view::builder::numbers).
+    let replicas = numbers::replicas(&f.replicas).map_err(|e| format!("Replicas: {e}"))?;
+    let cpu = numbers::cpu(&f.cpu).map_err(|e| format!("CPU request: {e}"))?;
+    let memory = numbers::memory(&f.memory).map_err(|e| format!("Memory request: {e}"))?;
     let mut labels: BTreeMap<String, String> = [("app".to_string(), name.to_string())]
         .into_iter()
         .collect();
@@ -250,7 +245,8 @@ fn deployment_row(r: &DeploymentRow, on_submit: &Callback<(Command, String)>) ->
             on_submit.emit((
                 Command::ScaleDeployment {
                     key: key.clone(),
-                    replicas: to,
+                    // Saturating; the API server refuses what is past the lab's limit.
+                    replicas: crate::sim::api::int32(to),
                 },
                 text,
             ));
@@ -335,7 +331,7 @@ pub fn deployment_rows(sim: &crate::sim::Simulation) -> Vec<DeploymentRow> {
             DeploymentRow {
                 namespace: d.meta.namespace.clone(),
                 name: d.meta.name.clone(),
-                replicas: d.spec.replicas,
+                replicas: crate::sim::api::count(d.spec.replicas),
                 ready: pods.iter().filter(|p| p.is_ready()).count() as u64,
                 pending: pods.iter().filter(|p| p.spec.node_name.is_none()).count() as u64,
                 fargate: pods.iter().any(|p| {

@@ -845,7 +845,7 @@ fn deployment_doc(sim: &Simulation, d: &Deployment) -> Val {
             ),
         ),
     ]);
-    let nonzero = |n: u64| (n > 0).then(|| Val::num(n));
+    let nonzero = |n: i32| (n > 0).then(|| Val::num(n));
     let status = Obj::new()
         .put_opt("availableReplicas", nonzero(s.available_replicas))
         .put("conditions", conditions)
@@ -1013,7 +1013,7 @@ fn job_doc(sim: &Simulation, j: &Job) -> Val {
         };
         Val::Seq(vec![c("SuccessCriteriaMet"), c("Complete")])
     });
-    let nonzero = |n: u64| (n > 0).then(|| Val::num(n));
+    let nonzero = |n: i32| (n > 0).then(|| Val::num(n));
     let status = Obj::new()
         .put_opt("active", nonzero(j.status.active))
         .put_opt(

@@ -24,9 +24,8 @@ fn resource_target(input: &str, resource: ResourceName) -> Result<MetricTarget, 
     }
     if let Some(p) = input.strip_suffix('%') {
         return p
-            .parse::<u64>()
+            .parse::<i32>()
             .ok()
-            .filter(|v| i32::try_from(*v).is_ok())
             .map(MetricTarget::Utilization)
             .ok_or_else(|| err(format!("invalid percentage value: {p}")));
     }
@@ -61,8 +60,10 @@ fn resource_target(input: &str, resource: ResourceName) -> Result<MetricTarget, 
 pub(super) fn autoscale(args: &Args, ctx: &CommandContext) -> Result<Command, String> {
     let target = deployment(args, ctx, "autoscale")?;
     args.required("max")?;
-    let max = args.number("max")?.unwrap_or_default();
-    let min = args.number("min")?;
+    // `--max`, `--min` and `--cpu-percent` are int32 flags (kubernetes/kubectl
+    // pkg/cmd/autoscale/autoscale.go), checked by its `Validate`; then the lab's pod limit.
+    let max = args.int32("max")?.unwrap_or_default();
+    let min = args.int32("min")?;
     if max < 1 {
         return Err(err(format!(
             "--max=MAXPODS is required and must be at least 1, max: {max}"
@@ -75,7 +76,8 @@ pub(super) fn autoscale(args: &Args, ctx: &CommandContext) -> Result<Command, St
             "--max=MAXPODS must be larger or equal to --min=MINPODS, max: {max}, min: {min}"
         )));
     }
-    let cpu_percent = args.number("cpu-percent")?.filter(|p| *p > 0);
+    crate::limits::check::replicas(i128::from(max), format_args!("--max={max}")).map_err(err)?;
+    let cpu_percent = args.int32("cpu-percent")?.filter(|p| *p > 0);
     let cpu = args.value("cpu");
     if cpu_percent.is_some() && cpu.is_some() {
         return Err(err("--cpu-percent and --cpu are mutually exclusive"));

@@ -44,16 +44,13 @@ pub(super) fn create_deployment(args: &Args, ctx: &CommandContext) -> Result<Com
     let name = single_name(args, "deployment")?;
     args.required("image")?;
     let images = args.values("image");
-    let replicas = args.number("replicas")?.unwrap_or(1);
-    let port = match args.number("port")? {
-        Some(p) => Some(
-            u16::try_from(p)
-                .ok()
-                .filter(|p| *p > 0)
-                .ok_or_else(|| err(format!("invalid port {p}: must be between 1 and 65535")))?,
-        ),
-        None => None,
-    };
+    // `--replicas` and `--port` are int32 flags (`Int32VarP`, `Int32Var`); a negative port
+    // means none, as kubectl reads it. The API server checks the rest when the Deployment is
+    // applied (a negative count, a port of 0); the lab's pod limit is named here.
+    let replicas = args.int32("replicas")?.unwrap_or(1);
+    crate::limits::check::replicas(i128::from(replicas), format_args!("--replicas={replicas}"))
+        .map_err(err)?;
+    let port = args.int32("port")?.filter(|p| *p >= 0);
     let labels: BTreeMap<String, String> =
         [("app".to_string(), name.clone())].into_iter().collect();
     let containers = images

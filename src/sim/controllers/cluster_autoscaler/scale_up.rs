@@ -152,7 +152,10 @@ pub(super) fn check_provisioning(
         let Some(ng) = sim.state.nodegroups.get(&g.name) else {
             continue;
         };
-        let (desired, min) = (ng.scaling.desired_size, ng.scaling.min_size);
+        let (desired, min) = (
+            crate::sim::api::count(ng.scaling.desired_size),
+            crate::sim::api::count(ng.scaling.min_size),
+        );
         let instances = sim
             .state
             .instances
@@ -184,7 +187,7 @@ pub(super) fn check_provisioning(
         if auto_scaling_group::set_desired_capacity(
             sim,
             &g.name,
-            target,
+            crate::sim::api::int32(target),
             reason::DELETE_UNREGISTERED,
             message,
             SOURCE,
@@ -585,7 +588,7 @@ pub(super) fn run(
     let applied = auto_scaling_group::set_desired_capacity(
         sim,
         &g.name,
-        new_size,
+        crate::sim::api::int32(new_size),
         reason::SCALED_UP_GROUP,
         format!(
             "Scale-up: setting group {} size to {new_size} instead of {} (max: {})",

@@ -40,7 +40,7 @@ pub struct Template {
     pub capacity: Resources,
     ds_requests: Resources,
     ds_pods: u64,
-    ds_ports: BTreeSet<u16>,
+    ds_ports: BTreeSet<i32>,
 }
 
 impl Template {
@@ -378,6 +378,11 @@ pub fn pdb_budgets(sim: &Simulation) -> BTreeMap<ObjectKey, u64> {
     sim.state
         .pdbs
         .iter()
-        .map(|(k, p)| (k.clone(), p.status.disruptions_allowed))
+        .map(|(k, p)| {
+            (
+                k.clone(),
+                crate::sim::api::count(p.status.disruptions_allowed),
+            )
+        })
         .collect()
 }

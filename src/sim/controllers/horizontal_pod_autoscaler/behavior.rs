@@ -14,6 +14,7 @@ use std::fmt::Write;
 use crate::sim::api::autoscaling::{
     HpaBehavior, HpaPolicy, PolicyType, ScalingRules, SelectPolicy,
 };
+use crate::sim::api::count;
 use crate::sim::clock::{SimDuration, SimTime};
 
 /// One unstabilized recommendation (`timestampedRecommendation`).
@@ -225,7 +226,7 @@ impl Rules {
         Rules {
             window: r
                 .stabilization_window_secs
-                .map_or(default_window, SimDuration::from_secs),
+                .map_or(default_window, |s| SimDuration::from_secs(count(s))),
             select: r.select_policy.unwrap_or(SelectPolicy::Max),
             policies: r.policies.clone(),
         }
@@ -235,7 +236,7 @@ impl Rules {
         SimDuration::from_secs(
             self.policies
                 .iter()
-                .map(|p| p.period_secs)
+                .map(|p| count(p.period_secs))
                 .max()
                 .unwrap_or(0),
         )
@@ -276,10 +277,10 @@ fn rate_limit(
     let mut result: Option<i64> = None;
     let mut parts = Vec::new();
     for p in &rules.policies {
-        let period = SimDuration::from_secs(p.period_secs);
+        let period = SimDuration::from_secs(count(p.period_secs));
         let start = cur - change_in_period(&history.scale_up, period, now)
             + change_in_period(&history.scale_down, period, now);
-        let value = p.value as i64;
+        let value = i64::from(p.value);
         let proposed = match (direction, p.type_) {
             (Direction::Up, PolicyType::Pods) => start + value,
             // Rounded up so that a small percentage still adds a pod.

@@ -174,7 +174,8 @@ fn update(sim: &mut Simulation, vpa: &VerticalPodAutoscaler) -> Vec<String> {
             dkey.name
         )];
     }
-    let min_replicas = vpa.spec.min_replicas.unwrap_or(DEFAULT_MIN_REPLICAS);
+    let min_replicas =
+        crate::sim::api::count(vpa.spec.min_replicas.unwrap_or(DEFAULT_MIN_REPLICAS));
     let mut lines = Vec::new();
     if vpa.spec.update_mode == UpdateMode::Auto {
         lines.push(
@@ -200,7 +201,11 @@ fn update(sim: &mut Simulation, vpa: &VerticalPodAutoscaler) -> Vec<String> {
             continue;
         }
         let rskey = ObjectKey::new(dkey.namespace.clone(), rs.clone());
-        let configured = sim.state.replicasets.get(&rskey).map_or(0, |r| r.replicas);
+        let configured = sim
+            .state
+            .replicasets
+            .get(&rskey)
+            .map_or(0, |r| crate::sim::api::count(r.replicas));
         if configured == 0 {
             continue;
         }
