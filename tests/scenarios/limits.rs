@@ -160,3 +160,35 @@ fn auto_scaling_groups_stop_at_the_instance_limit() {
         (100, 400, 400)
     );
 }
+
+#[test]
+fn a_timeline_holds_at_most_the_lab_s_limit_of_entries() {
+    use eks_lab::limits::MAX_TIMELINE_ENTRIES;
+    let with = |n: usize| {
+        let entries = "    - {at: 1m, run: kubectl scale deployment a --replicas=1}\n".repeat(n);
+        format!("{CLUSTER}{}{}", deployment("a", 1), lab(&entries))
+    };
+    let at_limit = scenario::load(&with(MAX_TIMELINE_ENTRIES)).unwrap();
+    assert_eq!(at_limit.spec.timeline.len(), MAX_TIMELINE_ENTRIES);
+    let text = with(MAX_TIMELINE_ENTRIES + 1);
+    let first_entry = text
+        .lines()
+        .position(|l| l.starts_with("    - {at"))
+        .unwrap()
+        + 1;
+    let errs = scenario::load(&text).unwrap_err();
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    let e = &errs[0];
+    assert_eq!(
+        (e.document, e.line, e.path.as_str()),
+        (
+            3,
+            first_entry + MAX_TIMELINE_ENTRIES,
+            "spec.timeline[10000]"
+        )
+    );
+    assert_eq!(
+        e.message,
+        "the timeline has 10001 entries; the lab keeps at most 10000"
+    );
+}
