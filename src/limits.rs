@@ -76,6 +76,9 @@ pub const MAX_CPU_MILLIS: u64 = 100_000 * 1000;
 /// Largest memory or storage quantity one field may hold (64 TiB).
 pub const MAX_MEMORY_BYTES: u64 = 64 << 40;
 
+// A share link of the largest scenario still opens in Chromium (2 MiB URLs at most).
+const _: () = assert!(MAX_LINK_CHARS < 2 * 1024 * 1024);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -83,7 +86,6 @@ mod tests {
     #[test]
     fn derived_limits_follow_their_sources() {
         assert_eq!(MAX_LINK_CHARS, 1_398_104);
-        assert!(MAX_LINK_CHARS < 2 * 1024 * 1024, "a link Chromium can open");
         assert_eq!(MAX_REPLICAS, 10_000);
         assert_eq!(MAX_NODEGROUP_SIZE, 1_000);
         assert_eq!(MAX_SIM_TIME.as_millis(), 30 * 86_400_000);
