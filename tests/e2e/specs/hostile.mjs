@@ -20,6 +20,14 @@ async function freshLab(browser, site) {
   return opened;
 }
 
+/** Plays the demo lab until eksctl has finished and the scenario's workloads exist. */
+async function untilReady(page) {
+  await page.selectOption('select[aria-label=Speed]', { label: '300x' });
+  await play(page);
+  await waitFor(page, 'the cluster to be ready', () => [...document.querySelectorAll('[data-testid=event-log] tbody.event')].some((e) => e.textContent.includes('ClusterReady')), undefined, 60000);
+  await pause(page);
+}
+
 async function run(page, line) {
   await page.getByRole('tab', { name: 'Console' }).click();
   const before = await page.locator('.console .entry').count();
@@ -44,6 +52,7 @@ export async function aHugeScaleIsRefusedOrBoundedAndTheLabSurvivesAReload({ bro
   const { page, context, problems } = await freshLab(browser, site);
   const csp = await page.$eval('meta[http-equiv=Content-Security-Policy]', (m) => m.content);
   expect(csp.startsWith("default-src 'self'") && !csp.includes('unsafe-inline') && !/https?:/.test(csp), `CSP allows only the lab's origin: ${csp}`);
+  await untilReady(page);
 
   // Out of int32 range: kubectl's own error, and no work at all.
   const huge = await run(page, 'kubectl scale deployment web --replicas=999999999999');
@@ -56,10 +65,12 @@ export async function aHugeScaleIsRefusedOrBoundedAndTheLabSurvivesAReload({ bro
   const ok = await run(page, 'kubectl scale deployment web --replicas=10000');
   expect(ok === 'deployment.apps/web scaled', `scale at the limit: ${ok}`);
   await page.selectOption('select[aria-label=Speed]', { label: '3600x' });
+  await page.getByRole('tab', { name: 'Workloads' }).click();
   await play(page);
+  // The pods exist (Pending: the cluster has room for a few dozen); more than 5,000 of them.
   await waitFor(page, 'thousands of web pods', () => {
-    const rows = document.querySelectorAll('[data-deployment="default/web"]');
-    return rows.length && /\b\d{4,5}\b/.test(rows[0].textContent);
+    const p = document.querySelector('[data-deployment="default/web"] .pending-count');
+    return p && parseInt(p.textContent, 10) > 5000;
   }, undefined, 60000);
   const slowest = Math.max(await responseTime(page, 'Workloads'), await responseTime(page, 'Console'), await responseTime(page, 'Scaling'));
   expect(slowest < 3000, `the page answered clicks within ${slowest} ms while 10,000 pods were created`);
@@ -134,6 +145,7 @@ export async function hostileLinksOpenPausedWithAMessage({ browser, site }) {
   await screenshot(page, 'hostile-link-time-1280x800');
 
   // Make the lab the learner's own (one action, autosaved), then open a damaged link.
+  await untilReady(page);
   await run(page, 'kubectl scale deployment web --replicas=2');
   await page.waitForTimeout(500);
   await page.goto(share.replace(/lab=[^&]+/, 'lab=bm90IGEgbGFi%%%'));
