@@ -15,8 +15,9 @@ pub mod check;
 use crate::sim::clock::SimDuration;
 
 /// Largest scenario text: a scenario file, pasted manifests, the scenario inside a saved lab or
-/// a share link (2 MiB).
-pub const MAX_TEXT_BYTES: usize = 2 * 1024 * 1024;
+/// a share link (1 MiB). One limit for all three: its share link (base64, 1.4 million
+/// characters) stays under the 2 MiB Chromium accepts in a URL.
+pub const MAX_TEXT_BYTES: usize = 1024 * 1024;
 
 /// Largest saved lab: the scenario text as a JSON string (whose escapes can double it) plus a
 /// few small fields.
@@ -77,13 +78,16 @@ pub const MAX_CPU_MILLIS: u64 = 100_000 * 1000;
 /// Largest memory or storage quantity one field may hold (64 TiB).
 pub const MAX_MEMORY_BYTES: u64 = 64 << 40;
 
+// A share link of the largest scenario still opens in Chromium (2 MiB URLs at most).
+const _: () = assert!(MAX_LINK_CHARS < 2 * 1024 * 1024);
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn derived_limits_follow_their_sources() {
-        assert_eq!(MAX_LINK_CHARS, 2_796_204);
+        assert_eq!(MAX_LINK_CHARS, 1_398_104);
         assert_eq!(MAX_REPLICAS, 10_000);
         assert_eq!(MAX_NODEGROUP_SIZE, 1_000);
         assert_eq!(MAX_SIM_TIME.as_millis(), 30 * 86_400_000);

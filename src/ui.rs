@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod components;
+pub mod download;
 pub mod fatal;
 pub mod hooks;
 pub mod persistence;

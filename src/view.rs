@@ -9,6 +9,7 @@ pub mod demo;
 pub mod format;
 pub mod kubectl;
 pub mod persist;
+pub mod replay;
 pub mod scaling;
 pub mod top;
 pub mod upgrade;

@@ -4,6 +4,9 @@
 //! intended change; review the diff like code. The digest files are what the browser test
 //! (tests/web.rs) compares its own run against.
 
+#[path = "scenarios/limits.rs"]
+mod limits;
+
 use eks_lab::scenario;
 use eks_lab::sim::Simulation;
 use eks_lab::sim::clock::SimDuration;

@@ -186,7 +186,20 @@ pub(crate) fn decode(sink: &mut Sink, root: &Node, spec: &mut LabSpec) {
     delays(sink, &s, &mut spec.settings.delays);
     autoscaling::decode(sink, &s, spec);
     nodegroup_versions(sink, &s, spec);
-    for (p, n) in s.seq(sink, "timeline") {
+    let entries = s.seq(sink, "timeline");
+    if let Some((p, n)) = entries.get(crate::limits::MAX_TIMELINE_ENTRIES) {
+        sink.error(
+            n.mark(),
+            p,
+            format!(
+                "the timeline has {} entries; the lab keeps at most {}",
+                entries.len(),
+                crate::limits::MAX_TIMELINE_ENTRIES
+            ),
+        );
+        return;
+    }
+    for (p, n) in entries {
         if let Some(entry) = timeline_entry(sink, n, &p, spec) {
             if spec.duration.is_some_and(|d| entry.at > d) {
                 sink.warn(

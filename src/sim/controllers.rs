@@ -44,6 +44,8 @@ pub struct ControllerState {
     pub drains: Vec<node_drain::DrainOp>,
     pub asg: auto_scaling_group::AsgState,
     pub daemonset_fargate_warned: std::collections::BTreeSet<super::api::ObjectKey>,
+    /// Workloads whose last pod creation failed (their `FailedCreate` is logged once).
+    pub create_failed: std::collections::BTreeSet<super::api::ObjectRef>,
     /// `eksctl create cluster` has finished (the scenario's manifests are applied then).
     pub cluster_ready: bool,
     pub metrics_server: metrics_server::MetricsServerState,

@@ -130,6 +130,7 @@ pub mod reason {
     // controllers
     pub const SCALING_REPLICA_SET: &str = "ScalingReplicaSet";
     pub const SUCCESSFUL_CREATE: &str = "SuccessfulCreate";
+    pub const FAILED_CREATE: &str = "FailedCreate";
     pub const SUCCESSFUL_DELETE: &str = "SuccessfulDelete";
     pub const COMPLETED: &str = "Completed";
     pub const NO_PODS: &str = "NoPods";
@@ -160,6 +161,8 @@ pub mod reason {
     pub const LAUNCHING_INSTANCE: &str = "Launching";
     pub const TERMINATING_INSTANCE: &str = "Terminating";
     pub const INSUFFICIENT_IPS: &str = "InsufficientFreeAddressesInSubnet";
+    /// EC2's error code for a launch beyond the account's instance quota.
+    pub const INSTANCE_LIMIT_EXCEEDED: &str = "InstanceLimitExceeded";
     // cluster-autoscaler (events on pods and nodes; the ones upstream records on its status
     // ConfigMap are recorded on the node group here)
     pub const TRIGGERED_SCALE_UP: &str = "TriggeredScaleUp";

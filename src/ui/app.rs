@@ -112,7 +112,10 @@ pub fn app() -> Html {
     {
         let (lab, replay) = (lab.clone(), replay.clone());
         use_effect_with((lab.epoch, lab.actions.len(), generation / 10), move |_| {
-            autosave(&lab, &replay);
+            // Mid-replay the lab is behind the time it was saved at: keep the save as it is.
+            if lab.replay.is_none() {
+                autosave(&lab, &replay);
+            }
         });
     }
     // Which charts show along the bottom, and which workload the scaling charts follow.
@@ -242,6 +245,18 @@ pub fn app() -> Html {
         let lab = lab.clone();
         Callback::from(move |_: MouseEvent| lab.dispatch(LabAction::Notice(None)))
     };
+    let stop_replay = {
+        let lab = lab.clone();
+        Callback::from(move |_: MouseEvent| lab.dispatch(LabAction::StopReplay))
+    };
+    let download_rescue = lab.rescue.clone().map(|r| {
+        let lab = lab.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Err(e) = crate::ui::download::download(&r.file_name, &r.text) {
+                lab.dispatch(LabAction::Notice(Some(format!("Download failed: {e}"))));
+            }
+        })
+    });
     let tab_button = |t: Tab, label: &'static str| {
         let lab = lab.clone();
         let selected = lab.tab == t;
@@ -252,10 +267,22 @@ pub fn app() -> Html {
     html! {
         <div class="lab">
             <TopBar model={top} on_toggle={dispatch(|| LabAction::TogglePlay)} on_step={dispatch(|| LabAction::Step)} {on_speed} />
+            if let Some(r) = lab.replay {
+                <div class="replay" role="status" data-testid="replay">
+                    <span>{ r.label(now) }</span>
+                    <progress max="100" value={r.percent(now).to_string()} aria-label="Replay progress"></progress>
+                    <button type="button" onclick={stop_replay} data-testid="stop-replay">{ "Stop here" }</button>
+                </div>
+            }
             if let Some(n) = &lab.notice {
                 <div class="notice" role="status" data-testid="notice">
                     <span>{ n.clone() }</span>
-                    <button type="button" onclick={dismiss} aria-label="Dismiss message">{ "×" }</button>
+                    <span class="notice-actions">
+                        if let (Some(r), Some(cb)) = (&lab.rescue, download_rescue) {
+                            <button type="button" onclick={cb} data-testid="rescue">{ format!("Download {}", r.file_name) }</button>
+                        }
+                        <button type="button" onclick={dismiss} aria-label="Dismiss message">{ "×" }</button>
+                    </span>
                 </div>
             }
             <main class={classes!("workspace", matches!(lab.tab, Tab::Console | Tab::Inspect).then_some("wide-side"), (lab.tab == Tab::Upgrades).then_some("upgrade-side"))}>

@@ -5,12 +5,17 @@
 //! The lab is its base spec plus the actions the learner took, each stamped with the simulated
 //! second it took effect. That pair (with the time reached) is what autosave and share links
 //! store: replaying it rebuilds the same cluster.
+//!
+//! Work is done in slices (`view::replay::advance`): a tick steps the simulation only until its
+//! frame budget is used, so a replay of days or a large cluster at 3600x never freezes the page.
+//! A replay shows its progress and can be stopped; the lab is then paused where it got to.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
 use yew::prelude::*;
 
+use crate::limits::MAX_TIMELINE_ENTRIES;
 use crate::sim::Simulation;
 use crate::sim::api::ObjectKey;
 use crate::sim::clock::{SimDuration, SimTime, TICK};
@@ -18,6 +23,30 @@ use crate::sim::command::Command;
 use crate::sim::spec::{LabSpec, TimelineEntry};
 use crate::ui::hooks::TICK_MS;
 use crate::view::persist::Restored;
+use crate::view::replay::{self, Replay};
+
+/// Wall-clock milliseconds a tick may spend stepping while the lab plays.
+const PLAY_BUDGET_MS: f64 = 40.0;
+/// Wall-clock milliseconds a tick may spend on a replay (the page still draws in between).
+const REPLAY_BUDGET_MS: f64 = 60.0;
+/// Steps a replay tick takes at most, should the browser give no clock.
+const REPLAY_MAX_STEPS: u64 = 20_000;
+
+/// The browser's monotonic clock in milliseconds; only slice lengths depend on it, never what
+/// the simulation does.
+fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
+/// Text the learner can download from the notice: a save or link that could not be opened, or
+/// the lab when its replay was stopped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rescue {
+    pub file_name: String,
+    pub text: String,
+}
 
 /// Playback speeds: simulated seconds per real second.
 pub const SPEEDS: [u64; 7] = [1, 10, 60, 100, 300, 1000, 3600];
@@ -68,6 +97,12 @@ pub struct LabState {
     pub tab: Tab,
     /// A message for the learner (loading problems, notices).
     pub notice: Option<String>,
+    /// Offered for download next to the notice.
+    pub rescue: Option<Rc<Rescue>>,
+    /// A replay under way (a save or link being rebuilt to the time it reached).
+    pub replay: Option<Replay>,
+    /// The last tick could not take all the steps its speed asked for.
+    pub lagging: bool,
 }
 
 impl PartialEq for LabState {
@@ -79,6 +114,9 @@ impl PartialEq for LabState {
             && self.selected == o.selected
             && self.tab == o.tab
             && self.notice == o.notice
+            && self.rescue == o.rescue
+            && self.replay == o.replay
+            && self.lagging == o.lagging
     }
 }
 
@@ -105,6 +143,8 @@ pub enum LabAction {
     Select(Option<Selection>),
     SetTab(Tab),
     Notice(Option<String>),
+    /// Stop a replay where it got to; the lab stays paused there.
+    StopReplay,
 }
 
 impl LabState {
@@ -135,15 +175,38 @@ impl LabState {
             selected: None,
             tab: Tab::Build,
             notice,
+            rescue: None,
+            replay: None,
+            lagging: false,
         }
     }
 
-    /// A lab restored from a save or a link, replayed to its time.
+    /// A lab restored from a save or a link: built at its start, then replayed to its time in
+    /// slices by the ticks that follow.
     pub fn restored(r: Restored) -> LabState {
         let mut s = LabState::new(r.spec);
-        s.sim.borrow_mut().step_until(r.time);
+        if r.time > SimTime::EPOCH {
+            s.replay = Some(Replay { target: r.time });
+        }
+        if r.notice.is_some() {
+            s.notice = r.notice;
+            s.rescue = Some(Rc::new(s.rescue_of_lab()));
+        }
         s.speed_idx = r.speed.min(SPEEDS.len() - 1);
         s
+    }
+
+    /// The lab as a scenario file to download.
+    pub fn rescue_of_lab(&self) -> Rescue {
+        Rescue {
+            file_name: "eks-lab.yaml".into(),
+            text: crate::scenario::to_yaml(&self.replay_spec()),
+        }
+    }
+
+    /// Timeline entries so far: the scenario's and the learner's.
+    pub fn timeline_len(&self) -> usize {
+        self.base.timeline.len() + self.actions.len()
     }
 
     pub fn speed(&self) -> u64 {
@@ -163,6 +226,9 @@ impl LabState {
         self.base = next.base;
         self.actions = next.actions;
         self.notice = next.notice;
+        self.rescue = next.rescue;
+        self.replay = next.replay;
+        self.lagging = false;
         self.speed_idx = next.speed_idx;
         self.running = false;
         self.acc_ms = 0;
@@ -184,6 +250,22 @@ impl Reducible for LabState {
         let mut next = (*self).clone();
         match action {
             LabAction::Tick => {
+                if let Some(r) = next.replay {
+                    let mut sim = next.sim.borrow_mut();
+                    replay::advance(
+                        &mut sim,
+                        r.target,
+                        REPLAY_MAX_STEPS,
+                        REPLAY_BUDGET_MS,
+                        &mut now_ms,
+                    );
+                    if sim.now() >= r.target {
+                        next.replay = None;
+                    }
+                    drop(sim);
+                    next.generation += 1;
+                    return Rc::new(next);
+                }
                 if !next.running {
                     return self;
                 }
@@ -193,10 +275,46 @@ impl Reducible for LabState {
                 if steps == 0 {
                     return self;
                 }
-                next.sim.borrow_mut().run_steps(steps);
+                let until = next.sim.borrow().now() + SimDuration::from_secs(steps);
+                let taken = replay::advance(
+                    &mut next.sim.borrow_mut(),
+                    until,
+                    steps,
+                    PLAY_BUDGET_MS,
+                    &mut now_ms,
+                );
+                // Steps the frame had no time for are dropped, not owed: the lab runs slower
+                // than asked rather than falling ever further behind.
+                next.lagging = taken < steps;
                 next.generation += 1;
             }
-            LabAction::TogglePlay => next.running = !next.running,
+            LabAction::StopReplay => {
+                if let Some(r) = next.replay.take() {
+                    let now = next.sim.borrow().now();
+                    next.notice = Some(r.stopped_notice(now));
+                    next.rescue = Some(Rc::new(next.rescue_of_lab()));
+                    next.running = false;
+                    next.generation += 1;
+                }
+            }
+            LabAction::TogglePlay | LabAction::Step | LabAction::Submit { .. }
+                if next.replay.is_some() =>
+            {
+                next.notice = Some(
+                    "The lab is still being rebuilt; wait for it to finish, or stop the replay first."
+                        .into(),
+                );
+            }
+            LabAction::Submit { .. } if next.timeline_len() >= MAX_TIMELINE_ENTRIES => {
+                next.notice = Some(format!(
+                    "The lab keeps at most {MAX_TIMELINE_ENTRIES} timeline entries (the scenario's and yours), and this lab has reached that. Download it to keep it, then start a new lab."
+                ));
+                next.rescue = Some(Rc::new(next.rescue_of_lab()));
+            }
+            LabAction::TogglePlay => {
+                next.running = !next.running;
+                next.lagging = false;
+            }
             LabAction::Step => {
                 next.running = false;
                 next.sim.borrow_mut().step();
@@ -212,7 +330,9 @@ impl Reducible for LabState {
             }
             LabAction::Restore(r, notice) => {
                 next.rebuild(LabState::restored(*r));
-                next.notice = notice;
+                if notice.is_some() {
+                    next.notice = notice;
+                }
             }
             LabAction::Submit { command, text } => {
                 let at = next.sim.borrow().now() + TICK;
@@ -237,7 +357,10 @@ impl Reducible for LabState {
                 next.selected = sel;
             }
             LabAction::SetTab(t) => next.tab = t,
-            LabAction::Notice(n) => next.notice = n,
+            LabAction::Notice(n) => {
+                next.notice = n;
+                next.rescue = None;
+            }
         }
         Rc::new(next)
     }

@@ -9,7 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::scenario;
-use crate::sim::clock::{SimDuration, SimTime};
+use crate::sim::clock::SimTime;
 use crate::sim::spec::LabSpec;
 
 /// The storage key of the autosave.
@@ -32,12 +32,31 @@ pub struct SavedLab {
     pub speed: usize,
 }
 
-/// A lab ready to rebuild: its spec and the time to replay it to.
+/// A lab ready to rebuild: its spec, the time to replay it to, and what to tell the learner
+/// about it (a time it could not be replayed to, say).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Restored {
     pub spec: LabSpec,
     pub time: SimTime,
     pub speed: usize,
+    pub notice: Option<String>,
+}
+
+/// A save or link that could not be opened: why, and its text as it came, so the learner can
+/// download it and nothing they built is lost.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unreadable {
+    pub message: String,
+    pub text: String,
+}
+
+impl Unreadable {
+    fn new(message: impl Into<String>, text: &str) -> Unreadable {
+        Unreadable {
+            message: message.into(),
+            text: text.to_string(),
+        }
+    }
 }
 
 const FORMAT: &str = "ekslab-save";
@@ -55,48 +74,74 @@ pub fn encode_save(spec: &LabSpec, time: SimTime, speed: usize) -> String {
 }
 
 /// Reads an autosave back.
-pub fn decode_save(text: &str) -> Result<Restored, String> {
+pub fn decode_save(text: &str) -> Result<Restored, Unreadable> {
     if text.len() > MAX_SAVE_BYTES {
-        return Err(format!(
-            "the saved lab is {} KB, more than the {} KB limit",
-            text.len() / 1024,
-            MAX_SAVE_BYTES / 1024
+        return Err(Unreadable::new(
+            format!(
+                "the saved lab is {} KB, more than the lab's limit of {} KB",
+                text.len() / 1024,
+                MAX_SAVE_BYTES / 1024
+            ),
+            text,
         ));
     }
-    let saved: SavedLab =
-        serde_json::from_str(text).map_err(|e| format!("the saved lab is not readable ({e})"))?;
+    let saved: SavedLab = serde_json::from_str(text)
+        .map_err(|e| Unreadable::new(format!("the saved lab is not readable ({e})"), text))?;
     if saved.format != FORMAT || saved.version != 1 {
-        return Err(format!(
-            "the saved lab has an unknown format ({} v{})",
-            saved.format, saved.version
+        return Err(Unreadable::new(
+            format!(
+                "the saved lab has an unknown format ({} v{})",
+                saved.format, saved.version
+            ),
+            text,
         ));
     }
-    restore(&saved.scenario, saved.time_ms, saved.speed)
+    restore(&saved.scenario, Ok(saved.time_ms), saved.speed)
 }
 
-fn restore(yaml: &str, time_ms: u64, speed: usize) -> Result<Restored, String> {
-    if time_ms > MAX_REPLAY.as_millis() {
-        return Err(format!(
-            "the lab asks to replay {} of simulated time; the limit is 30 days",
-            SimDuration(time_ms)
-        ));
-    }
+/// Loads the scenario and decides the time to replay to. A time the lab cannot replay to (past
+/// `MAX_REPLAY`, or not a number) opens the lab at its start, paused, with a notice saying why:
+/// the scenario and its timeline are intact.
+fn restore(yaml: &str, time_ms: Result<u64, String>, speed: usize) -> Result<Restored, Unreadable> {
     let loaded = scenario::load(yaml).map_err(|diags| {
-        let first = diags
+        let errors: Vec<_> = diags
             .iter()
-            .find(|d| d.severity == scenario::Severity::Error)
-            .or(diags.first());
-        first.map_or_else(
-            || "the lab's scenario has errors".to_string(),
-            |d| format!("the lab's scenario has an error: {d}"),
-        )
+            .filter(|d| d.severity == scenario::Severity::Error)
+            .collect();
+        let message = match errors.as_slice() {
+            [] => "the lab's scenario has errors".to_string(),
+            [one] => format!("the lab's scenario has an error: {one}"),
+            [first, rest @ ..] => format!(
+                "the lab's scenario has {} errors, the first: {first}",
+                rest.len() + 1
+            ),
+        };
+        Unreadable::new(message, yaml)
     })?;
     crate::sim::Simulation::new(loaded.spec.clone())
-        .map_err(|e| format!("the lab cannot be built: {e}"))?;
+        .map_err(|e| Unreadable::new(format!("the lab cannot be built: {e}"), yaml))?;
+    let (time, notice) = match time_ms {
+        Ok(ms) if ms <= MAX_REPLAY.as_millis() => (SimTime(ms), None),
+        Ok(ms) => (
+            SimTime::EPOCH,
+            Some(format!(
+                "This lab asks to be replayed to {} of simulated time; the lab replays at most {} days. It is open at its start, paused, with its timeline intact.",
+                SimTime(ms),
+                MAX_REPLAY.as_millis() / 86_400_000
+            )),
+        ),
+        Err(why) => (
+            SimTime::EPOCH,
+            Some(format!(
+                "{why}; the lab is open at its start, paused, with its timeline intact."
+            )),
+        ),
+    };
     Ok(Restored {
         spec: loaded.spec,
-        time: SimTime(time_ms),
+        time,
         speed,
+        notice,
     })
 }
 
@@ -111,28 +156,48 @@ pub fn share_fragment(spec: &LabSpec, time: SimTime) -> String {
 
 /// Reads a share link's fragment (with or without the leading `#`). `Ok(None)` when the
 /// fragment is not a share link at all.
-pub fn decode_fragment(fragment: &str) -> Result<Option<Restored>, String> {
+pub fn decode_fragment(fragment: &str) -> Result<Option<Restored>, Unreadable> {
     let f = fragment.trim_start_matches('#');
     let mut lab = None;
-    let mut t = 0u64;
+    let mut t: Result<u64, String> = Ok(0);
     for part in f.split('&') {
         if let Some(v) = part.strip_prefix("lab=") {
             lab = Some(v);
         } else if let Some(v) = part.strip_prefix("t=") {
             t = v
-                .parse()
-                .map_err(|_| format!("the share link's time {v:?} is not a number of seconds"))?;
+                .parse::<u64>()
+                .ok()
+                .and_then(|secs| secs.checked_mul(1000))
+                .ok_or_else(|| {
+                    let shown: String = v.chars().take(40).collect();
+                    format!("The share link's time {shown:?} is not a number of seconds the lab can replay to")
+                });
         }
     }
     let Some(encoded) = lab else { return Ok(None) };
     if encoded.len() > crate::limits::MAX_LINK_CHARS {
-        return Err("the share link is too long to be a lab".to_string());
+        return Err(Unreadable::new(
+            format!(
+                "the share link holds {} characters, more than the lab's limit of {} (a scenario of {} MiB)",
+                encoded.len(),
+                crate::limits::MAX_LINK_CHARS,
+                crate::limits::MAX_TEXT_BYTES / (1024 * 1024)
+            ),
+            f,
+        ));
     }
-    let bytes =
-        base64url_decode(encoded).map_err(|e| format!("the share link is damaged ({e})"))?;
-    let yaml = String::from_utf8(bytes)
-        .map_err(|_| "the share link is damaged (not UTF-8 text)".to_string())?;
-    restore(&yaml, t.saturating_mul(1000), 3).map(Some)
+    let bytes = base64url_decode(encoded)
+        .map_err(|e| Unreadable::new(format!("the share link is damaged ({e})"), f))?;
+    let yaml = String::from_utf8(bytes).map_err(|e| {
+        Unreadable::new(
+            format!(
+                "the share link is damaged (not UTF-8 text at byte {})",
+                e.utf8_error().valid_up_to()
+            ),
+            f,
+        )
+    })?;
+    restore(&yaml, t, 3).map(Some)
 }
 
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -227,48 +292,128 @@ mod tests {
         assert_eq!(a.digest(), b.digest());
     }
 
+    fn save_of(scenario: String, time_ms: u64) -> String {
+        serde_json::to_string(&SavedLab {
+            format: FORMAT.into(),
+            version: 1,
+            scenario,
+            time_ms,
+            speed: 0,
+        })
+        .unwrap()
+    }
+
     #[test]
-    fn corrupt_saves_and_links_give_messages() {
-        assert!(
-            decode_save("{not json")
-                .unwrap_err()
-                .contains("not readable")
-        );
+    fn corrupt_saves_and_links_give_messages_and_keep_their_text() {
+        let e = decode_save("{not json").unwrap_err();
+        assert!(e.message.contains("not readable"), "{}", e.message);
+        assert_eq!(e.text, "{not json");
         assert!(
             decode_save(
                 "{\"format\":\"x\",\"version\":1,\"scenario\":\"\",\"time_ms\":0,\"speed\":0}"
             )
             .unwrap_err()
+            .message
             .contains("unknown format")
         );
-        let huge = "x".repeat(MAX_SAVE_BYTES + 1);
-        assert!(decode_save(&huge).unwrap_err().contains("limit"));
-        let bad_yaml = serde_json::to_string(&SavedLab {
-            format: FORMAT.into(),
-            version: 1,
-            scenario: "kind: [".into(),
-            time_ms: 0,
-            speed: 0,
-        })
-        .unwrap();
-        assert!(decode_save(&bad_yaml).unwrap_err().contains("error"));
-        let too_long = serde_json::to_string(&SavedLab {
-            format: FORMAT.into(),
-            version: 1,
-            scenario: scenario::to_yaml(&crate::view::demo::demo_spec()),
-            time_ms: MAX_REPLAY.as_millis() + 1,
-            speed: 0,
-        })
-        .unwrap();
-        assert!(decode_save(&too_long).unwrap_err().contains("30 days"));
+        let bad_yaml = save_of("kind: [".into(), 0);
+        let e = decode_save(&bad_yaml).unwrap_err();
+        assert!(e.message.contains("has an error"), "{}", e.message);
+        assert_eq!(e.text, "kind: [", "the scenario is kept for download");
         assert_eq!(decode_fragment("#debug-panic").unwrap(), None);
-        assert!(decode_fragment("#lab=%%%").unwrap_err().contains("damaged"));
+        let e = decode_fragment("#lab=%%%").unwrap_err();
+        assert!(e.message.contains("damaged"));
+        assert_eq!(e.text, "lab=%%%");
         assert!(
-            decode_fragment("#lab=Zm9v&t=soon")
+            decode_fragment("#lab=Zm9v")
                 .unwrap_err()
-                .contains("not a number")
+                .message
+                .contains("error")
         );
-        assert!(decode_fragment("#lab=Zm9v").unwrap_err().contains("error"));
+        let e = decode_fragment(&format!("#lab={}", base64url_encode(b"a: \xff"))).unwrap_err();
+        assert_eq!(
+            e.message,
+            "the share link is damaged (not UTF-8 text at byte 3)"
+        );
+    }
+
+    #[test]
+    fn a_time_the_lab_cannot_replay_to_opens_it_at_the_start_paused() {
+        let spec = crate::view::demo::demo_spec();
+        let yaml = scenario::to_yaml(&spec);
+        // At the limit: replayed to it.
+        let r = decode_save(&save_of(yaml.clone(), MAX_REPLAY.as_millis())).unwrap();
+        assert_eq!(
+            (r.time.as_millis(), &r.notice),
+            (MAX_REPLAY.as_millis(), &None)
+        );
+        // One past it: opened at the start, with a notice, the scenario intact.
+        let r = decode_save(&save_of(yaml.clone(), MAX_REPLAY.as_millis() + 1)).unwrap();
+        assert_eq!(r.time, SimTime::EPOCH);
+        assert_eq!(r.spec, spec);
+        assert_eq!(
+            r.notice.as_deref(),
+            Some(
+                "This lab asks to be replayed to 30d 00:00:00 of simulated time; the lab replays at most 30 days. It is open at its start, paused, with its timeline intact."
+            )
+        );
+        let enc = base64url_encode(yaml.as_bytes());
+        for t in ["soon", "99999999999999999999", "18446744073709552", "-5"] {
+            let r = decode_fragment(&format!("#lab={enc}&t={t}"))
+                .unwrap()
+                .unwrap();
+            assert_eq!(r.time, SimTime::EPOCH, "t={t}");
+            assert!(
+                r.notice
+                    .as_deref()
+                    .is_some_and(|n| n.contains("is not a number of seconds")),
+                "t={t}: {:?}",
+                r.notice
+            );
+        }
+        let r = decode_fragment(&format!("#lab={enc}&t=2592001"))
+            .unwrap()
+            .unwrap();
+        assert_eq!(r.time, SimTime::EPOCH);
+        assert!(r.notice.unwrap().contains("at most 30 days"));
+        let r = decode_fragment(&format!("#lab={enc}&t=2592000"))
+            .unwrap()
+            .unwrap();
+        assert_eq!((r.time.as_secs(), r.notice), (2_592_000, None));
+    }
+
+    #[test]
+    fn oversized_saves_and_links_are_refused_at_the_limit_plus_one() {
+        let huge = "x".repeat(MAX_SAVE_BYTES + 1);
+        let e = decode_save(&huge).unwrap_err();
+        assert!(
+            e.message.contains("more than the lab's limit"),
+            "{}",
+            e.message
+        );
+        assert_eq!(e.text.len(), huge.len());
+        let at_limit = "x".repeat(MAX_SAVE_BYTES);
+        assert!(
+            decode_save(&at_limit)
+                .unwrap_err()
+                .message
+                .contains("not readable")
+        );
+        let long = format!("lab={}", "A".repeat(crate::limits::MAX_LINK_CHARS + 1));
+        let e = decode_fragment(&long).unwrap_err();
+        assert!(
+            e.message.contains("more than the lab's limit"),
+            "{}",
+            e.message
+        );
+        // At the limit the link is decoded (and this one is not a scenario).
+        let at = format!("lab={}", "A".repeat(crate::limits::MAX_LINK_CHARS));
+        assert!(
+            decode_fragment(&at)
+                .unwrap_err()
+                .message
+                .contains("scenario")
+        );
     }
 
     #[test]

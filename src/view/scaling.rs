@@ -88,6 +88,15 @@ fn res(cpu: u64, mem: u64) -> String {
     format!("{} / {}Mi", MilliCpu(cpu), mem / MIB)
 }
 
+/// How many pods wait for the default scheduler (the count `pending_pods` lists from).
+pub fn pending_count(sim: &Simulation) -> usize {
+    sim.state()
+        .pods
+        .values()
+        .filter(|p| scheduler::is_pending_default(p) && !p.is_terminating())
+        .count()
+}
+
 /// Every pod without a node (not Fargate's or a DaemonSet's alone), at most `limit`.
 pub fn pending_pods(sim: &Simulation, limit: usize) -> Vec<PendingPod> {
     sim.state()
@@ -262,6 +271,9 @@ mod tests {
         sim.step_until(SimTime::from_secs(25 * 60 + 2));
         let pending = pending_pods(&sim, 50);
         assert!(!pending.is_empty());
+        // The count covers every pending pod, however few are listed.
+        assert_eq!(pending_count(&sim), pending.len());
+        assert_eq!(pending_pods(&sim, 1).len(), 1);
         let p = &pending[0];
         assert!(p.pod.starts_with("default/web-"), "{p:?}");
         assert!(

@@ -115,7 +115,9 @@ pub(crate) fn apply(sim: &mut Simulation, m: Manifest) -> Result<String, String>
             if sim.state.pods.contains_key(&key) {
                 return Ok(format!("pod/{} unchanged", key.name));
             }
-            create_pod(sim, p);
+            create_pod(sim, p).map_err(|e| {
+                format!("Error from server (Forbidden): error when creating \"STDIN\": {e}")
+            })?;
             Ok(format!("pod/{} created", key.name))
         }
         Manifest::HorizontalPodAutoscaler(mut h) => {
@@ -177,8 +179,37 @@ fn init_meta(sim: &mut Simulation, meta: &mut ObjectMeta) {
     meta.generation = 1;
 }
 
-/// Admits and stores a new pod: the VPA and Fargate webhooks, then the scheduler queue.
-pub(crate) fn create_pod(sim: &mut Simulation, mut pod: Pod) -> ObjectKey {
+/// A pod name from `generateName` (`web-7d4b9c-`): the owner's name, a dash and five random
+/// characters, drawn again while a pod of that name exists (the API server retries a
+/// colliding generated name, KEP-4420), so ten thousand pods never overwrite one another.
+pub(crate) fn generate_name(sim: &mut Simulation, namespace: &str, owner: &str) -> String {
+    loop {
+        let name = format!("{owner}-{}", sim.rng.names.k8s_suffix(5));
+        if !sim
+            .state
+            .pods
+            .contains_key(&ObjectKey::new(namespace, name.as_str()))
+        {
+            return name;
+        }
+    }
+}
+
+/// The refusal of a pod beyond the lab's limit (`limits::MAX_PODS`), worded as the API
+/// server words a ResourceQuota's (`pods "web-1" is forbidden: exceeded quota: ...`).
+pub(crate) fn pod_limit_error(name: &str) -> String {
+    format!(
+        "pods \"{name}\" is forbidden: exceeded the lab's limit of {} pods",
+        crate::limits::MAX_PODS
+    )
+}
+
+/// Admits and stores a new pod: the lab's pod limit, the VPA and Fargate webhooks, then the
+/// scheduler queue. Beyond the limit the pod is refused, as a ResourceQuota refuses it.
+pub(crate) fn create_pod(sim: &mut Simulation, mut pod: Pod) -> Result<ObjectKey, String> {
+    if sim.state.pods.len() >= crate::limits::MAX_PODS as usize {
+        return Err(pod_limit_error(&pod.meta.name));
+    }
     init_meta(sim, &mut pod.meta);
     if pod.spec.scheduler_name.is_empty() {
         pod.spec.scheduler_name = super::scheduler::DEFAULT_SCHEDULER.to_string();
@@ -198,7 +229,45 @@ pub(crate) fn create_pod(sim: &mut Simulation, mut pod: Pod) -> ObjectKey {
     } else {
         super::scheduler::enqueue(sim, &key, uid);
     }
-    key
+    Ok(key)
+}
+
+/// Records what a workload controller's pod creation came to: `SuccessfulCreate`, or
+/// `FailedCreate` with `Error creating: ...` (upstream `controller_utils.go`). A failure is
+/// recorded once until a creation for the same owner succeeds again, as the event recorder
+/// folds repeats into one event. Returns whether the pod was created.
+pub(crate) fn record_creation(
+    sim: &mut Simulation,
+    owner: ObjectRef,
+    name: &str,
+    result: Result<ObjectKey, String>,
+    source: &'static str,
+) -> bool {
+    match result {
+        Ok(_) => {
+            sim.controllers.create_failed.remove(&owner);
+            sim.record(
+                EventType::Normal,
+                reason::SUCCESSFUL_CREATE,
+                owner,
+                format!("Created pod: {name}"),
+                source,
+            );
+            true
+        }
+        Err(e) => {
+            if sim.controllers.create_failed.insert(owner.clone()) {
+                sim.record(
+                    EventType::Warning,
+                    reason::FAILED_CREATE,
+                    owner,
+                    format!("Error creating: {e}"),
+                    source,
+                );
+            }
+            false
+        }
+    }
 }
 
 /// Starts graceful deletion: unbound pods go at once; bound ones get `Killing` and leave

@@ -127,6 +127,17 @@ fn scale_in(sim: &mut Simulation, ng: &str, instance_id: &str) {
     }
 }
 
+/// Records a failed launch once per distinct message (the ASG's activity history repeats it).
+fn note_launch_failure(sim: &mut Simulation, ng_name: &str, why: &'static str, msg: String) {
+    if sim.controllers.asg.launch_failed.get(ng_name) != Some(&msg) {
+        sim.controllers
+            .asg
+            .launch_failed
+            .insert(ng_name.to_string(), msg.clone());
+        sim.record(EventType::Warning, why, ng_ref(ng_name), msg, "autoscaling");
+    }
+}
+
 /// Launches one instance in the least-populated AZ. Returns false when no subnet can hold it.
 fn launch(sim: &mut Simulation, ng_name: &str) -> bool {
     let now = sim.now();
@@ -170,6 +181,18 @@ fn launch(sim: &mut Simulation, ng_name: &str) -> bool {
     let Some(it) = instance_type(&type_name) else {
         return false;
     };
+    let live = sim.state.instances.values().filter(|i| i.is_live()).count();
+    if live >= crate::limits::MAX_INSTANCES as usize {
+        // EC2's `InstanceLimitExceeded`, as an account's instance quota answers RunInstances.
+        let msg = format!(
+            "Launching a new EC2 instance failed. Status Reason: You have requested more instances ({}) than your current instance limit of {} allows for the specified instance type. (The lab runs at most {} EC2 instances.)",
+            live + 1,
+            crate::limits::MAX_INSTANCES,
+            crate::limits::MAX_INSTANCES
+        );
+        note_launch_failure(sim, ng_name, reason::INSTANCE_LIMIT_EXCEEDED, msg);
+        return false;
+    }
     let spot = ng.capacity_type == CapacityType::Spot;
     let price = if spot {
         it.price_nusd_per_hour * (100 - sim.spec.settings.spot_discount_percent.min(100)) / 100
@@ -189,19 +212,7 @@ fn launch(sim: &mut Simulation, ng_name: &str) -> bool {
             "Launching a new EC2 instance failed. Status Reason: There are not enough free addresses in subnet for {} ({} addresses needed per ENI).",
             it.name, it.ipv4_per_eni
         );
-        if sim.controllers.asg.launch_failed.get(ng_name) != Some(&msg) {
-            sim.controllers
-                .asg
-                .launch_failed
-                .insert(ng_name.to_string(), msg.clone());
-            sim.record(
-                EventType::Warning,
-                reason::INSUFFICIENT_IPS,
-                ng_ref(ng_name),
-                msg,
-                "autoscaling",
-            );
-        }
+        note_launch_failure(sim, ng_name, reason::INSUFFICIENT_IPS, msg);
         return false;
     };
     sim.controllers.asg.launch_failed.remove(ng_name);

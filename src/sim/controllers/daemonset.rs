@@ -15,6 +15,10 @@ use crate::sim::event::{EventType, reason};
 
 const SOURCE: &str = "daemonset-controller";
 
+/// Most pods one sync creates (upstream `BurstReplicas`, daemon_controller.go: "values that
+/// are too high can cause registry DoS issues").
+pub const BURST_REPLICAS: usize = 250;
+
 /// Tolerations the DaemonSet controller adds to every pod it makes.
 fn default_tolerations() -> Vec<Toleration> {
     let t = |key: &str, effect: TaintEffect| Toleration {
@@ -98,8 +102,10 @@ pub(crate) fn reconcile(sim: &mut Simulation) {
             .collect();
         let pods = by_ds.remove(&key).unwrap_or_default();
         let covered: BTreeSet<String> = pods.iter().filter_map(|(_, n, _)| n.clone()).collect();
-        for node in eligible_nodes.difference(&covered) {
-            create_pod(sim, &ds, node);
+        for node in eligible_nodes.difference(&covered).take(BURST_REPLICAS) {
+            if !create_pod(sim, &ds, node) {
+                break;
+            }
         }
         for (pk, target, _) in &pods {
             if target.as_ref().is_none_or(|n| !eligible_nodes.contains(n)) {
@@ -222,9 +228,9 @@ fn ds_ref(key: &ObjectKey) -> ObjectRef {
     ObjectRef::new(Kind::DaemonSet, key.namespace.clone(), key.name.clone())
 }
 
-fn create_pod(sim: &mut Simulation, ds: &DaemonSet, node: &str) {
-    let suffix = sim.rng.names.k8s_suffix(5);
-    let name = format!("{}-{suffix}", ds.meta.name);
+/// Creates the DaemonSet's pod for `node`; false when the API server refused it.
+fn create_pod(sim: &mut Simulation, ds: &DaemonSet, node: &str) -> bool {
+    let name = super::api_server::generate_name(sim, &ds.meta.namespace, &ds.meta.name);
     let mut meta = ObjectMeta::named(ds.meta.namespace.clone(), name.clone());
     meta.labels = ds.template.labels.clone();
     meta.labels.insert(REVISION_LABEL.into(), revision_hash(ds));
@@ -253,12 +259,6 @@ fn create_pod(sim: &mut Simulation, ds: &DaemonSet, node: &str) {
         status: PodStatus::default(),
         lab: PodLab::default(),
     };
-    super::api_server::create_pod(sim, pod);
-    sim.record(
-        EventType::Normal,
-        reason::SUCCESSFUL_CREATE,
-        ds_ref(&ds.meta.key()),
-        format!("Created pod: {name}"),
-        SOURCE,
-    );
+    let result = super::api_server::create_pod(sim, pod);
+    super::api_server::record_creation(sim, ds_ref(&ds.meta.key()), &name, result, SOURCE)
 }

@@ -12,6 +12,9 @@ use crate::sim::event::{EventType, reason};
 
 const SOURCE: &str = "job-controller";
 
+/// Most pods one sync creates (upstream `MaxPodCreateDeletePerSync`, job_controller.go).
+pub const MAX_POD_CREATE_DELETE_PER_SYNC: u64 = 500;
+
 pub(crate) fn reconcile(sim: &mut Simulation) {
     let keys: Vec<ObjectKey> = sim
         .state
@@ -72,11 +75,15 @@ pub(crate) fn reconcile(sim: &mut Simulation) {
             continue;
         }
         let want = parallelism.min(completions - succeeded);
-        for _ in active..want {
-            create_pod(sim, &key);
+        let mut created = 0;
+        for _ in active..want.min(active + MAX_POD_CREATE_DELETE_PER_SYNC) {
+            if !create_pod(sim, &key) {
+                break;
+            }
+            created += 1;
         }
         if let Some(j) = sim.state.jobs.get_mut(&key) {
-            j.status.active = int32(active.max(want));
+            j.status.active = int32(active + created);
             j.status.succeeded = int32(succeeded);
             j.status.failed = int32(failed);
         }
@@ -87,10 +94,10 @@ fn job_ref(key: &ObjectKey) -> ObjectRef {
     ObjectRef::new(Kind::Job, key.namespace.clone(), key.name.clone())
 }
 
-fn create_pod(sim: &mut Simulation, key: &ObjectKey) {
+/// Creates one pod of the Job; false when the API server refused it.
+fn create_pod(sim: &mut Simulation, key: &ObjectKey) -> bool {
     let job = sim.state.jobs[key].clone();
-    let suffix = sim.rng.names.k8s_suffix(5);
-    let name = format!("{}-{suffix}", key.name);
+    let name = super::api_server::generate_name(sim, &key.namespace, &key.name);
     let mut meta = ObjectMeta::named(key.namespace.clone(), name.clone());
     meta.labels = job.spec.template.labels.clone();
     meta.labels.insert("job-name".into(), key.name.clone());
@@ -114,14 +121,8 @@ fn create_pod(sim: &mut Simulation, key: &ObjectKey) {
             ..PodLab::default()
         },
     };
-    super::api_server::create_pod(sim, pod);
-    sim.record(
-        EventType::Normal,
-        reason::SUCCESSFUL_CREATE,
-        job_ref(key),
-        format!("Created pod: {name}"),
-        SOURCE,
-    );
+    let result = super::api_server::create_pod(sim, pod);
+    super::api_server::record_creation(sim, job_ref(key), &name, result, SOURCE)
 }
 
 /// The TTL-after-finished controller deletes the Job and its pods.

@@ -8,6 +8,10 @@ use crate::sim::event::{EventType, reason};
 
 const SOURCE: &str = "replicaset-controller";
 
+/// Most pods one sync creates or deletes (upstream `BurstReplicas`, replica_set.go): a
+/// Deployment scaled by thousands grows 500 pods a step.
+pub const BURST_REPLICAS: u64 = 500;
+
 pub(crate) fn reconcile(sim: &mut Simulation) {
     if sim.state.replicasets.is_empty() {
         return;
@@ -37,13 +41,16 @@ pub(crate) fn reconcile(sim: &mut Simulation) {
         let want = crate::sim::api::count(sim.state.replicasets[&key].replicas);
         let have = pods.len() as u64;
         if have < want {
-            for _ in have..want {
-                create_pod(sim, &key);
+            for _ in 0..(want - have).min(BURST_REPLICAS) {
+                if !create_pod(sim, &key) {
+                    break;
+                }
             }
         } else if have > want {
             let mut ranked = pods;
             rank_for_deletion(sim, &mut ranked);
-            for pk in ranked.into_iter().take((have - want) as usize) {
+            let n = (have - want).min(BURST_REPLICAS) as usize;
+            for pk in ranked.into_iter().take(n) {
                 super::api_server::delete_pod(sim, &pk);
                 sim.record(
                     EventType::Normal,
@@ -66,12 +73,12 @@ fn rs_ref(key: &ObjectKey) -> ObjectRef {
     ObjectRef::new(Kind::ReplicaSet, key.namespace.clone(), key.name.clone())
 }
 
-fn create_pod(sim: &mut Simulation, rs_key: &ObjectKey) {
+/// Creates one pod from the template; false when the API server refused it.
+fn create_pod(sim: &mut Simulation, rs_key: &ObjectKey) -> bool {
     let rs = &sim.state.replicasets[rs_key];
     let template = rs.template.clone();
     let hash = rs.template_hash.clone();
-    let suffix = sim.rng.names.k8s_suffix(5);
-    let name = format!("{}-{suffix}", rs_key.name);
+    let name = super::api_server::generate_name(sim, &rs_key.namespace, &rs_key.name);
     let mut meta = ObjectMeta::named(rs_key.namespace.clone(), name.clone());
     meta.labels = template.labels.clone();
     meta.annotations = template.annotations.clone();
@@ -88,14 +95,8 @@ fn create_pod(sim: &mut Simulation, rs_key: &ObjectKey) {
             ..PodLab::default()
         },
     };
-    super::api_server::create_pod(sim, pod);
-    sim.record(
-        EventType::Normal,
-        reason::SUCCESSFUL_CREATE,
-        rs_ref(rs_key),
-        format!("Created pod: {name}"),
-        SOURCE,
-    );
+    let result = super::api_server::create_pod(sim, pod);
+    super::api_server::record_creation(sim, rs_ref(rs_key), &name, result, SOURCE)
 }
 
 /// Upstream `ActivePodsWithRanks` order, simplified: unscheduled before scheduled, Pending

@@ -3,11 +3,13 @@
 //! with a visible caption and a spoken summary. Redraws only when the series changes or the
 //! window is resized. Dispatches nothing.
 
+mod measured_canvas;
+
 use std::rc::Rc;
 
 use gloo::events::EventListener;
+use measured_canvas::MeasuredCanvas;
 use plotters::prelude::IntoDrawingArea;
-use plotters_canvas::CanvasBackend;
 use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
@@ -158,7 +160,7 @@ fn draw_canvas(kind: ChartKind, canvas: &HtmlCanvasElement, series: &ChartSeries
         .and_then(|px| px.trim_end_matches("px").parse::<f64>().ok())
         .filter(|px| px.is_finite() && *px > 0.0)
         .map_or(1.0, |px| px / BASE_FONT_PX);
-    let result = match CanvasBackend::with_canvas_object(canvas.clone()) {
+    let result = match MeasuredCanvas::new(canvas) {
         Some(backend) => draw_chart(kind, &backend.into_drawing_area(), series, dpr * text_scale),
         None => Err("the canvas has no 2D context".to_string()),
     };

@@ -197,7 +197,8 @@ pub fn scaling(p: &ScalingProps) -> Html {
     };
     let t = &*traffic;
     let now = sim.now();
-    let pending = derive::pending_pods(&sim, PENDING_SHOWN + 1);
+    let pending = derive::pending_pods(&sim, PENDING_SHOWN);
+    let n_pending = derive::pending_count(&sim);
     let ca = derive::cluster_autoscaler_panel(&sim);
     let vpas = derive::vpa_cards(&sim);
     let spot = derive::spot_panel(&sim);
@@ -258,7 +259,7 @@ pub fn scaling(p: &ScalingProps) -> Html {
                     </div>
                 }) }
             </form>
-            { pending_section(&pending) }
+            { pending_section(&pending, n_pending) }
             { ca_section(&ca) }
             <form class="vpa" onsubmit={create_vpa} aria-label="Vertical Pod Autoscaler">
                 <h3>{ "Vertical Pod Autoscaler" }</h3>
@@ -288,10 +289,15 @@ pub fn scaling(p: &ScalingProps) -> Html {
     }
 }
 
-fn pending_section(pending: &[PendingPod]) -> Html {
+fn pending_section(pending: &[PendingPod], total: usize) -> Html {
+    let title = if total > pending.len() {
+        format!("Pending pods: {total} (the first {} shown)", pending.len())
+    } else {
+        format!("Pending pods ({total})")
+    };
     html! {
         <section class="pending" aria-label="Pending pods">
-            <h3>{ format!("Pending pods ({}{})", pending.len().min(PENDING_SHOWN), if pending.len() > PENDING_SHOWN { "+" } else { "" }) }</h3>
+            <h3>{ title }</h3>
             if pending.is_empty() {
                 <p class="empty">{ "None: every pod has a node." }</p>
             }

@@ -19,6 +19,8 @@ pub struct TopBarModel {
     pub elapsed: String,
     pub date: String,
     pub running: bool,
+    /// Playing slower than the chosen speed: the cluster is too big for this machine's frames.
+    pub lagging: bool,
     pub speed_idx: usize,
     pub total: String,
     pub rate: String,
@@ -40,6 +42,7 @@ impl TopBarModel {
             elapsed: sim.now().to_string(),
             date: sim.date().to_string(),
             running: lab.running,
+            lagging: lab.running && lab.lagging,
             speed_idx: lab.speed_idx,
             total: format::usd(b.total_micro_usd()),
             rate: format::usd_per_hour(b.total_rate()),
@@ -108,6 +111,9 @@ pub fn top_bar(p: &TopBarProps) -> Html {
                         }) }
                     </select>
                 </label>
+                if m.lagging {
+                    <span class="badge lagging" data-testid="lagging" title="Each frame takes as many simulated seconds as it has time for; the lab stays responsive">{ "slower than asked" }</span>
+                }
             </div>
             <div class="cost" title={breakdown}>
                 <div><span class="label">{ "Cost so far" }</span><span class="value" data-testid="cost-total">{ &m.total }</span></div>

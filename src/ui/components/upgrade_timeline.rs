@@ -28,13 +28,16 @@ fn row(r: &TimelineRow) -> Html {
                 <span class={classes!("update-status", status)}>{ r.status }</span>
                 <span class="help">{ format!("{} → {} ({})", r.started, r.ended.clone().unwrap_or_else(|| "now".into()), r.took) }</span>
             </div>
-            <div class="track" role="img" aria-label={format!("{} phases: {}", r.target, r.phases.iter().map(|b| format!("{} {}", b.name, b.took)).collect::<Vec<_>>().join(", "))}>
+            // SVG, so positions are attributes and the Content-Security-Policy needs no inline
+            // styles; the viewBox is 1000 wide, one unit a permille of the axis.
+            <svg class="track" viewBox="0 0 1000 10" preserveAspectRatio="none" role="img" aria-label={format!("{} phases: {}", r.target, r.phases.iter().map(|b| format!("{} {}", b.name, b.took)).collect::<Vec<_>>().join(", "))}>
                 { for r.phases.iter().enumerate().map(|(i, b)| html! {
-                    <span class={classes!("phase", format!("p{}", i % 4), b.running.then_some("running"))} data-phase={b.name.clone()}
-                          style={format!("left:{};width:{}", pct(b.left_permille), pct(b.width_permille))}
-                          title={format!("{} {}{}", b.name, b.took, if b.running { " (running)" } else { "" })}></span>
+                    <rect class={classes!("phase", format!("p{}", i % 4), b.running.then_some("running"))} data-phase={b.name.clone()}
+                          x={b.left_permille.to_string()} width={b.width_permille.max(2).to_string()} height="10">
+                        <title>{ format!("{} {}{}", b.name, b.took, if b.running { " (running)" } else { "" }) }</title>
+                    </rect>
                 }) }
-            </div>
+            </svg>
             <ol class="phase-list">{ for r.phases.iter().enumerate().map(|(i, b)| html! {
                 <li class={classes!(b.running.then_some("running"))}>
                     <span class={classes!("swatch", format!("p{}", i % 4))}></span>
@@ -63,9 +66,9 @@ pub fn update_timeline(p: &UpdateTimelineProps) -> Html {
             if t.rows.is_empty() {
                 <p class="empty">{ "No update yet. aws eks list-updates would list none." }</p>
             } else {
-                <div class="axis" aria-hidden="true">
-                    { for t.ticks.iter().map(|(at, label)| html! { <span style={format!("left:{}", pct(*at))}>{ label.clone() }</span> }) }
-                </div>
+                <svg class="axis" aria-hidden="true">
+                    { for t.ticks.iter().map(|(at, label)| html! { <text x={pct(*at)} y="75%" text-anchor="middle">{ label.clone() }</text> }) }
+                </svg>
                 { for t.rows.iter().map(row) }
             }
         </section>

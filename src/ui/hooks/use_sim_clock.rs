@@ -1,5 +1,6 @@
-//! The only timer in the UI: while the lab runs, it dispatches `LabAction::Tick` every
-//! `TICK_MS`. The tick carries no wall-clock data; the reducer turns it into whole sim steps.
+//! The only timer in the UI: while the lab runs or a replay is under way, it dispatches
+//! `LabAction::Tick` every `TICK_MS`. The tick carries no wall-clock data; the reducer turns it
+//! into whole sim steps.
 
 use gloo::timers::callback::Interval;
 use yew::prelude::*;
@@ -11,7 +12,7 @@ pub const TICK_MS: u32 = 100;
 
 #[hook]
 pub fn use_sim_clock(lab: &UseReducerHandle<LabState>) {
-    let running = lab.running;
+    let running = lab.running || lab.replay.is_some();
     let dispatcher = lab.dispatcher();
     use_effect_with(running, move |running| {
         let interval =

@@ -123,6 +123,7 @@ export async function aCorruptSaveOrLinkGivesAMessageAndAFreshLab({ browser, sit
   const msg = await text(page, '[data-testid=notice]');
   expect(msg.includes('could not be restored'), `notice: ${msg}`);
   expect(await page.evaluate(() => localStorage.getItem('ekslab.lab.v1.unreadable')) !== null, 'the unreadable save is kept aside');
+  expect((await text(page, '[data-testid=rescue]')) === 'Download unreadable-lab.txt', 'and offered for download');
   expect(await page.locator('[data-node], .zone').count() > 0, 'a fresh lab is shown');
   // A hash change alone does not reload the page: leave it first, as opening a link would.
   await page.goto('about:blank');
@@ -130,7 +131,7 @@ export async function aCorruptSaveOrLinkGivesAMessageAndAFreshLab({ browser, sit
   await waitFor(page, 'a notice about the link', () => (document.querySelector('[data-testid=notice]') || {}).textContent?.includes('share link'));
   await page.goto('about:blank');
   await page.goto(site.url + '#lab=' + 'A'.repeat(1_500_000));
-  await waitFor(page, 'a notice about the long link', () => (document.querySelector('[data-testid=notice]') || {}).textContent?.includes('too long'));
+  await waitFor(page, 'a notice about the long link', () => (document.querySelector('[data-testid=notice]') || {}).textContent?.includes("more than the lab's limit of 1398104"));
   expect(await page.locator('#fatal').isHidden(), 'no crash');
   await context.close();
 }

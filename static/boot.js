@@ -1,0 +1,15 @@
+// Starts the lab: imports the wasm-bindgen module and instantiates the WebAssembly binary that
+// Trunk named on this script's data attributes. It is a file of its own, not an inline script,
+// so the page's Content-Security-Policy allows scripts from the lab's own origin only.
+const tag = document.querySelector('script[data-lab-js]');
+try {
+  const { default: init } = await import(tag.dataset.labJs);
+  await init({ module_or_path: tag.dataset.labWasm });
+} catch (e) {
+  const panel = document.getElementById('fatal');
+  if (panel) {
+    panel.textContent = `EKS Lab could not start in this browser: ${e}. It needs a browser with WebAssembly and JavaScript modules.`;
+    panel.hidden = false;
+  }
+  throw e;
+}
