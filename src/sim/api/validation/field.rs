@@ -4,7 +4,7 @@
 //! `metadata.name: Invalid value: "Batch_NS": a lowercase RFC 1123 label ...`.
 
 use std::collections::BTreeMap;
-use std::fmt;
+use std::fmt::{self, Write};
 
 /// `field.ErrorType`, with the text `ErrorType.String()` gives it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -210,14 +210,16 @@ pub fn go_quote(s: &str) -> String {
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
             '\u{b}' => out.push_str("\\v"),
-            c if c.is_ascii_control() => out.push_str(&format!("\\x{:02x}", u32::from(c))),
+            c if c.is_ascii_control() => {
+                let _ = write!(out, "\\x{:02x}", u32::from(c));
+            }
             c if c.is_control() || (!c.is_ascii() && c.is_whitespace()) => {
                 let v = u32::from(c);
-                if v < 0x10000 {
-                    out.push_str(&format!("\\u{v:04x}"));
+                let _ = if v < 0x10000 {
+                    write!(out, "\\u{v:04x}")
                 } else {
-                    out.push_str(&format!("\\U{v:08x}"));
-                }
+                    write!(out, "\\U{v:08x}")
+                };
             }
             c => out.push(c),
         }
@@ -238,9 +240,11 @@ pub fn json_string(s: &str) -> String {
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
             '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
-                out.push_str(&format!("\\u{:04x}", u32::from(c)));
+                let _ = write!(out, "\\u{:04x}", u32::from(c));
             }
-            c if u32::from(c) < 0x20 => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+            c if u32::from(c) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", u32::from(c));
+            }
             c => out.push(c),
         }
     }

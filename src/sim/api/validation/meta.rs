@@ -147,17 +147,17 @@ pub fn selector_json(sel: &LabelSelector) -> String {
             .match_expressions
             .iter()
             .map(|r| {
-                let mut e = format!(
-                    "{{\"key\":{},\"operator\":{}",
-                    json_string(&r.key),
-                    json_string(operator_text(r.operator))
-                );
-                if !r.values.is_empty() {
+                let key = json_string(&r.key);
+                let op = json_string(operator_text(r.operator));
+                if r.values.is_empty() {
+                    format!("{{\"key\":{key},\"operator\":{op}}}")
+                } else {
                     let values: Vec<String> = r.values.iter().map(|v| json_string(v)).collect();
-                    e.push_str(&format!(",\"values\":[{}]", values.join(",")));
+                    format!(
+                        "{{\"key\":{key},\"operator\":{op},\"values\":[{}]}}",
+                        values.join(",")
+                    )
                 }
-                e.push('}');
-                e
             })
             .collect();
         parts.push(format!("\"matchExpressions\":[{}]", exprs.join(",")));
