@@ -163,6 +163,20 @@ impl StatusError {
     }
 }
 
+impl StatusError {
+    /// What the `kubectl create` commands the lab runs print for this error: `create
+    /// deployment` wraps the server's message (`error: failed to create deployment: ...`,
+    /// kubectl `pkg/cmd/create/create_deployment.go`); `create namespace` and `autoscale`
+    /// return it as it is, so kubectl prints it as [`StatusError::kubectl`] does.
+    pub fn kubectl_create(&self) -> String {
+        if self.kind == Kind::Deployment {
+            format!("error: failed to create deployment: {}", self.message)
+        } else {
+            self.kubectl()
+        }
+    }
+}
+
 /// `Error()`: the message.
 impl fmt::Display for StatusError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -75,10 +75,7 @@ pub(crate) fn create(sim: &mut Simulation, m: Manifest) -> Result<String, String
     });
     match checked {
         Ok(()) => store(sim, m),
-        Err(e) if kind == Kind::Deployment => {
-            Err(format!("error: failed to create deployment: {e}"))
-        }
-        Err(e) => Err(e.kubectl()),
+        Err(e) => Err(e.kubectl_create()),
     }
 }
 
