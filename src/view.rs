@@ -12,3 +12,4 @@ pub mod persist;
 pub mod scaling;
 pub mod top;
 pub mod upgrade;
+pub mod workloads;

@@ -280,6 +280,21 @@ pub fn fargate_selector_namespace(pattern: &str) -> Vec<String> {
     errs
 }
 
+/// `names.MaxGeneratedNameLength` (apiserver `pkg/storage/names`): 63 less the 5 random
+/// characters.
+pub const MAX_GENERATED_NAME_LENGTH: usize = 58;
+
+/// `SimpleNameGenerator.GenerateName`: `generateName` (`web-7d4b9c8f5d-`) cut to 58
+/// characters, then the random suffix; so the pods of a long-named ReplicaSet, Job or
+/// DaemonSet still get names of at most 63 characters.
+pub fn generate_name(base: &str, suffix: &str) -> String {
+    let mut end = base.len().min(MAX_GENERATED_NAME_LENGTH);
+    while !base.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}{suffix}", &base[..end])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -493,6 +508,23 @@ mod tests {
         assert_eq!(
             NameRule::DnsSubdomain.check("web.pdb"),
             Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn generated_names_keep_within_a_label() {
+        assert_eq!(
+            generate_name("web-7d4b9c8f5d-", "x2k9q"),
+            "web-7d4b9c8f5d-x2k9q"
+        );
+        let base = format!("{}-", "a".repeat(60));
+        let name = generate_name(&base, "x2k9q");
+        assert_eq!(name, format!("{}x2k9q", "a".repeat(58)));
+        assert_eq!(name.len(), 63);
+        assert_eq!(is_dns1123_label(&name), Vec::<String>::new());
+        assert_eq!(
+            generate_name(&format!("{}-", "b".repeat(57)), "abcde").len(),
+            63
         );
     }
 

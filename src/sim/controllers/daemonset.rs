@@ -7,6 +7,7 @@ use crate::sim::Simulation;
 use crate::sim::api::meta::{SelectorOperator, SelectorRequirement};
 use crate::sim::api::node::taints;
 use crate::sim::api::pod::PodLab;
+use crate::sim::api::validation::generate_name;
 use crate::sim::api::{
     DaemonSet, Kind, Node, ObjectKey, ObjectMeta, ObjectRef, OwnerRef, Pod, PodStatus, TaintEffect,
     Toleration, TolerationOperator,
@@ -223,7 +224,7 @@ fn ds_ref(key: &ObjectKey) -> ObjectRef {
 
 fn create_pod(sim: &mut Simulation, ds: &DaemonSet, node: &str) {
     let suffix = sim.rng.names.k8s_suffix(5);
-    let name = format!("{}-{suffix}", ds.meta.name);
+    let name = generate_name(&format!("{}-", ds.meta.name), &suffix);
     let mut meta = ObjectMeta::named(ds.meta.namespace.clone(), name.clone());
     meta.labels = ds.template.labels.clone();
     meta.labels.insert(REVISION_LABEL.into(), revision_hash(ds));

@@ -4,6 +4,7 @@
 use crate::sim::Simulation;
 use crate::sim::Timer;
 use crate::sim::api::pod::PodLab;
+use crate::sim::api::validation::generate_name;
 use crate::sim::api::{Kind, ObjectKey, ObjectMeta, ObjectRef, OwnerRef, Pod, PodPhase, PodStatus};
 use crate::sim::clock::SimDuration;
 use crate::sim::event::{EventType, reason};
@@ -88,7 +89,7 @@ fn job_ref(key: &ObjectKey) -> ObjectRef {
 fn create_pod(sim: &mut Simulation, key: &ObjectKey) {
     let job = sim.state.jobs[key].clone();
     let suffix = sim.rng.names.k8s_suffix(5);
-    let name = format!("{}-{suffix}", key.name);
+    let name = generate_name(&format!("{}-", key.name), &suffix);
     let mut meta = ObjectMeta::named(key.namespace.clone(), name.clone());
     meta.labels = job.spec.template.labels.clone();
     meta.labels.insert("job-name".into(), key.name.clone());

@@ -3,6 +3,7 @@
 
 use crate::sim::Simulation;
 use crate::sim::api::pod::PodLab;
+use crate::sim::api::validation::generate_name;
 use crate::sim::api::{Kind, ObjectKey, ObjectMeta, ObjectRef, OwnerRef, Pod, PodPhase, PodStatus};
 use crate::sim::event::{EventType, reason};
 
@@ -71,7 +72,7 @@ fn create_pod(sim: &mut Simulation, rs_key: &ObjectKey) {
     let template = rs.template.clone();
     let hash = rs.template_hash.clone();
     let suffix = sim.rng.names.k8s_suffix(5);
-    let name = format!("{}-{suffix}", rs_key.name);
+    let name = generate_name(&format!("{}-", rs_key.name), &suffix);
     let mut meta = ObjectMeta::named(rs_key.namespace.clone(), name.clone());
     meta.labels = template.labels.clone();
     meta.annotations = template.annotations.clone();
