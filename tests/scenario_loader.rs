@@ -20,6 +20,9 @@ use eks_lab::sim::eks::{Fault, LogType, NodegroupKind, NodegroupUpdateConfig, Up
 use eks_lab::sim::quantity::{Bytes, MIB, MilliCpu, Resources};
 use eks_lab::sim::spec::{LabSpec, Manifest};
 
+#[path = "scenario_loader/names.rs"]
+mod names;
+
 const EXAMPLES: [&str; 4] = [
     "managed-nodegroup",
     "self-managed-nodegroup",

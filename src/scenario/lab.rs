@@ -389,7 +389,7 @@ fn invalid_object(cmd: &Command) -> Option<String> {
     }
     let e = StatusError::invalid(m.kind(), m.name(), errs);
     Some(if matches!(cmd, Command::Create(_)) {
-        e.kubectl_create()
+        e.kubectl_create(m.kind())
     } else {
         e.kubectl()
     })

@@ -164,12 +164,12 @@ impl StatusError {
 }
 
 impl StatusError {
-    /// What the `kubectl create` commands the lab runs print for this error: `create
-    /// deployment` wraps the server's message (`error: failed to create deployment: ...`,
-    /// kubectl `pkg/cmd/create/create_deployment.go`); `create namespace` and `autoscale`
-    /// return it as it is, so kubectl prints it as [`StatusError::kubectl`] does.
-    pub fn kubectl_create(&self) -> String {
-        if self.kind == Kind::Deployment {
+    /// What the `kubectl create` command that creates a `created` prints for this error:
+    /// `create deployment` wraps the server's message (`error: failed to create deployment:
+    /// ...`, kubectl `pkg/cmd/create/create_deployment.go`); `create namespace` and
+    /// `autoscale` return it as it is, so kubectl prints it as [`StatusError::kubectl`] does.
+    pub fn kubectl_create(&self, created: Kind) -> String {
+        if created == Kind::Deployment {
             format!("error: failed to create deployment: {}", self.message)
         } else {
             self.kubectl()

@@ -75,7 +75,7 @@ pub(crate) fn create(sim: &mut Simulation, m: Manifest) -> Result<String, String
     });
     match checked {
         Ok(()) => store(sim, m),
-        Err(e) => Err(e.kubectl_create()),
+        Err(e) => Err(e.kubectl_create(kind)),
     }
 }
 
