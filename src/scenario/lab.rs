@@ -340,8 +340,7 @@ fn timeline_entry(
             match parse_command(&line, &ctx) {
                 Ok(cmd) => {
                     if let Some(e) = invalid_object(&cmd) {
-                        sink.error(value.mark(), &vpath, e);
-                        return None;
+                        sink.warn(value.mark(), &vpath, e);
                     }
                     return at.map(|at| TimelineEntry {
                         at,
@@ -376,9 +375,10 @@ fn timeline_entry(
     })
 }
 
-/// What kubectl would print when the API server refuses the object a command line creates
-/// (`kubectl create deployment Bad_Name ...`): such a line can never work, so the file is
-/// refused at load, with the same text.
+/// What kubectl will print when the API server refuses the object a command line creates
+/// (`kubectl create deployment Bad_Name ...`). The line still runs, and fails, as any
+/// timeline command may (a lesson can show the refusal, and a save replays the learner's
+/// failed commands); the loader warns with the same text.
 fn invalid_object(cmd: &Command) -> Option<String> {
     let (Command::Create(m) | Command::Apply(m)) = cmd else {
         return None;

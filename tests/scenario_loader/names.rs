@@ -186,12 +186,13 @@ fn each_kind_checks_names_by_its_own_rule() {
 }
 
 #[test]
-fn a_timeline_line_whose_object_would_be_refused_is_an_error_with_kubectls_text() {
+fn a_timeline_line_whose_object_will_be_refused_is_warned_about_with_kubectls_text() {
     let text = format!(
         "{CLUSTER}---\napiVersion: ekslab.dev/v1alpha1\nkind: Lab\nmetadata: {{name: t}}\nspec:\n  timeline:\n    - at: 5m\n      run: kubectl create namespace Batch_NS\n    - at: 6m\n      run: kubectl create deployment Bad_Name --image=nginx\n"
     );
+    // A save folds the learner's failed commands into its timeline: it must still load.
     assert_eq!(
-        places(&errors(&text)),
+        places(&warnings(&text)),
         [
             (
                 2,
@@ -273,4 +274,28 @@ fn namespaces_used_before_they_exist_get_a_warning_naming_them() {
             "namespace \"web\" is not created by this scenario (add a Namespace document); applying this object will fail"
         )]
     );
+}
+
+#[test]
+fn a_save_with_refused_console_commands_restores() {
+    use eks_lab::scenario::{CommandContext, parse_command};
+    use eks_lab::sim::clock::{SimDuration, SimTime};
+    use eks_lab::sim::spec::TimelineEntry;
+    use eks_lab::view::persist::{decode_save, encode_save};
+    let mut spec = ok(CLUSTER).spec;
+    let ctx = CommandContext::new("lab");
+    for (secs, line) in [
+        (60, "kubectl create namespace Batch_NS"),
+        (61, "kubectl create deployment Bad_Name --image=nginx"),
+        (62, "kubectl create deployment web --image=nginx -n shop"),
+    ] {
+        spec.timeline.push(TimelineEntry {
+            at: SimDuration::from_secs(secs),
+            command: parse_command(line, &ctx).unwrap(),
+            text: line.to_string(),
+        });
+    }
+    let saved = encode_save(&spec, SimTime(62_000), 1);
+    let restored = decode_save(&saved).unwrap();
+    assert_eq!(restored.spec.timeline, spec.timeline);
 }
