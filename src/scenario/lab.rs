@@ -14,7 +14,7 @@ use super::eksctl::{fargate, nodegroup, parse_version};
 use super::manifest::{self, Class};
 use super::yaml::{Mark, Node};
 use crate::sim::api::status::StatusError;
-use crate::sim::api::validation::validate_manifest;
+use crate::sim::api::validation::{validate_manifest, validate_namespace_name};
 use crate::sim::clock::{Date, SimDuration};
 use crate::sim::command::Command;
 use crate::sim::eks::NodegroupKind;
@@ -383,6 +383,11 @@ fn invalid_object(cmd: &Command) -> Option<String> {
     let (Command::Create(m) | Command::Apply(m)) = cmd else {
         return None;
     };
+    // A namespace that cannot exist is refused first, as not found; the namespace checks
+    // warn about that.
+    if !m.namespace().is_empty() && !validate_namespace_name(m.namespace()).is_empty() {
+        return None;
+    }
     let errs = validate_manifest(m);
     if errs.is_empty() {
         return None;

@@ -10,6 +10,7 @@ use super::decode::Sink;
 use super::export::duration_text;
 use super::yaml::Mark;
 use crate::sim::api::Kind;
+use crate::sim::api::validation::validate_namespace_name;
 use crate::sim::clock::SimDuration;
 use crate::sim::command::Command;
 use crate::sim::spec::{Manifest, TimelineEntry};
@@ -120,9 +121,12 @@ pub(crate) fn check(
                     "namespace {ns:?} is deleted at {} in the timeline, before this entry; it will fail",
                     duration_text(*at)
                 )),
-                None => Some(match later(ns) {
-                    Some(only) => format!("{only}, after this entry; it will fail"),
-                    None => format!(
+                None => Some(match (later(ns), validate_namespace_name(ns).first()) {
+                    (_, Some(why)) => format!(
+                        "namespace {ns:?} can never exist ({why}); this command will fail: namespaces {ns:?} not found"
+                    ),
+                    (Some(only), None) => format!("{only}, after this entry; it will fail"),
+                    (None, None) => format!(
                         "namespace {ns:?} is not created by this scenario (add a Namespace document or create it earlier in the timeline); this command will fail"
                     ),
                 }),

@@ -260,6 +260,14 @@ fn namespaces_used_before_they_exist_get_a_warning_naming_them() {
         "{:?}",
         warnings(&reordered)
     );
+    // A namespace whose name is invalid can never be created: the command will get NotFound.
+    let bad = format!(
+        "{CLUSTER}---\napiVersion: ekslab.dev/v1alpha1\nkind: Lab\nmetadata: {{name: t}}\nspec:\n  timeline:\n    - at: 2m\n      run: kubectl create deployment web --image=nginx -n Bad_NS\n"
+    );
+    assert_eq!(
+        places(&warnings(&bad)),
+        [(2, 12, 12, "spec.timeline[0].run", format!("namespace \"Bad_NS\" can never exist ({LABEL_MSG}); this command will fail: namespaces \"Bad_NS\" not found").as_str())]
+    );
     // Every kind: a PodDisruptionBudget in a missing namespace is named too.
     let pdb = format!(
         "{CLUSTER}---\napiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {{name: p, namespace: web}}\nspec:\n  maxUnavailable: 1\n  selector: {{matchLabels: {{app: web}}}}\n"
