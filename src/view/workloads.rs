@@ -156,13 +156,11 @@ impl DeployForm {
             status: DeploymentStatus::default(),
         };
         let manifest = Manifest::Deployment(d);
+        let mut seen = std::collections::BTreeSet::new();
         for e in validate_manifest(&manifest) {
-            let message = e.to_string();
             let field = field_of(&e, name);
-            if !errors
-                .iter()
-                .any(|x: &FieldError| x.field == field && x.message == message)
-            {
+            let message = e.to_string();
+            if seen.insert((field, message.clone())) {
                 errors.push(error(field, message));
             }
         }

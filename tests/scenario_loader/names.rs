@@ -307,3 +307,21 @@ fn a_save_with_refused_console_commands_restores() {
     let restored = decode_save(&saved).unwrap();
     assert_eq!(restored.spec.timeline, spec.timeline);
 }
+
+#[test]
+fn each_of_many_bad_labels_is_placed_at_its_key() {
+    let n = 10_000;
+    let labels: String = (0..n).map(|i| format!("    k{i}-: v\n")).collect();
+    let text = format!(
+        "{CLUSTER}---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  labels:\n{labels}"
+    );
+    let e = errors(&text);
+    assert_eq!(e.len(), n);
+    // The last key is on the last line, column 5.
+    let last = e.last().unwrap();
+    assert_eq!((last.line, last.column), (10 + n, 5));
+    assert!(last.message.starts_with(&format!(
+        "Invalid value: \"k{}-\": name part must consist",
+        n - 1
+    )));
+}

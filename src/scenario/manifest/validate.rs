@@ -4,6 +4,8 @@
 //! is about. The message is the API server's (`Invalid value: "Bad_Name": a lowercase RFC
 //! 1123 subdomain ...`) and the diagnostic's path its field path.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use crate::scenario::decode::{Sink, join};
 use crate::scenario::yaml::{Mark, Node};
 use crate::sim::api::validation::field::{BadValue, FieldError, Origin};
@@ -30,12 +32,11 @@ fn segments(field: &str) -> Vec<Seg<'_>> {
     out
 }
 
-/// Where `err` is written under `root`: the deepest node its path reaches (upstream's
-/// `spec.template.labels` is written under `spec.template.metadata`), then, in a label
-/// mapping, the key or value it names.
-pub(crate) fn locate(root: &Node, err: &FieldError) -> Mark {
+/// The node a field path reaches under `root` (upstream's `spec.template.labels` is written
+/// under `spec.template.metadata`), or the deepest one on the way.
+fn reach<'a>(root: &'a Node, field: &str) -> &'a Node {
     let mut node = root;
-    for seg in segments(&err.field) {
+    for seg in segments(field) {
         let next = match seg {
             Seg::Key(k) => node.get(k).or_else(|| {
                 matches!(k, "labels" | "annotations")
@@ -49,30 +50,54 @@ pub(crate) fn locate(root: &Node, err: &FieldError) -> Mark {
         };
         match next {
             Some(n) if !n.is_null() => node = n,
-            _ => return node.mark(),
+            _ => return node,
         }
     }
-    if let (Node::Map { entries, .. }, BadValue::Str(v)) = (node, &err.bad_value) {
+    node
+}
+
+/// A reached node, with where each key and each value of a mapping first appears.
+struct Target<'a> {
+    mark: Mark,
+    keys: BTreeMap<&'a str, Mark>,
+    values: BTreeMap<&'a str, Mark>,
+}
+
+impl<'a> Target<'a> {
+    fn new(node: &'a Node) -> Target<'a> {
+        let mut t = Target {
+            mark: node.mark(),
+            keys: BTreeMap::new(),
+            values: BTreeMap::new(),
+        };
+        if let Node::Map { entries, .. } = node {
+            for (k, v) in entries {
+                t.keys.entry(k.text.as_str()).or_insert(k.mark);
+                if let Some(text) = v.as_text() {
+                    t.values.entry(text).or_insert(v.mark());
+                }
+            }
+        }
+        t
+    }
+
+    /// A label error points at the key or the value it names; others at the node.
+    fn mark_of(&self, err: &FieldError) -> Mark {
+        let BadValue::Str(v) = &err.bad_value else {
+            return self.mark;
+        };
         let found = match err.origin {
-            Some(Origin::LabelKey) => entries
-                .iter()
-                .find(|(k, _)| k.text == *v)
-                .map(|(k, _)| k.mark),
-            Some(Origin::LabelValue) => entries
-                .iter()
-                .find(|(_, n)| n.as_text() == Some(v.as_str()))
-                .map(|(_, n)| n.mark()),
+            Some(Origin::LabelKey) => self.keys.get(v.as_str()),
+            Some(Origin::LabelValue) => self.values.get(v.as_str()),
             None => None,
         };
-        if let Some(m) = found {
-            return m;
-        }
+        found.copied().unwrap_or(self.mark)
     }
-    node.mark()
 }
 
 /// Reports each of `errs` (paths relative to `root`, which sits at `prefix`), except those
-/// on a field the decoder has already reported an error for since diagnostic `since`.
+/// on a field the decoder has already reported an error for since diagnostic `since`, and
+/// repeats. Linear in the errors and the mapping sizes: each field's node is indexed once.
 pub(crate) fn report(
     sink: &mut Sink,
     root: &Node,
@@ -80,22 +105,25 @@ pub(crate) fn report(
     errs: &[FieldError],
     since: usize,
 ) {
-    let reported: Vec<String> = sink
+    let reported: BTreeSet<String> = sink
         .diags
         .iter()
         .skip(since)
         .filter(|d| d.severity == crate::scenario::Severity::Error)
         .map(|d| d.path.clone())
         .collect();
-    let mut seen: Vec<String> = Vec::new();
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    let mut targets: BTreeMap<&str, Target<'_>> = BTreeMap::new();
     for e in errs {
         let path = join(prefix, &e.field);
-        let text = e.to_string();
-        if reported.contains(&path) || seen.contains(&text) {
+        if reported.contains(&path) || !seen.insert(e.to_string()) {
             continue;
         }
-        seen.push(text);
-        sink.error(locate(root, e), &path, e.body());
+        let mark = targets
+            .entry(e.field.as_str())
+            .or_insert_with(|| Target::new(reach(root, &e.field)))
+            .mark_of(e);
+        sink.error(mark, &path, e.body());
     }
 }
 
@@ -103,6 +131,10 @@ pub(crate) fn report(
 mod tests {
     use super::*;
     use crate::scenario::yaml::parse_stream;
+
+    fn locate(root: &Node, err: &FieldError) -> Mark {
+        Target::new(reach(root, &err.field)).mark_of(err)
+    }
 
     fn root(text: &str) -> Node {
         parse_stream(text, 10)

@@ -184,10 +184,11 @@ pub fn aggregate(errs: &[FieldError]) -> String {
 /// Each distinct `field: body`, in order (`ToAggregate` and kubectl's
 /// `statusCausesToAggrError` both drop repeats).
 pub fn unique_messages(errs: &[FieldError]) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    let mut out = Vec::new();
     for e in errs {
         let m = e.to_string();
-        if !out.contains(&m) {
+        if seen.insert(m.clone()) {
             out.push(m);
         }
     }

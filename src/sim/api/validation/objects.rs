@@ -12,7 +12,7 @@
 //! `BeforeCreate`, the kind's own validation runs first and, when it passes, the generic
 //! `ValidateObjectMetaAccessor` with `ValidatePathSegmentName`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::NameRule;
 use super::field::{FieldError, json_map};
@@ -199,7 +199,7 @@ pub fn validate_pod_spec(spec: &PodSpec, path: &str) -> Vec<FieldError> {
         ("containers", &spec.containers),
         ("initContainers", &spec.init_containers),
     ];
-    let mut seen: Vec<&str> = Vec::new();
+    let mut seen: BTreeSet<&str> = BTreeSet::new();
     for (field, list) in lists {
         for (i, c) in list.iter().enumerate() {
             let p = child(&index(&child(path, field), i), "name");
@@ -210,10 +210,9 @@ pub fn validate_pod_spec(spec: &PodSpec, path: &str) -> Vec<FieldError> {
                     errs.push(FieldError::invalid(&p, &c.name, &m));
                 }
             }
-            if seen.contains(&c.name.as_str()) {
+            if !seen.insert(&c.name) {
                 errs.push(FieldError::duplicate(&p, &c.name));
             }
-            seen.push(&c.name);
         }
     }
     errs.extend(validate_labels(
