@@ -2,6 +2,8 @@
 //! about (document, line, column, path), and warnings for every object and timeline entry
 //! that uses a namespace the scenario has not created when it runs.
 
+use std::fmt::Write;
+
 use eks_lab::scenario::{Diagnostic, Severity, load};
 
 use super::{CLUSTER, errors, ok};
@@ -311,7 +313,10 @@ fn a_save_with_refused_console_commands_restores() {
 #[test]
 fn each_of_many_bad_labels_is_placed_at_its_key() {
     let n = 10_000;
-    let labels: String = (0..n).map(|i| format!("    k{i}-: v\n")).collect();
+    let mut labels = String::new();
+    for i in 0..n {
+        let _ = writeln!(labels, "    k{i}-: v");
+    }
     let text = format!(
         "{CLUSTER}---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  labels:\n{labels}"
     );
