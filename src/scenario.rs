@@ -21,6 +21,7 @@ pub(crate) mod eksctl;
 pub mod export;
 pub(crate) mod lab;
 pub(crate) mod manifest;
+pub(crate) mod namespaces;
 pub(crate) mod pod;
 pub mod yaml;
 
@@ -34,7 +35,6 @@ use decode::Sink;
 use manifest::Class;
 use yaml::{Document, Mark, Node};
 
-use crate::sim::command::Command;
 use crate::sim::spec::{LabSpec, Manifest};
 
 pub use crate::limits::{MAX_DOCUMENTS, MAX_TEXT_BYTES as MAX_BYTES};
@@ -85,9 +85,6 @@ pub struct Loaded {
     pub spec: LabSpec,
     pub warnings: Vec<Diagnostic>,
 }
-
-/// Namespaces every EKS cluster has.
-const BUILT_IN_NAMESPACES: [&str; 4] = ["default", "kube-system", "kube-public", "kube-node-lease"];
 
 /// Reads a scenario file. `Err` holds every error (and the warnings), sorted by position.
 pub fn load(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
@@ -285,15 +282,20 @@ fn decode_documents(sink: &mut Sink, sorted: &Sorted<'_>, spec: &mut LabSpec) {
         spec.nodegroups = cfg.nodegroups;
         spec.fargate_profiles = cfg.fargate_profiles;
     }
+    let mut entry_places = Vec::new();
     if let Some((doc, root)) = sorted.labs.first() {
         sink.document = doc.index;
-        lab::decode(sink, root, spec);
+        entry_places = lab::decode(sink, root, spec)
+            .into_iter()
+            .map(|p| namespaces::Place {
+                document: doc.index,
+                mark: p.mark,
+                path: p.path,
+            })
+            .collect();
     }
     let mut seen = BTreeSet::new();
-    let mut namespaces: BTreeSet<String> = BUILT_IN_NAMESPACES
-        .iter()
-        .map(|s| (*s).to_string())
-        .collect();
+    let mut manifest_places = Vec::new();
     for (doc, root, kind) in &sorted.manifests {
         sink.document = doc.index;
         let Some(m) = manifest::decode(sink, root, "", kind) else {
@@ -314,27 +316,22 @@ fn decode_documents(sink: &mut Sink, sorted: &Sorted<'_>, spec: &mut LabSpec) {
             );
             continue;
         }
-        if let Manifest::Namespace(n) = &m {
-            namespaces.insert(n.meta.name.clone());
-        }
+        let ns = root.lookup("metadata.namespace");
+        manifest_places.push(namespaces::Place {
+            document: doc.index,
+            mark: ns.map_or(root.mark(), Node::mark),
+            path: if ns.is_some() {
+                "metadata.namespace"
+            } else {
+                "metadata"
+            }
+            .to_string(),
+        });
         spec.manifests.push(m);
     }
-    for e in &spec.timeline {
-        if let Command::Apply(Manifest::Namespace(n)) = &e.command {
-            namespaces.insert(n.meta.name.clone());
-        }
-    }
-    for (doc, root, _) in &sorted.manifests {
-        let ns = root.lookup("metadata.namespace");
-        if let Some(name) = ns
-            .and_then(Node::as_text)
-            .filter(|n| !namespaces.contains(*n) && !n.is_empty())
-        {
-            sink.document = doc.index;
-            let mark = ns.map_or(root.mark(), Node::mark);
-            sink.warn(mark, "metadata.namespace", format!("namespace {name:?} is not created by this scenario (add a Namespace document); applying this object will fail"));
-        }
-    }
+    let manifests: Vec<_> = manifest_places.into_iter().zip(&spec.manifests).collect();
+    let timeline: Vec<_> = entry_places.into_iter().zip(&spec.timeline).collect();
+    namespaces::check(sink, &manifests, &timeline);
     if sink.error_count() == 0
         && let (Some((doc, root)), Err(msg)) = (
             sorted.clusters.first(),

@@ -13,3 +13,4 @@ pub mod replay;
 pub mod scaling;
 pub mod top;
 pub mod upgrade;
+pub mod workloads;

@@ -484,7 +484,7 @@ fn kubectl_autoscale_creates_the_same_hpa_as_the_manifest() {
         "kubectl autoscale deployment web --cpu-percent=50 --min=2 --max=10",
         &CommandContext::new("lab"),
     );
-    assert_eq!(from_kubectl, Ok(Command::Apply(from_manifest)));
+    assert_eq!(from_kubectl, Ok(Command::Create(from_manifest)));
 }
 
 #[test]

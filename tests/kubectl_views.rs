@@ -31,6 +31,9 @@ use eks_lab::view::kubectl::{
 };
 use serde_json::json;
 
+#[path = "kubectl_views/names.rs"]
+mod names;
+
 // ---- fixtures ----
 
 fn labels(app: &str) -> BTreeMap<String, String> {

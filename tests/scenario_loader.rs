@@ -25,6 +25,8 @@ use eks_lab::sim::spec::{LabSpec, Manifest};
 
 #[path = "scenario_loader/eksctl_compat.rs"]
 mod eksctl_compat;
+#[path = "scenario_loader/names.rs"]
+mod names;
 
 const EXAMPLES: [&str; 4] = [
     "managed-nodegroup",
@@ -1118,7 +1120,7 @@ fn command_parser_table() {
         assert_eq!(parse_command(&again, &ctx), Ok(want), "{line} -> {again}");
     }
     // Commands that build objects.
-    let Ok(Command::Apply(Manifest::Deployment(d))) = parse_command(
+    let Ok(Command::Create(Manifest::Deployment(d))) = parse_command(
         "kubectl create deployment web --image=nginx:1.27 --replicas=3 --port=80",
         &ctx,
     ) else {
@@ -1134,7 +1136,7 @@ fn command_parser_table() {
     assert_eq!(d.spec.template.labels, labels(&[("app", "web")]));
     assert!(matches!(
         parse_command("kubectl create namespace batch", &ctx),
-        Ok(Command::Apply(Manifest::Namespace(_)))
+        Ok(Command::Create(Manifest::Namespace(_)))
     ));
     let Ok(Command::CreateNodegroup(ng)) = parse_command(
         "eksctl create nodegroup --cluster=lab --name=ng-2 --node-type=m5.xlarge --nodes=3 --nodes-min=1 --nodes-max=5 --managed=false",

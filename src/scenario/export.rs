@@ -261,7 +261,8 @@ fn timeline_entry(e: &TimelineEntry, ctx: &CommandContext) -> Option<Y> {
     }
     let structured = || -> Option<Y> {
         let (key, value) = match &e.command {
-            Command::Apply(m) => ("apply", manifest(m)),
+            // A `kubectl create` whose line no longer reads back is kept as its object.
+            Command::Apply(m) | Command::Create(m) => ("apply", manifest(m)),
             Command::CreateNodegroup(ng) if ng.kind == NodegroupKind::Managed => {
                 ("managedNodeGroup", nodegroup(ng, true))
             }

@@ -12,7 +12,9 @@ use super::command_line::{CommandContext, parse_command};
 use super::decode::{Fields, Obj, Sink, join, obj};
 use super::eksctl::{fargate, nodegroup, parse_version};
 use super::manifest::{self, Class};
-use super::yaml::Node;
+use super::yaml::{Mark, Node};
+use crate::sim::api::status::StatusError;
+use crate::sim::api::validation::{validate_manifest, validate_namespace_name};
 use crate::sim::clock::{Date, SimDuration};
 use crate::sim::command::Command;
 use crate::sim::eks::NodegroupKind;
@@ -111,15 +113,45 @@ pub fn structured_text(cmd: &Command) -> Option<String> {
     })
 }
 
+/// Where a timeline entry is written: the path and mark of its action (for `apply`, of the
+/// manifest's `metadata.namespace` when it has one), for warnings about the entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct EntryPlace {
+    pub path: String,
+    pub mark: Mark,
+}
+
+fn entry_place(node: &Node, path: &str) -> EntryPlace {
+    let Some((action, value)) = ACTIONS.iter().find_map(|a| node.get(a).map(|v| (*a, v))) else {
+        return EntryPlace {
+            path: path.to_string(),
+            mark: node.mark(),
+        };
+    };
+    let vpath = join(path, action);
+    match value.lookup("metadata.namespace") {
+        Some(ns) if action == "apply" => EntryPlace {
+            path: join(&vpath, "metadata.namespace"),
+            mark: ns.mark(),
+        },
+        _ => EntryPlace {
+            path: vpath,
+            mark: value.mark(),
+        },
+    }
+}
+
 /// Decodes the `Lab` document into `spec` (whose cluster and node groups are already read).
-pub(crate) fn decode(sink: &mut Sink, root: &Node, spec: &mut LabSpec) {
+/// Returns where each entry it added to `spec.timeline` is written.
+pub(crate) fn decode(sink: &mut Sink, root: &Node, spec: &mut LabSpec) -> Vec<EntryPlace> {
+    let mut places = Vec::new();
     let Some(top) = obj(
         sink,
         root,
         "",
         &Fields::known(&["apiVersion", "kind", "metadata", "spec"]),
     ) else {
-        return;
+        return places;
     };
     match top.obj(sink, "metadata", &Fields::known(&["name", "description"])) {
         Some(m) => {
@@ -133,7 +165,7 @@ pub(crate) fn decode(sink: &mut Sink, root: &Node, spec: &mut LabSpec) {
         ),
     }
     let Some(s) = top.obj(sink, "spec", &SPEC) else {
-        return;
+        return places;
     };
     if let Some(seed) = s.u64(sink, "seed") {
         spec.seed = seed;
@@ -197,7 +229,7 @@ pub(crate) fn decode(sink: &mut Sink, root: &Node, spec: &mut LabSpec) {
                 crate::limits::MAX_TIMELINE_ENTRIES
             ),
         );
-        return;
+        return places;
     }
     for (p, n) in entries {
         if let Some(entry) = timeline_entry(sink, n, &p, spec) {
@@ -211,9 +243,11 @@ pub(crate) fn decode(sink: &mut Sink, root: &Node, spec: &mut LabSpec) {
                     ),
                 );
             }
+            places.push(entry_place(n, &p));
             spec.timeline.push(entry);
         }
     }
+    places
 }
 
 /// A time the lab would have to simulate to (a Lab's `duration`, a timeline entry's `at`):
@@ -335,6 +369,9 @@ fn timeline_entry(
             let line = super::decode::string(sink, value, &vpath)?;
             match parse_command(&line, &ctx) {
                 Ok(cmd) => {
+                    if let Some(e) = invalid_object(&cmd) {
+                        sink.warn(value.mark(), &vpath, e);
+                    }
                     return at.map(|at| TimelineEntry {
                         at,
                         command: cmd,
@@ -365,6 +402,31 @@ fn timeline_entry(
         at: at?,
         command,
         text,
+    })
+}
+
+/// What kubectl will print when the API server refuses the object a command line creates
+/// (`kubectl create deployment Bad_Name ...`). The line still runs, and fails, as any
+/// timeline command may (a lesson can show the refusal, and a save replays the learner's
+/// failed commands); the loader warns with the same text.
+fn invalid_object(cmd: &Command) -> Option<String> {
+    let (Command::Create(m) | Command::Apply(m)) = cmd else {
+        return None;
+    };
+    // A namespace that cannot exist is refused first, as not found; the namespace checks
+    // warn about that.
+    if !m.namespace().is_empty() && !validate_namespace_name(m.namespace()).is_empty() {
+        return None;
+    }
+    let errs = validate_manifest(m);
+    if errs.is_empty() {
+        return None;
+    }
+    let e = StatusError::invalid(m.kind(), m.name(), errs);
+    Some(if matches!(cmd, Command::Create(_)) {
+        e.kubectl_create(m.kind())
+    } else {
+        e.kubectl()
     })
 }
 

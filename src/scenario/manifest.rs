@@ -3,16 +3,20 @@
 
 mod hpa;
 mod kinds;
+mod validate;
 mod vpa;
 
 pub(crate) use kinds::decode;
 
 use std::collections::BTreeMap;
 
-use super::decode::{Fields, Obj, Sink, join, obj};
+use super::decode::{Fields, Obj, Sink, obj};
 use super::pod;
 use super::yaml::Node;
-use crate::sim::api::{LabelSelector, ObjectMeta};
+use crate::sim::api::validation::FieldError;
+use crate::sim::api::validation::meta::{Scope, validate_object_meta};
+use crate::sim::api::validation::objects::name_rule;
+use crate::sim::api::{Kind, LabelSelector, ObjectMeta};
 
 /// The kinds the lab simulates, with their apiVersion.
 pub const MODELLED: &[(&str, &str)] = &[
@@ -100,85 +104,20 @@ const METADATA: Fields = Fields {
     ],
 };
 
-/// Checks an RFC 1123 label (`web`, `ng-1`): container names, namespaces.
-pub(crate) fn check_dns_label(name: &str) -> Result<(), String> {
-    let ok = !name.is_empty()
-        && name.len() <= 63
-        && name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-        && !name.starts_with('-')
-        && !name.ends_with('-');
-    if ok {
-        Ok(())
-    } else {
-        Err(format!(
-            "Invalid value: {name:?}: a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (at most 63)"
-        ))
-    }
-}
-
-/// Checks an RFC 1123 subdomain (`web.v2`): object names.
-pub(crate) fn check_dns_subdomain(name: &str) -> Result<(), String> {
-    let ok = !name.is_empty()
-        && name.len() <= 253
-        && name.split('.').all(|part| {
-            !part.is_empty()
-                && part
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-                && !part.starts_with('-')
-                && !part.ends_with('-')
-        });
-    if ok {
-        Ok(())
-    } else {
-        Err(format!(
-            "Invalid value: {name:?}: a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character"
-        ))
-    }
-}
-
-/// A label value: empty, or at most 63 of `[A-Za-z0-9-_.]` starting and ending alphanumeric.
-fn valid_label_name(v: &str) -> bool {
-    v.len() <= 63
-        && v.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
-        && v.starts_with(|c: char| c.is_ascii_alphanumeric())
-        && v.ends_with(|c: char| c.is_ascii_alphanumeric())
-}
-
-/// Labels with Kubernetes' key and value syntax, each error at its own line.
+/// A label mapping (`metadata.labels`, `matchLabels`, ...). Its keys and values are
+/// checked with the rest of the object by the API server's validation (`validate.rs`).
 pub(crate) fn labels_field(sink: &mut Sink, o: &Obj<'_>, key: &str) -> BTreeMap<String, String> {
-    let Some(node) = o.get(key) else {
-        return BTreeMap::new();
-    };
-    let path = o.at(key);
-    let Some(map) = super::decode::string_map(sink, node, &path) else {
-        return BTreeMap::new();
-    };
-    if let Node::Map { entries, .. } = node {
-        for (k, v) in entries {
-            let (prefix, name) = k
-                .text
-                .rsplit_once('/')
-                .map_or((None, k.text.as_str()), |(p, n)| (Some(p), n));
-            if !valid_label_name(name) || prefix.is_some_and(|p| check_dns_subdomain(p).is_err()) {
-                sink.error(k.mark, &join(&path, &k.text), format!("invalid label key {:?}: name part must be at most 63 of [A-Za-z0-9-_.], starting and ending with an alphanumeric character, with an optional DNS prefix", k.text));
-            }
-            if let Some(value) = map.get(&k.text)
-                && !value.is_empty()
-                && !valid_label_name(value)
-            {
-                sink.error(v.mark(), &join(&path, &k.text), format!("invalid label value {value:?}: at most 63 of [A-Za-z0-9-_.], starting and ending with an alphanumeric character"));
-            }
-        }
-    }
-    map
+    o.string_map(sink, key).unwrap_or_default()
 }
 
-/// `metadata` of an object; `namespaced` objects default to `default`.
-pub(super) fn metadata(sink: &mut Sink, top: &Obj<'_>, namespaced: bool) -> Option<ObjectMeta> {
+/// `metadata` of an object; `namespaced` objects default to `default`. Its name, namespace,
+/// labels and annotations are validated at once, with the kind's rule for names.
+pub(super) fn metadata(
+    sink: &mut Sink,
+    top: &Obj<'_>,
+    kind: Kind,
+    namespaced: bool,
+) -> Option<ObjectMeta> {
     let Some(m) = top.obj(sink, "metadata", &METADATA) else {
         sink.error(
             top.mark,
@@ -187,23 +126,11 @@ pub(super) fn metadata(sink: &mut Sink, top: &Obj<'_>, namespaced: bool) -> Opti
         );
         return None;
     };
+    let since = sink.diags.len();
     let name = m.req_str(sink, "name")?;
-    let check = if namespaced {
-        check_dns_subdomain(&name)
-    } else {
-        check_dns_label(&name)
-    };
-    if let Err(e) = check {
-        sink.error(m.value_mark("name"), &m.at("name"), e);
-    }
     let namespace = if namespaced {
-        let ns = m
-            .str(sink, "namespace")
-            .unwrap_or_else(|| "default".to_string());
-        if let Err(e) = check_dns_label(&ns) {
-            sink.error(m.value_mark("namespace"), &m.at("namespace"), e);
-        }
-        ns
+        m.str(sink, "namespace")
+            .unwrap_or_else(|| "default".to_string())
     } else {
         if m.has("namespace") {
             sink.warn(
@@ -217,7 +144,29 @@ pub(super) fn metadata(sink: &mut Sink, top: &Obj<'_>, namespaced: bool) -> Opti
     let mut meta = ObjectMeta::named(namespace, name);
     meta.labels = labels_field(sink, &m, "labels");
     meta.annotations = m.string_map(sink, "annotations").unwrap_or_default();
+    let scope = if namespaced {
+        Scope::Namespaced
+    } else {
+        Scope::Cluster
+    };
+    let errs = validate_object_meta(&meta, scope, name_rule(kind), "metadata");
+    if let Some(node) = top.get("metadata") {
+        validate::report(sink, node, &m.path, &strip(&errs, "metadata"), since);
+    }
     Some(meta)
+}
+
+/// `errs` with `prefix.` taken off their fields (to report them from the node at `prefix`).
+fn strip(errs: &[FieldError], prefix: &str) -> Vec<FieldError> {
+    errs.iter()
+        .map(|e| {
+            let mut e = e.clone();
+            if let Some(rest) = e.field.strip_prefix(prefix) {
+                e.field = rest.trim_start_matches('.').to_string();
+            }
+            e
+        })
+        .collect()
 }
 
 /// `selector` with `matchLabels` and `matchExpressions`.

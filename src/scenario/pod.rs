@@ -11,7 +11,7 @@ pub(crate) use scheduling::requirement;
 use std::collections::BTreeMap;
 
 use super::decode::{Fields, Obj, Sink, join, obj};
-use super::manifest::{check_dns_label, labels_field};
+use super::manifest::labels_field;
 use super::yaml::Node;
 use crate::sim::api::{Container, PodSpec, PodTemplateSpec};
 use crate::sim::clock::SimDuration;
@@ -168,24 +168,6 @@ pub(crate) fn pod_spec(sink: &mut Sink, node: &Node, path: &str, owner: Owner) -
         );
     }
     spec.init_containers = containers(sink, &s, "initContainers");
-    let names: Vec<&String> = spec
-        .containers
-        .iter()
-        .chain(&spec.init_containers)
-        .map(|c| &c.name)
-        .collect();
-    if let Some(dup) = names
-        .iter()
-        .enumerate()
-        .find(|(i, n)| names.iter().take(*i).any(|m| m == *n))
-        .map(|(_, n)| n)
-    {
-        sink.error(
-            s.mark,
-            &s.at("containers"),
-            format!("container name {dup:?} is used twice"),
-        );
-    }
     spec.node_selector = s.string_map(sink, "nodeSelector").unwrap_or_default();
     spec.node_affinity = scheduling::affinity(sink, &s);
     spec.tolerations = s
@@ -234,11 +216,6 @@ fn containers(sink: &mut Sink, s: &Obj<'_>, key: &str) -> Vec<Container> {
 fn container(sink: &mut Sink, node: &Node, path: &str) -> Option<Container> {
     let c = obj(sink, node, path, &CONTAINER)?;
     let name = c.req_str(sink, "name");
-    if let Some(n) = &name
-        && let Err(e) = check_dns_label(n)
-    {
-        sink.error(c.value_mark("name"), &c.at("name"), e);
-    }
     let image = c.req_str(sink, "image");
     let mut out = Container {
         name: name.unwrap_or_default(),

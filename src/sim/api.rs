@@ -7,6 +7,8 @@ pub mod meta;
 pub mod node;
 pub mod pod;
 pub mod policy;
+pub mod status;
+pub mod validation;
 pub mod vpa;
 pub mod workloads;
 

@@ -44,14 +44,13 @@ impl ResourcePatch {
 }
 
 /// Something a user asks for.
-#[expect(
-    clippy::large_enum_variant,
-    reason = "commands are few and short-lived; boxing would only add noise"
-)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
-    /// `kubectl apply -f`.
+    /// `kubectl apply -f -`.
     Apply(Manifest),
+    /// `kubectl create deployment|namespace` and `kubectl autoscale`: an object that exists
+    /// already is an error, and errors read as those commands print them.
+    Create(Manifest),
     /// `kubectl delete <kind> <name>`.
     Delete { kind: Kind, key: ObjectKey },
     /// `kubectl scale deployment <name> --replicas=N`.
@@ -170,6 +169,7 @@ pub struct CommandOutcome {
 pub(crate) fn apply(sim: &mut Simulation, cmd: &Command) -> Result<String, String> {
     match cmd {
         Command::Apply(m) => controllers::api_server::apply(sim, m.clone()),
+        Command::Create(m) => controllers::api_server::create(sim, m.clone()),
         Command::Delete { kind, key } => controllers::api_server::delete(sim, *kind, key),
         Command::ScaleDeployment { key, replicas } => {
             controllers::deployment::scale(sim, key, *replicas)

@@ -8,6 +8,7 @@ pub mod numbers;
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::sim::api::validation;
 use crate::sim::catalog::instance_types::{INSTANCE_TYPES, MaxPodsPolicy};
 use crate::sim::catalog::prices;
 use crate::sim::catalog::versions::VERSIONS;
@@ -211,12 +212,27 @@ fn labels_text(labels: &BTreeMap<String, String>) -> String {
         .join(", ")
 }
 
-fn parse_labels(text: &str, field: &str, errors: &mut Vec<FieldError>) -> BTreeMap<String, String> {
+/// `key=value, key=value`; keys and values get the API server's label checks (node labels
+/// and Fargate selector labels are Kubernetes labels).
+fn parse_labels(
+    text: &str,
+    field: &str,
+    path: &str,
+    errors: &mut Vec<FieldError>,
+) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
         match part.split_once('=') {
             Some((k, v)) if !k.trim().is_empty() => {
-                out.insert(k.trim().to_string(), v.trim().to_string());
+                let (k, v) = (k.trim(), v.trim());
+                let problems = validation::meta::validate_label_name(k, path)
+                    .into_iter()
+                    .chain(validation::meta::validate_label_value(v, path));
+                errors.extend(problems.map(|e| FieldError {
+                    field: field.into(),
+                    message: e.to_string(),
+                }));
+                out.insert(k.to_string(), v.to_string());
             }
             _ => errors.push(FieldError {
                 field: field.into(),
@@ -469,7 +485,21 @@ impl Draft {
                     let mut selectors = Vec::new();
                     for line in p.selectors.lines().map(str::trim).filter(|l| !l.is_empty()) {
                         let (ns, labels) = line.split_once(':').unwrap_or((line, ""));
-                        let labels = parse_labels(labels, &f("selectors"), &mut errors);
+                        let j = selectors.len();
+                        for m in validation::fargate_selector_namespace(ns.trim()) {
+                            let e = validation::FieldError::invalid(
+                                &format!("selectors[{j}].namespace"),
+                                ns.trim(),
+                                &m,
+                            );
+                            err(&mut errors, &f("selectors"), e.to_string());
+                        }
+                        let labels = parse_labels(
+                            labels,
+                            &f("selectors"),
+                            &format!("selectors[{j}].labels"),
+                            &mut errors,
+                        );
                         selectors.push(FargateProfileSelector {
                             namespace: ns.trim().to_string(),
                             labels,
@@ -557,7 +587,7 @@ impl Draft {
                     ng.desired_capacity = desired;
                     ng.max_size = max;
                     ng.spot = p.spot;
-                    ng.labels = parse_labels(&p.labels, &f("labels"), &mut errors);
+                    ng.labels = parse_labels(&p.labels, &f("labels"), "labels", &mut errors);
                     spec.nodegroups.push(ng);
                 }
             }
@@ -995,6 +1025,35 @@ mod tests {
                 "minimum number of nodes must be 0 or greater".to_string()
             )])
         );
+    }
+
+    #[test]
+    fn labels_and_selector_namespaces_get_the_api_servers_checks() {
+        let spec = crate::view::demo::demo_spec();
+        let mut d = Draft::from_spec(&spec);
+        d.planes[0].labels = "role=web, -bad=x".into();
+        d.planes.push(PlaneDraft {
+            selectors: "Batch_NS\nprod-*: team=no spaces".into(),
+            ..PlaneDraft::new(PlaneKind::Fargate, "fp-x")
+        });
+        let n = d.planes.len() - 1;
+        let errs = d.to_spec(&spec).unwrap_err();
+        let got: Vec<(&str, &str)> = errs
+            .iter()
+            .map(|e| (e.field.as_str(), e.message.as_str()))
+            .collect();
+        assert_eq!(got.len(), 3, "{got:#?}");
+        let selectors = format!("planes[{n}].selectors");
+        assert_eq!(got[0].0, "planes[0].labels");
+        assert!(
+            got[0]
+                .1
+                .starts_with("labels: Invalid value: \"-bad\": name part must consist")
+        );
+        assert_eq!(got[1].0, selectors);
+        assert!(got[1].1.starts_with("selectors[0].namespace: Invalid value: \"Batch_NS\": a lowercase RFC 1123 label must consist"));
+        assert_eq!(got[2].0, selectors);
+        assert!(got[2].1.starts_with("selectors[1].labels: Invalid value: \"no spaces\": a valid label must be an empty string"));
     }
 
     #[test]

@@ -10,7 +10,7 @@ use crate::sim::catalog::AddonName;
 use crate::sim::command::{Command, ResourcePatch};
 use crate::sim::eks::{NodegroupKind, NodegroupUpdateConfig, UpdateStrategy};
 
-use crate::sim::spec::NodegroupSpec;
+use crate::sim::spec::{Manifest, NodegroupSpec};
 
 /// Quotes a word for the tokenizer when it holds anything but plain characters.
 fn quote(word: &str) -> String {
@@ -61,7 +61,12 @@ fn namespace_flag(ns: &str, ctx: &CommandContext) -> String {
 pub fn format_command(cmd: &Command, ctx: &CommandContext) -> Option<String> {
     let cluster = quote(&ctx.cluster);
     let line = match cmd {
-        Command::Apply(_) => return None,
+        Command::Create(Manifest::Namespace(n))
+            if n.meta.labels.is_empty() && n.meta.annotations.is_empty() =>
+        {
+            format!("kubectl create namespace {}", quote(&n.meta.name))
+        }
+        Command::Apply(_) | Command::Create(_) => return None,
         Command::Delete { kind, key } => {
             let ty = match kind {
                 Kind::Pod

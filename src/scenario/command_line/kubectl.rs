@@ -500,7 +500,7 @@ mod tests {
 
     #[test]
     fn create_deployment_like_kubectl() {
-        let Ok(Command::Apply(Manifest::Deployment(d))) = parse(
+        let Ok(Command::Create(Manifest::Deployment(d))) = parse(
             "kubectl create deployment web --image=public.ecr.aws/nginx/nginx:1.27 --replicas=3 --port=80 -n shop",
         ) else {
             panic!()
@@ -517,7 +517,7 @@ mod tests {
         );
         assert_eq!(
             parse("kubectl create ns batch"),
-            Ok(Command::Apply(Manifest::Namespace(Namespace {
+            Ok(Command::Create(Manifest::Namespace(Namespace {
                 meta: ObjectMeta::named("", "batch")
             })))
         );

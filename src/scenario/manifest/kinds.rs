@@ -1,19 +1,19 @@
 //! The kinds the lab models, decoded from a manifest mapping: Namespace, Deployment,
 //! DaemonSet, Job, PodDisruptionBudget and Pod, with Kubernetes' defaults and validation.
 
-use super::{label_selector, metadata};
+use super::{label_selector, metadata, validate};
 use crate::scenario::decode::{Fields, Obj, Sink, join, obj};
 use crate::scenario::pod::{self, Owner};
 use crate::scenario::yaml::Node;
 use crate::sim::api::bounds;
 use crate::sim::api::pod::PodLab;
+use crate::sim::api::validation::validate_manifest;
 use crate::sim::api::{
     DaemonSet, Deployment, DeploymentSpec, DeploymentStatus, DeploymentStrategy, IntOrPercent, Job,
-    JobSpec, JobStatus, LabelSelector, Namespace, Pod, PodDisruptionBudget,
+    JobSpec, JobStatus, Kind, LabelSelector, Namespace, Pod, PodDisruptionBudget,
     PodDisruptionBudgetSpec, PodDisruptionBudgetStatus, PodStatus,
 };
 use crate::sim::spec::Manifest;
-use std::collections::BTreeMap;
 
 /// An int32 field of the Go struct `go_struct`, then the API server's (and the lab's) range
 /// check, refused at its value.
@@ -34,40 +34,14 @@ pub(crate) fn counted(
     }
 }
 
-/// A `spec.selector` that must select the template's labels (Deployments and DaemonSets).
-fn workload_selector(
-    sink: &mut Sink,
-    spec: &Obj<'_>,
-    labels: &BTreeMap<String, String>,
-    kind: &str,
-) -> Option<LabelSelector> {
+/// A workload's required `spec.selector` (Deployments and DaemonSets); whether it selects the
+/// template's labels is the API server's check, with the rest of the object.
+fn workload_selector(sink: &mut Sink, spec: &Obj<'_>) -> Option<LabelSelector> {
     let Some(node) = spec.get("selector") else {
         sink.error(spec.mark, &spec.at("selector"), "Required value");
         return None;
     };
-    let sel = label_selector(sink, node, &spec.at("selector"))?;
-    if sel.is_empty() {
-        sink.error(
-            node.mark(),
-            &spec.at("selector"),
-            format!("Invalid value: empty selector is invalid for {kind}"),
-        );
-        return None;
-    }
-    if !sel.matches(labels) {
-        let t = spec.get("template");
-        let mark = t
-            .and_then(|t| t.lookup("metadata.labels"))
-            .or(t)
-            .map_or(spec.mark, Node::mark);
-        sink.error(
-            mark,
-            &join(&spec.at("template"), "metadata.labels"),
-            "Invalid value: `selector` does not match template `labels`",
-        );
-        return None;
-    }
-    Some(sel)
+    label_selector(sink, node, &spec.at("selector"))
 }
 
 /// Decodes a modelled manifest; `path` prefixes every message (empty for a whole document).
@@ -91,7 +65,8 @@ fn decode_object(sink: &mut Sink, node: &Node, path: &str, kind: &str) -> Option
         },
     )?;
     let namespaced = kind != "Namespace";
-    let meta = metadata(sink, &top, namespaced);
+    let since = sink.diags.len();
+    let meta = metadata(sink, &top, api_kind(kind), namespaced);
     let spec_fields =
         |known: &'static [&'static str], unmodelled: &'static [&'static str]| Fields {
             known,
@@ -127,7 +102,7 @@ fn decode_object(sink: &mut Sink, node: &Node, path: &str, kind: &str) -> Option
                 ),
             )?;
             let template = required_template(sink, &s, Owner::Deployment)?;
-            let selector = workload_selector(sink, &s, &template.labels, "deployment")?;
+            let selector = workload_selector(sink, &s)?;
             let strategy = strategy(sink, &s)?;
             let replicas =
                 counted(sink, &s, "replicas", "DeploymentSpec", bounds::replicas).unwrap_or(1);
@@ -162,7 +137,7 @@ fn decode_object(sink: &mut Sink, node: &Node, path: &str, kind: &str) -> Option
                 ),
             )?;
             let template = required_template(sink, &s, Owner::DaemonSet)?;
-            let selector = workload_selector(sink, &s, &template.labels, "daemonset")?;
+            let selector = workload_selector(sink, &s)?;
             Manifest::DaemonSet(DaemonSet {
                 meta: meta?,
                 selector,
@@ -332,7 +307,27 @@ fn decode_object(sink: &mut Sink, node: &Node, path: &str, kind: &str) -> Option
             return None;
         }
     };
+    // The API server's checks of the rest (metadata was checked as it was read).
+    let errs: Vec<_> = validate_manifest(&manifest)
+        .into_iter()
+        .filter(|e| !e.field.starts_with("metadata"))
+        .collect();
+    validate::report(sink, node, path, &errs, since);
     (sink.error_count() == before).then_some(manifest)
+}
+
+/// The kind a modelled `kind:` names.
+fn api_kind(kind: &str) -> Kind {
+    match kind {
+        "Namespace" => Kind::Namespace,
+        "Deployment" => Kind::Deployment,
+        "DaemonSet" => Kind::DaemonSet,
+        "Job" => Kind::Job,
+        "PodDisruptionBudget" => Kind::PodDisruptionBudget,
+        "HorizontalPodAutoscaler" => Kind::HorizontalPodAutoscaler,
+        "VerticalPodAutoscaler" => Kind::VerticalPodAutoscaler,
+        _ => Kind::Pod,
+    }
 }
 
 fn required_template(

@@ -1,6 +1,8 @@
 //! The API server's side of things: apply and delete objects, admission (including the Fargate
 //! mutating webhook), graceful pod deletion and the eviction subresource with PDB checks.
 
+use crate::sim::api::status::StatusError;
+use crate::sim::api::validation::validate_manifest;
 use crate::sim::api::{Kind, ObjectKey, ObjectMeta, ObjectRef, Pod, PodConditionType, PodPhase};
 use crate::sim::billing::CostComponent;
 use crate::sim::catalog::prices;
@@ -8,22 +10,92 @@ use crate::sim::event::{EventType, reason};
 use crate::sim::spec::Manifest;
 use crate::sim::{Simulation, Timer};
 
-/// `kubectl apply`: creates or updates an object; the message is kubectl's.
+/// The file kubectl names in its errors for `kubectl apply -f -`: how the lab's console,
+/// forms and timeline apply manifests (kubectl's `FilenameOptions` reads `-` as `STDIN`).
+pub(crate) const APPLY_SOURCE: &str = "STDIN";
+
+fn connected(sim: &Simulation) -> Result<(), String> {
+    if sim.state.cluster.is_active() {
+        return Ok(());
+    }
+    Err(format!(
+        "Unable to connect to the server: cluster \"{}\" is not ACTIVE yet (status {})",
+        sim.state.cluster.name,
+        sim.state.cluster.status.as_str()
+    ))
+}
+
+/// What the API server checks before it stores a new or changed object: the namespace
+/// exists (the NamespaceLifecycle admission plugin, which runs before validation), then the
+/// kind's validation (`sim::api::validation`).
+fn admit(sim: &Simulation, m: &Manifest) -> Result<(), StatusError> {
+    let ns = m.namespace();
+    if !ns.is_empty() && !sim.state.namespaces.contains_key(ns) {
+        return Err(StatusError::namespace_not_found(ns));
+    }
+    let errs = validate_manifest(m);
+    if errs.is_empty() {
+        Ok(())
+    } else {
+        Err(StatusError::invalid(m.kind(), m.name(), errs))
+    }
+}
+
+/// `kubectl create deployment|namespace` and `kubectl autoscale`: like `apply`, but an
+/// object that exists already is `AlreadyExists`. kubectl prints the server's errors
+/// (`Error from server (AlreadyExists): namespaces "batch" already exists`, `The Namespace
+/// "Batch_NS" is invalid: ...`), except that `create deployment` wraps them in
+/// `error: failed to create deployment: ...` (kubectl `pkg/cmd/create/create_deployment.go`).
+pub(crate) fn create(sim: &mut Simulation, m: Manifest) -> Result<String, String> {
+    connected(sim)?;
+    let kind = m.kind();
+    // `kubectl autoscale` reads its target first (kubectl `pkg/cmd/autoscale`).
+    if let Manifest::HorizontalPodAutoscaler(h) = &m {
+        let target = ObjectKey::new(h.meta.namespace.clone(), h.spec.target_name.clone());
+        if !sim.state.deployments.contains_key(&target) {
+            return Err(StatusError::not_found(Kind::Deployment, &target.name).kubectl());
+        }
+    }
+    let exists = match &m {
+        Manifest::Namespace(n) => sim.state.namespaces.contains_key(&n.meta.name),
+        Manifest::Deployment(d) => sim.state.deployments.contains_key(&d.meta.key()),
+        Manifest::DaemonSet(d) => sim.state.daemonsets.contains_key(&d.meta.key()),
+        Manifest::Job(j) => sim.state.jobs.contains_key(&j.meta.key()),
+        Manifest::PodDisruptionBudget(p) => sim.state.pdbs.contains_key(&p.meta.key()),
+        Manifest::Pod(p) => sim.state.pods.contains_key(&p.meta.key()),
+        Manifest::HorizontalPodAutoscaler(h) => sim.state.hpas.contains_key(&h.meta.key()),
+        Manifest::VerticalPodAutoscaler(v) => sim.state.vpas.contains_key(&v.meta.key()),
+    };
+    let checked = admit(sim, &m).and_then(|()| {
+        if exists {
+            Err(StatusError::already_exists(kind, m.name()))
+        } else {
+            Ok(())
+        }
+    });
+    match checked {
+        Ok(()) => {
+            crate::sim::api::bounds::validate(&m)?;
+            store(sim, m)
+        }
+        Err(e) => Err(e.kubectl_create(kind)),
+    }
+}
+
+/// `kubectl apply -f -`: creates or updates an object; the message is kubectl's.
 pub(crate) fn apply(sim: &mut Simulation, m: Manifest) -> Result<String, String> {
-    if !sim.state.cluster.is_active() {
-        return Err(format!(
-            "Unable to connect to the server: cluster \"{}\" is not ACTIVE yet (status {})",
-            sim.state.cluster.name,
-            sim.state.cluster.status.as_str()
-        ));
+    connected(sim)?;
+    if let Err(e) = admit(sim, &m) {
+        return Err(e.with_source("creating", APPLY_SOURCE).kubectl());
     }
-    let ns = m.namespace().to_string();
-    if !ns.is_empty() && !sim.state.namespaces.contains_key(&ns) {
-        return Err(format!(
-            "Error from server (NotFound): namespaces \"{ns}\" not found"
-        ));
-    }
+    // The numbers' rules and the lab's limits (after names and namespaces, as the API
+    // server's validation would list them).
     crate::sim::api::bounds::validate(&m)?;
+    store(sim, m)
+}
+
+/// Stores an admitted object: `created`, `configured` or `unchanged`, as kubectl says.
+fn store(sim: &mut Simulation, m: Manifest) -> Result<String, String> {
     let now = sim.now();
     match m {
         Manifest::Namespace(mut n) => {
@@ -39,12 +111,6 @@ pub(crate) fn apply(sim: &mut Simulation, m: Manifest) -> Result<String, String>
         }
         Manifest::Deployment(mut d) => {
             let key = d.meta.key();
-            if !d.spec.selector.matches(&d.spec.template.labels) {
-                return Err(format!(
-                    "The Deployment \"{}\" is invalid: spec.template.metadata.labels: Invalid value: `selector` does not match template `labels`",
-                    key.name
-                ));
-            }
             if let Some(existing) = sim.state.deployments.get_mut(&key) {
                 if existing.spec == d.spec {
                     return Ok(format!("deployment.apps/{} unchanged", key.name));
@@ -179,12 +245,14 @@ fn init_meta(sim: &mut Simulation, meta: &mut ObjectMeta) {
     meta.generation = 1;
 }
 
-/// A pod name from `generateName` (`web-7d4b9c-`): the owner's name, a dash and five random
-/// characters, drawn again while a pod of that name exists (the API server retries a
+/// A pod name from `generateName` (`web-7d4b9c-`): the owner's name and a dash, cut to 58
+/// characters, and five random characters, drawn again while a pod of that name exists (the API server retries a
 /// colliding generated name, KEP-4420), so ten thousand pods never overwrite one another.
 pub(crate) fn generate_name(sim: &mut Simulation, namespace: &str, owner: &str) -> String {
+    let base = format!("{owner}-");
     loop {
-        let name = format!("{owner}-{}", sim.rng.names.k8s_suffix(5));
+        let suffix = sim.rng.names.k8s_suffix(5);
+        let name = crate::sim::api::validation::generate_name(&base, &suffix);
         if !sim
             .state
             .pods

@@ -1,20 +1,17 @@
 //! Workloads: deploy from a form or a pasted manifest, and scale or delete what runs.
-//! Dispatches `LabAction::Submit` with `kubectl`-equivalent commands.
+//! Dispatches `LabAction::Submit` with `kubectl`-equivalent commands. The form's checks
+//! (`view::workloads`) show next to their field; it applies into namespaces that exist.
 
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::sim::api::{
-    Container, Deployment, DeploymentSpec, DeploymentStatus, DeploymentStrategy, Kind,
-    LabelSelector, Namespace, ObjectKey, ObjectMeta, PodSpec, PodTemplateSpec,
-};
+use crate::sim::api::{Kind, ObjectKey};
 use crate::sim::command::Command;
-use crate::sim::quantity::Resources;
 use crate::sim::spec::Manifest;
 use crate::ui::components::form::event_value;
-use crate::view::builder::numbers;
+use crate::view::builder::FieldError;
+use crate::view::workloads::{DeployForm, errors_for};
 
 /// One row of the deployments list.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,98 +35,13 @@ pub struct WorkloadsProps {
     pub cautions: Rc<Vec<String>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Form {
-    name: String,
-    namespace: String,
-    image: String,
-    replicas: String,
-    cpu: String,
-    memory: String,
-    labels: String,
-}
-
-impl Default for Form {
-    fn default() -> Self {
-        Form {
-            name: "web".into(),
-            namespace: "default".into(),
-            image: "public.ecr.aws/nginx/nginx:1.27".into(),
-            replicas: "3".into(),
-            cpu: "250m".into(),
-            memory: "256Mi".into(),
-            labels: String::new(),
-        }
-    }
-}
-
-fn build_deployment(f: &Form) -> Result<Deployment, String> {
-    let name = f.name.trim();
-    if name.is_empty()
-        || !name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-    {
-        return Err("Name: use lower-case letters, digits and hyphens".into());
-    }
-    let ns = f.namespace.trim();
-    if ns.is_empty() {
-        return Err("Namespace is required".into());
-    }
-    // The same checks as a manifest's and the console's (view::builder::numbers).
-    let replicas = numbers::replicas(&f.replicas).map_err(|e| format!("Replicas: {e}"))?;
-    let cpu = numbers::cpu(&f.cpu).map_err(|e| format!("CPU request: {e}"))?;
-    let memory = numbers::memory(&f.memory).map_err(|e| format!("Memory request: {e}"))?;
-    let mut labels: BTreeMap<String, String> = [("app".to_string(), name.to_string())]
-        .into_iter()
-        .collect();
-    for part in f.labels.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-        let (k, v) = part
-            .split_once('=')
-            .ok_or_else(|| format!("Labels: {part:?} is not key=value"))?;
-        labels.insert(k.trim().to_string(), v.trim().to_string());
-    }
-    let requests = Resources { cpu, memory };
-    Ok(Deployment {
-        meta: ObjectMeta::named(ns, name),
-        spec: DeploymentSpec {
-            replicas,
-            selector: LabelSelector::from_labels(
-                [("app".to_string(), name.to_string())]
-                    .into_iter()
-                    .collect(),
-            ),
-            template: PodTemplateSpec {
-                labels,
-                annotations: BTreeMap::new(),
-                spec: PodSpec {
-                    containers: vec![Container {
-                        name: name.to_string(),
-                        image: f.image.trim().to_string(),
-                        requests,
-                        // Requests equal limits (Guaranteed QoS), as Fargate expects.
-                        limits: requests,
-                        ..Container::default()
-                    }],
-                    restart_policy: "Always".into(),
-                    termination_grace_period_secs: 30,
-                    ..PodSpec::default()
-                },
-            },
-            strategy: DeploymentStrategy::default(),
-            min_ready_seconds: 0,
-            paused: false,
-        },
-        status: DeploymentStatus::default(),
-    })
-}
-
 #[function_component(Workloads)]
 pub fn workloads(p: &WorkloadsProps) -> Html {
-    let form = use_state(Form::default);
+    let form = use_state(DeployForm::default);
+    let field_errors = use_state(Vec::<FieldError>::new);
     let error = use_state(|| None::<String>);
     let manifest = use_state(String::new);
-    let set = |f: fn(&mut Form, String)| {
+    let set = |f: fn(&mut DeployForm, String)| {
         let form = form.clone();
         Callback::from(move |e: InputEvent| {
             let mut x = (*form).clone();
@@ -138,34 +50,26 @@ pub fn workloads(p: &WorkloadsProps) -> Html {
         })
     };
     let deploy = {
-        let (form, error, on_submit, namespaces) = (
+        let (form, field_errors, error, on_submit, namespaces) = (
             form.clone(),
+            field_errors.clone(),
             error.clone(),
             p.on_submit.clone(),
             p.namespaces.clone(),
         );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            match build_deployment(&form) {
+            error.set(None);
+            match form.to_deployment(&namespaces) {
                 Ok(d) => {
-                    error.set(None);
-                    let ns = d.meta.namespace.clone();
-                    if !namespaces.contains(&ns) {
-                        let n = Namespace {
-                            meta: ObjectMeta::named("", ns.clone()),
-                        };
-                        on_submit.emit((
-                            Command::Apply(Manifest::Namespace(n)),
-                            format!("kubectl create namespace {ns}"),
-                        ));
-                    }
+                    field_errors.set(Vec::new());
                     let text = format!(
-                        "kubectl apply -f {}.yaml  # Deployment {}/{}",
-                        d.meta.name, ns, d.meta.name
+                        "kubectl apply -f -  # Deployment {}/{}",
+                        d.meta.namespace, d.meta.name
                     );
                     on_submit.emit((Command::Apply(Manifest::Deployment(d)), text));
                 }
-                Err(msg) => error.set(Some(msg)),
+                Err(errs) => field_errors.set(errs),
             }
         })
     };
@@ -192,6 +96,14 @@ pub fn workloads(p: &WorkloadsProps) -> Html {
         )
     };
     let f = &*form;
+    let errs = &*field_errors;
+    let field_error = |field: &str| match errors_for(errs, field) {
+        Some(msg) => {
+            html! { <pre class="error" role="alert" data-field-error={field.to_string()}>{ msg }</pre> }
+        }
+        None => html! {},
+    };
+    let namespace_missing = errors_for(errs, "namespace").is_some_and(|m| m.contains("not found"));
     html! {
         <div class="workloads">
             <h2>{ "Workloads" }</h2>
@@ -202,13 +114,23 @@ pub fn workloads(p: &WorkloadsProps) -> Html {
                     <label>{ "Namespace" }<input id="w-namespace" list="w-namespaces" value={f.namespace.clone()} oninput={set(|f, v| f.namespace = v)} /></label>
                     <datalist id="w-namespaces">{ for p.namespaces.iter().map(|n| html! { <option value={n.clone()} /> }) }</datalist>
                 </div>
+                { field_error("name") }
+                { field_error("namespace") }
+                if namespace_missing {
+                    <p class="help">{ "Create the namespace first, in the console: " }<code>{ format!("kubectl create namespace {}", f.namespace.trim()) }</code></p>
+                }
                 <label>{ "Image" }<input id="w-image" value={f.image.clone()} oninput={set(|f, v| f.image = v)} /></label>
+                { field_error("image") }
                 <div class="row">
                     <label>{ "Replicas" }<input id="w-replicas" inputmode="numeric" value={f.replicas.clone()} oninput={set(|f, v| f.replicas = v)} /></label>
                     <label>{ "CPU request" }<input id="w-cpu" value={f.cpu.clone()} oninput={set(|f, v| f.cpu = v)} /></label>
                     <label>{ "Memory request" }<input id="w-memory" value={f.memory.clone()} oninput={set(|f, v| f.memory = v)} /></label>
                 </div>
+                { field_error("replicas") }
+                { field_error("cpu") }
+                { field_error("memory") }
                 <label>{ "Extra pod labels" }<input id="w-labels" placeholder="compute=fargate" value={f.labels.clone()} oninput={set(|f, v| f.labels = v)} /></label>
+                { field_error("labels") }
                 <p class="help">{ "Requests decide where pods fit and, on Fargate, the size and the bill. Same as " }<code>{ "kubectl apply -f" }</code>{ " with a Deployment." }</p>
                 <button type="submit" class="primary">{ "Deploy" }</button>
             </form>

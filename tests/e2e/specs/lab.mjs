@@ -53,6 +53,13 @@ export async function buildDeployRunReloadShare({ browser, site }) {
   // profile is ACTIVE are not sent to Fargate, as in a real cluster.
   await runUntil(page, 180);
   await waitFor(page, 'the cluster to be ready', () => [...document.querySelectorAll('[data-testid=event-log] tbody.event')].some((e) => e.textContent.includes('ClusterReady')));
+  // The Fargate profile selects namespace batch. Like kubectl, the form deploys only into a
+  // namespace that exists, so create it from the console first (a paused lab applies it at
+  // once).
+  await page.getByRole('tab', { name: 'Console' }).click();
+  await page.fill('[data-testid=console-input]', 'kubectl create namespace batch');
+  await page.press('[data-testid=console-input]', 'Enter');
+  await waitFor(page, 'namespace/batch created', () => document.querySelector('[data-testid=console]').textContent.includes('namespace/batch created'));
   // One workload the Fargate profile selects (namespace batch): 1 vCPU / 8 GiB must round up
   // to 2 vCPU / 9 GB (eks-facts §2). One it does not: it goes to the managed node group.
   await deploy(page, { name: 'worker', namespace: 'batch', replicas: 2, cpu: '1', memory: '8Gi' });

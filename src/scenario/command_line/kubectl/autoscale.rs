@@ -112,7 +112,7 @@ pub(super) fn autoscale(args: &Args, ctx: &CommandContext) -> Result<Command, St
         .value("name")
         .filter(|n| !n.is_empty())
         .map_or_else(|| target.name.clone(), str::to_string);
-    Ok(Command::Apply(Manifest::HorizontalPodAutoscaler(
+    Ok(Command::Create(Manifest::HorizontalPodAutoscaler(
         HorizontalPodAutoscaler {
             meta: ObjectMeta::named(target.namespace.clone(), name),
             spec: HorizontalPodAutoscalerSpec {
@@ -139,7 +139,7 @@ mod tests {
 
     fn hpa(line: &str) -> HorizontalPodAutoscaler {
         match parse(line) {
-            Ok(Command::Apply(Manifest::HorizontalPodAutoscaler(h))) => h,
+            Ok(Command::Create(Manifest::HorizontalPodAutoscaler(h))) => h,
             other => panic!("{line}: {other:?}"),
         }
     }

@@ -78,7 +78,7 @@ pub(super) fn create_deployment(args: &Args, ctx: &CommandContext) -> Result<Com
         restart_policy: "Always".into(),
         ..PodSpec::default()
     };
-    Ok(Command::Apply(Manifest::Deployment(Deployment {
+    Ok(Command::Create(Manifest::Deployment(Deployment {
         meta,
         spec: DeploymentSpec {
             replicas,
@@ -98,7 +98,7 @@ pub(super) fn create_deployment(args: &Args, ctx: &CommandContext) -> Result<Com
 
 pub(super) fn create_namespace(args: &Args, _: &CommandContext) -> Result<Command, String> {
     let name = single_name(args, "namespace")?;
-    Ok(Command::Apply(Manifest::Namespace(Namespace {
+    Ok(Command::Create(Manifest::Namespace(Namespace {
         meta: ObjectMeta::named("", name),
     })))
 }
