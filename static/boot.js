@@ -7,7 +7,8 @@ try {
   await init({ module_or_path: tag.dataset.labWasm });
 } catch (e) {
   const panel = document.getElementById('fatal');
-  if (panel) {
+  // A panic has already said what went wrong in the panel (the lab's panic hook); keep that.
+  if (panel && panel.hidden) {
     panel.textContent = `EKS Lab could not start in this browser: ${e}. It needs a browser with WebAssembly and JavaScript modules.`;
     panel.hidden = false;
   }
