@@ -376,7 +376,7 @@ fn locate(root: &Node, msg: &str) -> (Mark, String, String) {
 
 fn finish(sink: Sink, spec: LabSpec) -> Result<Loaded, Vec<Diagnostic>> {
     let mut diags = sink.diags;
-    diags.sort_by_key(|d| (d.document, d.line, d.column));
+    crate::sim::sort::sort_by_key(&mut diags, |d| (d.document, d.line, d.column));
     if diags.iter().any(|d| d.severity == Severity::Error) {
         Err(diags)
     } else {

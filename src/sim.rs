@@ -29,6 +29,7 @@ pub mod event;
 pub mod metrics;
 pub mod quantity;
 pub mod rng;
+pub mod sort;
 pub mod spec;
 pub mod state;
 pub mod timers;
@@ -240,7 +241,7 @@ impl Simulation {
             command,
             text,
         });
-        self.inbox.sort_by_key(|s| (s.at, s.seq));
+        sort::sort_by_key(&mut self.inbox, |s| (s.at, s.seq));
     }
 
     fn apply_due_commands(&mut self) {

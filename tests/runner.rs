@@ -102,7 +102,7 @@ fn fargate_rounds_one_vcpu_eight_gb_up_to_two_vcpu_nine_gb() {
         .filter(|n| n["kind"] == "fargate")
         .map(|n| n["instance_type"].as_str().unwrap().to_string())
         .collect();
-    sizes.sort();
+    eks_lab::sim::sort::sort(&mut sizes);
     assert_eq!(sizes, ["0.25vCPU 0.5GB", "2vCPU 9GB"]);
     assert!(r["cost"]["fargate_usd"].as_f64().unwrap() > 0.0);
     assert_eq!(

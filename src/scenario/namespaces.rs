@@ -83,7 +83,7 @@ pub(crate) fn check(
     }
     // When the timeline first creates each namespace, for the warnings' "only at".
     let mut order: Vec<&(Place, &TimelineEntry)> = timeline.iter().collect();
-    order.sort_by_key(|(_, e)| e.at);
+    crate::sim::sort::sort_by_key(&mut order, |(_, e)| e.at);
     let mut first_created: BTreeMap<&str, SimDuration> = BTreeMap::new();
     for (_, e) in &order {
         if let Some(Change::Creates(ns)) = change(&e.command) {

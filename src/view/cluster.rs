@@ -421,8 +421,9 @@ impl ClusterView {
             }
         }
         for z in &mut zones {
-            z.groups
-                .sort_by(|a, b| (a.kind, &a.name).cmp(&(b.kind, &b.name)));
+            crate::sim::sort::sort_by(&mut z.groups, |a, b| {
+                (a.kind, &a.name).cmp(&(b.kind, &b.name))
+            });
         }
         ClusterView {
             name: c.name.clone(),

@@ -170,7 +170,9 @@ impl DeployForm {
         if errors.is_empty() {
             Ok(d)
         } else {
-            errors.sort_by_key(|e| FIELDS.iter().position(|f| *f == e.field));
+            crate::sim::sort::sort_by_key(&mut errors, |e| {
+                FIELDS.iter().position(|f| *f == e.field)
+            });
             Err(errors)
         }
     }

@@ -434,7 +434,7 @@ fn the_instance_families_of_eksctls_examples_load() {
         .values()
         .map(|n| n.instance_type.clone())
         .collect();
-    types.sort();
+    eks_lab::sim::sort::sort(&mut types);
     types.dedup();
     assert!(types.contains(&"c5.12xlarge".to_string()), "{types:?}");
     assert!(types.contains(&"p3.2xlarge".to_string()), "{types:?}");

@@ -241,7 +241,7 @@ fn cluster_autoscaler(sink: &mut Sink, o: &Obj<'_>) -> ClusterAutoscalerSettings
                     .unwrap_or_default();
                 ca.priorities.push((prio, groups));
             }
-            ca.priorities.sort_by_key(|p| std::cmp::Reverse(p.0));
+            crate::sim::sort::sort_by_key(&mut ca.priorities, |p| std::cmp::Reverse(p.0));
         } else {
             sink.error(
                 node.mark(),

@@ -166,7 +166,7 @@ fn launch(sim: &mut Simulation, ng_name: &str) -> bool {
         .enumerate()
         .map(|(idx, z)| (counts[z.as_str()], idx, z.clone()))
         .collect();
-    order.sort();
+    crate::sim::sort::sort(&mut order);
     // On-Demand uses the `prioritized` strategy (first type listed); Spot uses
     // price-capacity-optimized, modelled as the cheapest listed type (eks-facts §4, §9).
     let type_name = match ng.capacity_type {

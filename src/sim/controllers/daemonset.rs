@@ -202,7 +202,7 @@ fn rolling_update(
     let mut budget = max_unavailable.saturating_sub(unavailable);
     // Not-ready stale pods first: replacing them costs no availability.
     let mut order = stale;
-    order.sort_by_key(|(k, _, r)| (*r, k.clone()));
+    crate::sim::sort::sort_by_key(&mut order, |(k, _, r)| (*r, k.clone()));
     for (k, _, ready) in order {
         if *ready {
             if budget == 0 {

@@ -69,7 +69,7 @@ fn owned_rs(sim: &Simulation, d: &ObjectKey) -> Vec<ObjectKey> {
                     .is_some_and(|o| o.kind == Kind::Deployment && o.name == d.name)
         })
         .collect();
-    v.sort_by_key(|r| (r.revision, r.meta.creation_timestamp));
+    crate::sim::sort::sort_by_key(&mut v, |r| (r.revision, r.meta.creation_timestamp));
     v.into_iter().map(|r| r.meta.key()).collect()
 }
 

@@ -970,7 +970,7 @@ fn finish_cluster_creation(sim: &mut Simulation) {
         let _ = super::deployment::rollout_restart(sim, &key);
     }
     let mut manifests = sim.spec.manifests.clone();
-    manifests.sort_by_key(|m| !matches!(m, Manifest::Namespace(_)));
+    crate::sim::sort::sort_by_key(&mut manifests, |m| !matches!(m, Manifest::Namespace(_)));
     for m in manifests {
         let (kind, name) = (m.kind(), m.name().to_string());
         let ns = m.namespace().to_string();

@@ -108,7 +108,7 @@ fn rank_for_deletion(sim: &Simulation, pods: &mut [ObjectKey]) {
             *per_node.entry(n).or_default() += 1;
         }
     }
-    pods.sort_by_key(|k| {
+    crate::sim::sort::sort_by_key(pods, |k| {
         let p = &sim.state.pods[k];
         let assigned = p.spec.node_name.is_some();
         let phase = match p.status.phase {

@@ -307,7 +307,7 @@ pub fn fit_error(
 ) -> String {
     let histogram = |m: Vec<String>| {
         let mut v = m;
-        v.sort();
+        crate::sim::sort::sort(&mut v);
         v.join(", ")
     };
     let main = histogram(reasons.iter().map(|(r, n)| format!("{n} {r}")).collect());

@@ -979,7 +979,7 @@ fn draw_end_labels<DB: DrawingBackend>(
         })
         .collect();
     // Highest value on top, even where two ends round to the same pixel.
-    labels.sort_by(|a, b| b.3.total_cmp(&a.3));
+    crate::sim::sort::sort_by(&mut labels, |a, b| b.3.total_cmp(&a.3));
     let mut ys: Vec<i32> = labels.iter().map(|l| l.2.1).collect();
     // Keep the labels beside the plot, clear of the time tick labels below it.
     let plot = chart.plotting_area().get_pixel_range().1;

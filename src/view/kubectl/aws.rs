@@ -157,7 +157,7 @@ pub fn describe_cluster(sim: &Simulation, cluster: &str) -> Result<String, Strin
     check_cluster(sim, cluster, "DescribeCluster")?;
     let c = &sim.state().cluster;
     let mut subnets: Vec<String> = sim.state().subnets.iter().map(|s| s.id.clone()).collect();
-    subnets.sort();
+    crate::sim::sort::sort(&mut subnets);
     let (on, off): (Vec<LogType>, Vec<LogType>) = LogType::ALL
         .into_iter()
         .partition(|l| c.logging.contains(l));

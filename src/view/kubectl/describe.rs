@@ -100,7 +100,7 @@ fn taints_multiline(w: &mut W, title: &str, taints: &[Taint]) {
         return;
     }
     let mut sorted: Vec<&Taint> = taints.iter().collect();
-    sorted.sort_by_key(|t| format!("{},{}", t.effect.as_str(), t.key));
+    crate::sim::sort::sort_by_key(&mut sorted, |t| format!("{},{}", t.effect.as_str(), t.key));
     for (i, t) in sorted.into_iter().enumerate() {
         if i != 0 {
             w.w(0, "\t");
@@ -117,7 +117,7 @@ fn tolerations_multiline(w: &mut W, title: &str, tolerations: &[ShownToleration]
         return;
     }
     let mut sorted: Vec<&ShownToleration> = tolerations.iter().collect();
-    sorted.sort_by(|a, b| a.key.cmp(&b.key));
+    crate::sim::sort::sort_by(&mut sorted, |a, b| a.key.cmp(&b.key));
     for (i, t) in sorted.into_iter().enumerate() {
         if i != 0 {
             w.w(0, "\t");

@@ -131,7 +131,7 @@ pub fn to_yaml(v: &Val, style: YamlStyle) -> String {
 fn map_lines(entries: &[(String, Val)], indent: usize, style: YamlStyle, out: &mut Vec<String>) {
     let mut refs: Vec<&(String, Val)> = entries.iter().collect();
     if style == YamlStyle::Kubectl {
-        refs.sort_by(|a, b| go_yaml_key_order(&a.0, &b.0));
+        crate::sim::sort::sort_by(&mut refs, |a, b| go_yaml_key_order(&a.0, &b.0));
     }
     let pad = " ".repeat(indent);
     for (k, v) in refs {
@@ -537,7 +537,7 @@ mod tests {
             "item10",
             "item9",
         ];
-        keys.sort_by(|a, b| go_yaml_key_order(a, b));
+        crate::sim::sort::sort_by(&mut keys, |a, b| go_yaml_key_order(a, b));
         assert_eq!(
             keys,
             [

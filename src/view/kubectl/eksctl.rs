@@ -22,7 +22,7 @@ pub(super) const ACCOUNT: &str = "111122223333";
 
 /// Renders an eksctl table: header, then rows sorted lexicographically by their cells.
 fn eksctl_table(columns: &[&str], mut rows: Vec<Vec<String>>) -> String {
-    rows.sort();
+    crate::sim::sort::sort(&mut rows);
     let lines = std::iter::once(columns.iter().map(|c| (*c).to_string()).collect()).chain(rows);
     TabWriter::EKSCTL.format(&tab_lines(lines))
 }
@@ -53,7 +53,7 @@ pub(super) fn security_group_id(sim: &Simulation) -> String {
 pub fn eksctl_get_cluster(sim: &Simulation) -> String {
     let c = &sim.state().cluster;
     let mut subnets: Vec<String> = sim.state().subnets.iter().map(|s| s.id.clone()).collect();
-    subnets.sort();
+    crate::sim::sort::sort(&mut subnets);
     let row = vec![
         c.name.clone(),
         c.version.to_string(),

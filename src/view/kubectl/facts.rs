@@ -106,7 +106,7 @@ pub fn format_labels(labels: &BTreeMap<String, String>) -> String {
 
 fn requirement_text(r: &SelectorRequirement) -> String {
     let mut values = r.values.clone();
-    values.sort();
+    crate::sim::sort::sort(&mut values);
     match r.operator {
         SelectorOperator::In => format!("{} in ({})", r.key, values.join(",")),
         SelectorOperator::NotIn => format!("{} notin ({})", r.key, values.join(",")),
@@ -127,7 +127,7 @@ pub fn format_selector(sel: &LabelSelector) -> String {
             .iter()
             .map(|r| (r.key.clone(), requirement_text(r))),
     );
-    parts.sort_by(|a, b| a.0.cmp(&b.0));
+    crate::sim::sort::sort_by(&mut parts, |a, b| a.0.cmp(&b.0));
     if parts.is_empty() {
         "<none>".to_string()
     } else {
@@ -775,7 +775,7 @@ pub fn aggregated_events(
             });
         }
     }
-    out.sort_by_key(|a| (a.last, a.seq));
+    crate::sim::sort::sort_by_key(&mut out, |a| (a.last, a.seq));
     out
 }
 

@@ -98,7 +98,7 @@ impl SubnetMap {
             .filter(|s| s.private && s.listed)
             .map(|s| s.zone.clone().unwrap_or_else(|| s.name.clone()))
             .collect();
-        zones.sort();
+        crate::sim::sort::sort(&mut zones);
         zones.dedup();
         zones
     }

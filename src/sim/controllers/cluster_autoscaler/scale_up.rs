@@ -225,7 +225,7 @@ fn unschedulable_pods(sim: &Simulation) -> Vec<&Pod> {
                     .is_some_and(|c| !c.status && c.reason == "Unschedulable")
         })
         .collect();
-    pods.sort_by_key(|p| (p.meta.uid, p.meta.key()));
+    crate::sim::sort::sort_by_key(&mut pods, |p| (p.meta.uid, p.meta.key()));
     pods
 }
 
@@ -289,7 +289,9 @@ fn pod_score(pod: &Pod, t: &Template) -> u128 {
 /// of nodes that got pods and the pods placed.
 fn estimate<'p>(groups: &[&[&'p Pod]], template: &Template, max_nodes: u64) -> (u64, Vec<&'p Pod>) {
     let mut ordered: Vec<&[&Pod]> = groups.to_vec();
-    ordered.sort_by_key(|g| std::cmp::Reverse(pod_score(g[0], template)));
+    crate::sim::sort::sort_by_key(&mut ordered, |g| {
+        std::cmp::Reverse(pod_score(g[0], template))
+    });
     let mut nodes: Vec<NodeInfo<'_>> = Vec::new();
     let mut used: Vec<bool> = Vec::new();
     let mut placed: Vec<&Pod> = Vec::new();
@@ -350,7 +352,7 @@ fn reasons_message(
         *counts.entry((*r).to_string()).or_default() += 1;
     }
     let mut parts: Vec<String> = counts.iter().map(|(r, n)| format!("{n} {r}")).collect();
-    parts.sort();
+    crate::sim::sort::sort(&mut parts);
     parts.join(", ")
 }
 

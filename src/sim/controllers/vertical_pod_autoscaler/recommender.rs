@@ -879,7 +879,7 @@ fn recommend(sim: &mut Simulation, key: &ObjectKey, metrics: bool) {
             uncapped_target: r.uncapped_target,
         });
     }
-    recs.sort_by(|a, b| a.container_name.cmp(&b.container_name));
+    crate::sim::sort::sort_by(&mut recs, |a, b| a.container_name.cmp(&b.container_name));
     let mut out = Vec::new();
     match history {
         Some((h, pods, samples, confidence)) => {
@@ -1015,7 +1015,7 @@ fn set_condition(
             message: message.to_string(),
             last_transition_time: now,
         });
-        conditions.sort_by_key(|c| c.type_);
+        crate::sim::sort::sort_by_key(conditions, |c| c.type_);
     }
 }
 

@@ -238,7 +238,9 @@ fn update(sim: &mut Simulation, vpa: &VerticalPodAutoscaler) -> Vec<String> {
         let j = sim.rng.vpa.index(i + 1);
         candidates.swap(i, j);
     }
-    candidates.sort_by(|a, b| b.scale_up.cmp(&a.scale_up).then(b.diff.total_cmp(&a.diff)));
+    crate::sim::sort::sort_by(&mut candidates, |a, b| {
+        b.scale_up.cmp(&a.scale_up).then(b.diff.total_cmp(&a.diff))
+    });
     if candidates.is_empty() && groups.is_empty() {
         return lines;
     }
