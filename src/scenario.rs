@@ -89,30 +89,27 @@ pub struct Loaded {
 /// Namespaces every EKS cluster has.
 const BUILT_IN_NAMESPACES: [&str; 4] = ["default", "kube-system", "kube-public", "kube-node-lease"];
 
+/// Reads a scenario file that arrives as bytes (from disk, from the browser's file picker).
+/// Its size is checked before anything else, then its encoding: bytes that are not UTF-8
+/// are refused with the document, line, column and byte offset of the first bad one.
+pub fn load_bytes(bytes: &[u8]) -> Result<Loaded, Vec<Diagnostic>> {
+    check_size(bytes.len() as u64).map_err(|d| vec![d])?;
+    match yaml::decode_utf8(bytes) {
+        Ok(text) => load(text),
+        Err(e) => Err(vec![yaml_error(e)]),
+    }
+}
+
 /// Reads a scenario file. `Err` holds every error (and the warnings), sorted by position.
 pub fn load(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
+    check_size(text.len() as u64).map_err(|d| vec![d])?;
+    let stream = match yaml::parse_stream(text, MAX_DOCUMENTS) {
+        Ok(s) => s,
+        Err(e) => return Err(vec![yaml_error(e)]),
+    };
     let mut sink = Sink {
         document: 1,
         diags: Vec::new(),
-    };
-    if text.len() > MAX_BYTES {
-        sink.error(
-            Mark::START,
-            "",
-            format!(
-                "the file is {} bytes; scenario files may be at most 2 MiB",
-                text.len()
-            ),
-        );
-        return Err(sink.diags);
-    }
-    let stream = match yaml::parse_stream(text, MAX_DOCUMENTS) {
-        Ok(s) => s,
-        Err(e) => {
-            sink.document = e.document;
-            sink.error(e.mark, "", format!("YAML syntax error: {}", e.message));
-            return Err(sink.diags);
-        }
     };
     for e in &stream.errors {
         sink.document = e.document;
@@ -124,30 +121,61 @@ pub fn load(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
     finish(sink, spec)
 }
 
+/// Refuses a scenario file of `len` bytes if it is over `MAX_TEXT_BYTES`, before it is read:
+/// the runner and the browser check a file's size with this, then hand its bytes to
+/// [`load_bytes`], which checks again.
+pub fn check_size(len: u64) -> Result<(), Diagnostic> {
+    match too_big(len, "file", "scenario files") {
+        Some(d) => Err(d),
+        None => Ok(()),
+    }
+}
+
+/// The refusal of a text over `MAX_TEXT_BYTES`, naming the limit and the size found.
+fn too_big(len: u64, what: &str, whose: &str) -> Option<Diagnostic> {
+    (len > MAX_BYTES as u64).then(|| Diagnostic {
+        severity: Severity::Error,
+        document: 1,
+        line: 1,
+        column: 1,
+        path: String::new(),
+        message: format!(
+            "the {what} is {len} bytes; {whose} may be at most 2 MiB ({MAX_BYTES} bytes), the lab's limit"
+        ),
+    })
+}
+
+/// A problem the YAML reader stopped at, as a diagnostic.
+fn yaml_error(e: yaml::YamlError) -> Diagnostic {
+    Diagnostic {
+        severity: Severity::Error,
+        document: e.document.max(1),
+        line: e.mark.line.max(1),
+        column: e.mark.column.max(1),
+        path: String::new(),
+        message: e.message,
+    }
+}
+
 /// Reads pasted Kubernetes manifests (one or more documents, as `kubectl apply -f -` takes
 /// them). ClusterConfig and Lab documents belong in scenario files and are refused here.
 /// Warnings about unmodelled fields are dropped; errors carry positions in the pasted text.
 pub fn load_manifests(text: &str) -> Result<Vec<Manifest>, Vec<Diagnostic>> {
+    if let Some(d) = too_big(text.len() as u64, "text", "pasted manifests") {
+        return Err(vec![d]);
+    }
+    let stream = match yaml::parse_stream(text, MAX_DOCUMENTS) {
+        Ok(s) => s,
+        Err(e) => return Err(vec![yaml_error(e)]),
+    };
     let mut sink = Sink {
         document: 1,
         diags: Vec::new(),
     };
-    if text.len() > MAX_BYTES {
-        sink.error(
-            Mark::START,
-            "",
-            format!("the text is {} bytes; at most 2 MiB", text.len()),
-        );
-        return Err(sink.diags);
+    for e in &stream.errors {
+        sink.document = e.document;
+        sink.error(e.mark, "", e.message.clone());
     }
-    let stream = match yaml::parse_stream(text, MAX_DOCUMENTS) {
-        Ok(s) => s,
-        Err(e) => {
-            sink.document = e.document;
-            sink.error(e.mark, "", format!("YAML syntax error: {}", e.message));
-            return Err(sink.diags);
-        }
-    };
     let mut out = Vec::new();
     for doc in &stream.documents {
         sink.document = doc.index;
@@ -481,6 +509,28 @@ mod tests {
         );
         let big = "#".repeat(MAX_BYTES + 1);
         assert!(load(&big).unwrap_err()[0].message.contains("at most 2 MiB"));
+    }
+
+    #[test]
+    fn bytes_are_checked_for_size_then_encoding() {
+        let l = load_bytes(CLUSTER.as_bytes()).unwrap();
+        assert_eq!(l.spec, load(CLUSTER).unwrap().spec);
+        let mut bad = format!("{CLUSTER}---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: ")
+            .into_bytes();
+        bad.extend_from_slice(b"b\xffd\n");
+        let e = load_bytes(&bad).unwrap_err();
+        assert_eq!(e.len(), 1);
+        assert_eq!(
+            e[0].to_string(),
+            "error: document 2, line 9, column 10: the file is not valid UTF-8: invalid byte 0xff at byte offset 128"
+        );
+        // Size first: a big file is refused for its size, whatever its bytes.
+        let mut big = vec![b'#'; MAX_BYTES + 1];
+        big[10] = 0xff;
+        assert_eq!(
+            load_bytes(&big).unwrap_err()[0].message,
+            "the file is 2097153 bytes; scenario files may be at most 2 MiB (2097152 bytes), the lab's limit"
+        );
     }
 
     #[test]

@@ -17,6 +17,7 @@ use std::collections::BTreeMap;
 
 use super::yaml::{Mark, Node, Scalar};
 use super::{Diagnostic, Severity};
+use crate::limits::MAX_SUGGESTION_CHARS;
 use crate::sim::api::IntOrPercent;
 use crate::sim::clock::SimDuration;
 
@@ -91,44 +92,110 @@ pub(crate) fn item(path: &str, i: usize) -> String {
     format!("{path}[{i}]")
 }
 
-/// The closest known name within two edits, for "did you mean" hints.
-fn suggestion<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
-    let lower = word.to_ascii_lowercase();
-    candidates
-        .iter()
-        .map(|c| {
-            let d = if c.to_ascii_lowercase() == lower {
-                0
-            } else {
-                edit_distance(&lower, &c.to_ascii_lowercase())
-            };
-            (d, *c)
-        })
-        .filter(|(d, _)| *d <= 2)
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
+/// Most edits between a word and the name a "did you mean" hint offers.
+const MAX_HINT_EDITS: usize = 2;
+
+/// Is `word` longer than a hint is computed for? O(MAX_SUGGESTION_CHARS), whatever its length.
+fn too_long_for_hints(word: &str) -> bool {
+    word.chars().nth(MAX_SUGGESTION_CHARS).is_some()
 }
 
-/// Levenshtein distance over characters.
-pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev.get(j).copied().unwrap_or(0) + usize::from(ca != *cb);
-            let del = prev.get(j + 1).copied().unwrap_or(0) + 1;
-            let ins = cur.get(j).copied().unwrap_or(0) + 1;
-            cur.push(sub.min(del).min(ins));
+/// Candidate names, lower-cased once, for many "did you mean" look-ups over one mapping.
+pub(crate) struct Suggester<'a> {
+    candidates: Vec<(&'a str, Vec<char>)>,
+}
+
+impl<'a> Suggester<'a> {
+    pub fn new(candidates: impl IntoIterator<Item = &'a str>) -> Suggester<'a> {
+        Suggester {
+            candidates: candidates
+                .into_iter()
+                .map(|c| (c, c.chars().map(|ch| ch.to_ascii_lowercase()).collect()))
+                .collect(),
         }
-        prev = cur;
     }
-    prev.last().copied().unwrap_or(0)
+
+    /// The closest candidate within two edits, ignoring ASCII case (the first of equally
+    /// close ones). Words longer than `MAX_SUGGESTION_CHARS` get none, so the cost of a hint
+    /// is bounded however long the word: at most that many characters against each candidate,
+    /// in a band of five cells a row.
+    pub fn suggest(&self, word: &str) -> Option<&'a str> {
+        if too_long_for_hints(word) {
+            return None;
+        }
+        let word: Vec<char> = word.chars().map(|c| c.to_ascii_lowercase()).collect();
+        self.candidates
+            .iter()
+            .filter_map(|(c, lower)| distance_within(&word, lower, MAX_HINT_EDITS).map(|d| (d, *c)))
+            .min_by_key(|(d, _)| *d)
+            .map(|(_, c)| c)
+    }
+}
+
+/// The closest known name within two edits, for "did you mean" hints.
+fn suggestion<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    Suggester::new(candidates.iter().copied()).suggest(word)
+}
+
+/// Levenshtein distance over characters. Words longer than `MAX_SUGGESTION_CHARS` are not
+/// compared and are `usize::MAX` away from everything, so no caller can be made to do work
+/// quadratic in a learner's input.
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
+    if too_long_for_hints(a) || too_long_for_hints(b) {
+        return usize::MAX;
+    }
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    distance_within(&a, &b, a.len().max(b.len())).unwrap_or(usize::MAX)
+}
+
+/// The Levenshtein distance of `a` and `b` if it is at most `max`: only the cells within
+/// `max` of the diagonal are computed (Ukkonen's band), the walk stops as soon as every cell
+/// of a row is past `max`, and the rows live on the stack. Words longer than
+/// `MAX_SUGGESTION_CHARS` are not compared.
+fn distance_within(a: &[char], b: &[char], max: usize) -> Option<usize> {
+    const FAR: usize = usize::MAX / 2;
+    if a.len().abs_diff(b.len()) > max
+        || a.len() > MAX_SUGGESTION_CHARS
+        || b.len() > MAX_SUGGESTION_CHARS
+    {
+        return None;
+    }
+    let mut prev = [FAR; MAX_SUGGESTION_CHARS + 1];
+    let mut cur = [FAR; MAX_SUGGESTION_CHARS + 1];
+    for (j, cell) in prev.iter_mut().enumerate().take(b.len().min(max) + 1) {
+        *cell = j;
+    }
+    for (i, ca) in a.iter().enumerate() {
+        let row = i + 1;
+        cur.fill(FAR);
+        let lo = row.saturating_sub(max);
+        let hi = (row + max).min(b.len());
+        if lo == 0 {
+            cur[0] = row;
+        }
+        let mut best = cur[0];
+        for j in lo.max(1)..=hi {
+            let substitute = prev[j - 1] + usize::from(*ca != b[j - 1]);
+            let cell = substitute.min(prev[j] + 1).min(cur[j - 1] + 1);
+            cur[j] = cell;
+            best = best.min(cell);
+        }
+        if best > max {
+            return None;
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    let d = prev[b.len()];
+    (d <= max).then_some(d)
 }
 
 /// An unknown-field error with a hint when a known field is close.
 pub(crate) fn unknown_field(sink: &mut Sink, key: &Scalar, path: &str, candidates: &[&str]) {
-    let msg = match suggestion(&key.text, candidates) {
+    unknown_field_hinted(sink, key, path, suggestion(&key.text, candidates));
+}
+
+fn unknown_field_hinted(sink: &mut Sink, key: &Scalar, path: &str, hint: Option<&str>) {
+    let msg = match hint {
         Some(s) => format!("unknown field {:?} (did you mean {s:?}?)", key.text),
         None => format!("unknown field {:?}", key.text),
     };
@@ -141,7 +208,14 @@ pub(crate) struct Obj<'a> {
     pub path: String,
     pub mark: Mark,
     pub entries: &'a [(Scalar, Node)],
+    /// Indices of `entries` sorted by key, for mappings too big to scan at each look-up
+    /// (empty for small ones). Keys are unique: the YAML reader drops repeats.
+    by_key: Vec<usize>,
 }
+
+/// Mappings with more keys than this are looked up through a sorted index, so decoding a
+/// mapping of tens of thousands of keys stays O(n log n).
+const SCAN_KEYS: usize = 16;
 
 /// Checks that `node` is a mapping with only schema fields. A null node is an empty mapping.
 pub(crate) fn obj<'a>(
@@ -162,6 +236,7 @@ pub(crate) fn obj<'a>(
             return None;
         }
     };
+    let mut suggester = None;
     for (key, _) in entries {
         let k = key.text.as_str();
         if fields.known.contains(&k) || fields.silent.contains(&k) {
@@ -171,29 +246,42 @@ pub(crate) fn obj<'a>(
             sink.warn(key.mark, &join(path, k), "not modelled by the lab; ignored");
             continue;
         }
-        let all: Vec<&str> = fields
-            .known
-            .iter()
-            .chain(fields.unmodelled)
-            .copied()
-            .collect();
-        unknown_field(sink, key, path, &all);
+        // Built at the first unknown key, then shared by the others.
+        let hints = suggester.get_or_insert_with(|| {
+            Suggester::new(fields.known.iter().chain(fields.unmodelled).copied())
+        });
+        unknown_field_hinted(sink, key, path, hints.suggest(k));
+    }
+    let mut by_key = Vec::new();
+    if entries.len() > SCAN_KEYS {
+        by_key = (0..entries.len()).collect();
+        by_key.sort_by(|&a, &b| entries[a].0.text.cmp(&entries[b].0.text));
     }
     Some(Obj {
         path: path.to_string(),
         mark: node.mark(),
         entries,
+        by_key,
     })
 }
 
 impl<'a> Obj<'a> {
+    /// The entry of `key`: O(log n) in a big mapping.
+    fn entry(&self, key: &str) -> Option<&'a (Scalar, Node)> {
+        let entries = self.entries;
+        if self.by_key.is_empty() {
+            return entries.iter().find(|(k, _)| k.text == key);
+        }
+        let at = self
+            .by_key
+            .binary_search_by(|&i| entries[i].0.text.as_str().cmp(key))
+            .ok()?;
+        self.by_key.get(at).and_then(|&i| entries.get(i))
+    }
+
     /// The value of `key`, unless absent or null.
     pub fn get(&self, key: &str) -> Option<&'a Node> {
-        self.entries
-            .iter()
-            .find(|(k, _)| k.text == key)
-            .map(|(_, v)| v)
-            .filter(|v| !v.is_null())
+        self.entry(key).map(|(_, v)| v).filter(|v| !v.is_null())
     }
 
     pub fn has(&self, key: &str) -> bool {
@@ -202,10 +290,7 @@ impl<'a> Obj<'a> {
 
     /// Where `key` is written, or the mapping itself when it is absent.
     pub fn key_mark(&self, key: &str) -> Mark {
-        self.entries
-            .iter()
-            .find(|(k, _)| k.text == key)
-            .map_or(self.mark, |(k, _)| k.mark)
+        self.entry(key).map_or(self.mark, |(k, _)| k.mark)
     }
 
     /// Where the value of `key` is written, or the mapping itself.
@@ -371,6 +456,85 @@ mod tests {
         );
         assert_eq!(o.int_or_percent(&mut sink, "b"), Some(IntOrPercent::Int(2)));
         assert_eq!(o.int_or_percent(&mut sink, "c"), None);
+    }
+
+    #[test]
+    fn hints_are_bounded_in_the_length_they_compare() {
+        let at_limit = "r".repeat(MAX_SUGGESTION_CHARS);
+        let past = "r".repeat(MAX_SUGGESTION_CHARS + 1);
+        let cands = [at_limit.as_str(), "replicas"];
+        assert_eq!(suggestion(&at_limit, &cands), Some(at_limit.as_str()));
+        assert_eq!(suggestion(&past, &cands), None);
+        assert_eq!(edit_distance(&past, &at_limit), usize::MAX);
+        assert_eq!(edit_distance(&at_limit[1..], &at_limit), 1);
+        assert_eq!(suggestion(&"x".repeat(100_000), &["replicas"]), None);
+    }
+
+    #[test]
+    fn the_banded_distance_agrees_with_the_full_one() {
+        fn full(a: &[char], b: &[char]) -> usize {
+            let mut prev: Vec<usize> = (0..=b.len()).collect();
+            for (i, ca) in a.iter().enumerate() {
+                let mut cur = vec![i + 1];
+                for (j, cb) in b.iter().enumerate() {
+                    cur.push(
+                        (prev[j] + usize::from(ca != cb))
+                            .min(prev[j + 1] + 1)
+                            .min(cur[j] + 1),
+                    );
+                }
+                prev = cur;
+            }
+            prev[b.len()]
+        }
+        let words = [
+            "", "a", "ab", "ba", "abc", "acb", "replica", "replicas", "Replicas", "rpelicas",
+            "xyz", "abcdef", "badcfe",
+        ];
+        for a in words {
+            for b in words {
+                let (ca, cb): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+                let d = full(&ca, &cb);
+                for max in 0..4 {
+                    assert_eq!(
+                        distance_within(&ca, &cb, max),
+                        (d <= max).then_some(d),
+                        "{a} {b} {max}"
+                    );
+                }
+                assert_eq!(edit_distance(a, b), d);
+            }
+        }
+    }
+
+    #[test]
+    fn big_mappings_are_looked_up_by_key() {
+        const KEYS: &[&str] = &[
+            "k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7", "k8", "k9", "k10", "k11", "k12", "k13",
+            "k14", "k15", "k16", "k17", "k18", "k19",
+        ];
+        assert!(KEYS.len() > SCAN_KEYS);
+        let text: String = KEYS.iter().rev().map(|k| format!("{k}: v{k}\n")).collect();
+        let n = root(&text);
+        let mut sink = Sink::default();
+        let o = obj(&mut sink, &n, "", &Fields::known(KEYS)).unwrap();
+        assert!(sink.diags.is_empty());
+        assert!(!o.by_key.is_empty());
+        for (i, k) in KEYS.iter().enumerate() {
+            assert_eq!(
+                o.get(k).and_then(Node::as_text),
+                Some(format!("v{k}").as_str())
+            );
+            assert_eq!(
+                o.key_mark(k),
+                Mark {
+                    line: KEYS.len() - i,
+                    column: 1
+                }
+            );
+        }
+        assert_eq!(o.key_mark("nope"), o.mark);
+        assert!(o.get("nope").is_none());
     }
 
     #[test]
