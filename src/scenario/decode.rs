@@ -514,7 +514,12 @@ mod tests {
             "k14", "k15", "k16", "k17", "k18", "k19",
         ];
         assert!(KEYS.len() > SCAN_KEYS);
-        let text: String = KEYS.iter().rev().map(|k| format!("{k}: v{k}\n")).collect();
+        let text = KEYS
+            .iter()
+            .rev()
+            .map(|k| format!("{k}: v{k}\n"))
+            .collect::<Vec<_>>()
+            .concat();
         let n = root(&text);
         let mut sink = Sink::default();
         let o = obj(&mut sink, &n, "", &Fields::known(KEYS)).unwrap();

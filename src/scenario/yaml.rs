@@ -298,7 +298,10 @@ mod tests {
 
     #[test]
     fn duplicates_among_many_keys_are_all_found() {
-        let mut text: String = (0..2000).map(|i| format!("k{i}: {i}\n")).collect();
+        let mut text = (0..2000)
+            .map(|i| format!("k{i}: {i}\n"))
+            .collect::<Vec<_>>()
+            .concat();
         text.push_str("k7: again\nk1999: again\n");
         let s = parse_stream(&text, 10).unwrap();
         let lines: Vec<usize> = s.errors.iter().map(|e| e.mark.line).collect();
