@@ -19,16 +19,22 @@
 
 #[path = "hostile_input/budget.rs"]
 mod budget;
+#[path = "hostile_input/commands.rs"]
+mod commands;
 #[path = "hostile_input/findings.rs"]
 mod findings;
 #[path = "hostile_input/fuzz.rs"]
 mod fuzz;
 #[path = "hostile_input/limits.rs"]
 mod limits;
+#[path = "hostile_input/links.rs"]
+mod links;
 #[path = "hostile_input/mutate.rs"]
 mod mutate;
 #[path = "hostile_input/runner.rs"]
 mod runner;
+#[path = "hostile_input/scale.rs"]
+mod scale;
 
 use findings::Findings;
 
@@ -72,14 +78,14 @@ fn fuzz_scenario_loader() {
 #[test]
 fn fuzz_command_parser() {
     let mut f = Findings::new("commands");
-    let n = fuzz::commands(&mut f);
+    let n = commands::commands(&mut f);
     assert_clean("command parser", n, &f);
 }
 
 #[test]
 fn fuzz_share_links_and_saves() {
     let mut f = Findings::new("links");
-    let n = fuzz::links(&mut f);
+    let n = links::links(&mut f);
     assert_clean("share link and save", n, &f);
 }
 
