@@ -181,6 +181,8 @@ pub struct Watchdog {
     current: Current,
     /// Also measure the thread's CPU time (two reads of `/proc` a run).
     cpu: bool,
+    /// The slowest run and the highest peak so far.
+    worst: Cell<(Duration, usize)>,
 }
 
 impl Watchdog {
@@ -219,7 +221,18 @@ impl Watchdog {
             slot,
             current,
             cpu: false,
+            worst: Cell::new((Duration::ZERO, 0)),
         }
+    }
+
+    /// "slowest input 120 ms, highest peak 48 MiB".
+    pub fn worst(&self) -> String {
+        let (time, peak) = self.worst.get();
+        format!(
+            "slowest input {} ms, highest peak {} MiB",
+            time.as_millis(),
+            peak >> 20
+        )
     }
 
     /// A watchdog whose runs also measure the thread's CPU time.
@@ -238,6 +251,8 @@ impl Watchdog {
             .unwrap_or_else(std::sync::PoisonError::into_inner) =
             Some((Instant::now(), input.to_vec()));
         let (outcome, cost) = measure(self.slot, self.cpu, f);
+        let (time, peak) = self.worst.get();
+        self.worst.set((time.max(cost.time), peak.max(cost.peak)));
         *self
             .current
             .lock()

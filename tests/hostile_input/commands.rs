@@ -242,6 +242,7 @@ pub fn commands(findings: &mut Findings) -> usize {
         corpus.len()
     );
     assert!(parsed >= COMMAND_INPUTS / 20, "only {parsed} mutants parse");
+    println!("command parser: {}", dog.worst());
     findings.shrink(|input| {
         let line = String::from_utf8_lossy(input);
         check_command(&dog, &sim, &line).err()

@@ -158,6 +158,7 @@ pub fn loader(findings: &mut Findings) -> usize {
     println!("scenario loader: {loaded} of {LOADER_INPUTS} mutants load");
     // A mutation that broke every file would test only the first refusal.
     assert!(loaded >= LOADER_INPUTS / 20, "only {loaded} mutants load");
+    println!("scenario loader: {}", dog.worst());
     findings.shrink(|input| check_loader(&dog, input, true).err());
     LOADER_INPUTS
 }

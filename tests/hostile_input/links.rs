@@ -169,6 +169,7 @@ pub fn links(findings: &mut Findings) -> usize {
         restored >= LINK_INPUTS / 20,
         "only {restored} mutants restore"
     );
+    println!("share links and saves: {}", dog.worst());
     findings.shrink(|input| check_link(&dog, &String::from_utf8_lossy(input)).err());
     LINK_INPUTS
 }
