@@ -109,7 +109,7 @@ pub fn load(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
     };
     let mut sink = Sink {
         document: 1,
-        diags: Vec::new(),
+        ..Sink::default()
     };
     for e in &stream.errors {
         sink.document = e.document;
@@ -170,7 +170,7 @@ pub fn load_manifests(text: &str) -> Result<Vec<Manifest>, Vec<Diagnostic>> {
     };
     let mut sink = Sink {
         document: 1,
-        diags: Vec::new(),
+        ..Sink::default()
     };
     for e in &stream.errors {
         sink.document = e.document;
@@ -213,8 +213,9 @@ pub fn load_manifests(text: &str) -> Result<Vec<Manifest>, Vec<Diagnostic>> {
         );
     }
     if sink.error_count() > 0 {
-        sink.diags.retain(|d| d.severity == Severity::Error);
-        return Err(sink.diags);
+        let mut diags = sink.into_diagnostics();
+        diags.retain(|d| d.severity == Severity::Error);
+        return Err(diags);
     }
     Ok(out)
 }
@@ -406,8 +407,10 @@ fn locate(root: &Node, msg: &str) -> (Mark, String, String) {
 }
 
 fn finish(sink: Sink, spec: LabSpec) -> Result<Loaded, Vec<Diagnostic>> {
-    let mut diags = sink.diags;
-    diags.sort_by_key(|d| (d.document, d.line, d.column));
+    let kept = sink.diags.len();
+    let mut diags = sink.into_diagnostics();
+    // By position; the note of those left out, if any, stays last.
+    diags[..kept].sort_by_key(|d| (d.document, d.line, d.column));
     if diags.iter().any(|d| d.severity == Severity::Error) {
         Err(diags)
     } else {

@@ -17,16 +17,21 @@ use std::collections::BTreeMap;
 
 use super::yaml::{Mark, Node, Scalar};
 use super::{Diagnostic, Severity};
-use crate::limits::MAX_SUGGESTION_CHARS;
+use crate::limits::{MAX_DIAGNOSTICS, MAX_SUGGESTION_CHARS};
 use crate::sim::api::IntOrPercent;
 use crate::sim::clock::SimDuration;
 
-/// Collects the diagnostics of one load.
+/// Collects the diagnostics of one load: the first `MAX_DIAGNOSTICS` are kept, the rest
+/// counted.
 #[derive(Debug, Default)]
 pub(crate) struct Sink {
     /// The 1-based document being decoded.
     pub document: usize,
     pub diags: Vec<Diagnostic>,
+    /// Errors reported so far, kept or not.
+    pub errors: usize,
+    /// Errors and warnings past `MAX_DIAGNOSTICS`, and where the first of them is.
+    pub dropped: (usize, usize, Option<(usize, Mark)>),
 }
 
 impl Sink {
@@ -39,6 +44,18 @@ impl Sink {
     }
 
     fn push(&mut self, severity: Severity, mark: Mark, path: &str, message: String) {
+        if severity == Severity::Error {
+            self.errors += 1;
+        }
+        if self.diags.len() >= MAX_DIAGNOSTICS {
+            let (errors, warnings, first) = &mut self.dropped;
+            match severity {
+                Severity::Error => *errors += 1,
+                Severity::Warning => *warnings += 1,
+            }
+            first.get_or_insert((self.document, mark));
+            return;
+        }
         self.diags.push(Diagnostic {
             severity,
             document: self.document,
@@ -49,11 +66,48 @@ impl Sink {
         });
     }
 
+    /// Past `MAX_DIAGNOSTICS`: what is reported now is only counted, so a caller may skip
+    /// building its message.
+    pub fn full(&self) -> bool {
+        self.diags.len() >= MAX_DIAGNOSTICS
+    }
+
+    /// Errors reported so far (kept or counted): O(1), decoders ask at each object.
     pub fn error_count(&self) -> usize {
-        self.diags
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .count()
+        self.errors
+    }
+
+    /// Every diagnostic kept, and one more saying how many were left out, if any (at the
+    /// first of them).
+    pub fn into_diagnostics(self) -> Vec<Diagnostic> {
+        let mut diags = self.diags;
+        if let (errors, warnings, Some((document, mark))) = self.dropped {
+            let count = |n: usize, what: &str| match n {
+                0 => None,
+                1 => Some(format!("1 more {what}")),
+                n => Some(format!("{n} more {what}s")),
+            };
+            let more: Vec<String> = [count(errors, "error"), count(warnings, "warning")]
+                .into_iter()
+                .flatten()
+                .collect();
+            diags.push(Diagnostic {
+                severity: if errors > 0 {
+                    Severity::Error
+                } else {
+                    Severity::Warning
+                },
+                document,
+                line: mark.line,
+                column: mark.column,
+                path: String::new(),
+                message: format!(
+                    "{} not listed, from here on: the lab lists the first {MAX_DIAGNOSTICS} problems of a file",
+                    more.join(" and ")
+                ),
+            });
+        }
+        diags
     }
 }
 
@@ -100,41 +154,49 @@ fn too_long_for_hints(word: &str) -> bool {
     word.chars().nth(MAX_SUGGESTION_CHARS).is_some()
 }
 
-/// Candidate names, lower-cased once, for many "did you mean" look-ups over one mapping.
-pub(crate) struct Suggester<'a> {
-    candidates: Vec<(&'a str, Vec<char>)>,
+/// `word` lower-cased (ASCII) into `out`, or `None` if it is longer than a hint is computed
+/// for.
+fn lowered(word: &str, out: &mut [char; MAX_SUGGESTION_CHARS]) -> Option<usize> {
+    let mut n = 0;
+    for c in word.chars() {
+        *out.get_mut(n)? = c.to_ascii_lowercase();
+        n += 1;
+    }
+    Some(n)
 }
 
-impl<'a> Suggester<'a> {
-    pub fn new(candidates: impl IntoIterator<Item = &'a str>) -> Suggester<'a> {
-        Suggester {
-            candidates: candidates
-                .into_iter()
-                .map(|c| (c, c.chars().map(|ch| ch.to_ascii_lowercase()).collect()))
-                .collect(),
+/// The closest candidate within two edits, ignoring ASCII case (the first of equally close
+/// ones). Words longer than `MAX_SUGGESTION_CHARS` get none, so the cost of a hint is bounded
+/// however long the word: at most that many characters against each candidate, in a band of
+/// five cells a row, all on the stack.
+pub(crate) fn suggest<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let mut w = ['\0'; MAX_SUGGESTION_CHARS];
+    let wn = lowered(word, &mut w)?;
+    let mut best: Option<(usize, &'a str)> = None;
+    for c in candidates {
+        // Lengths more than two apart are more than two edits apart.
+        if c.chars().count().abs_diff(wn) > MAX_HINT_EDITS {
+            continue;
+        }
+        let mut cc = ['\0'; MAX_SUGGESTION_CHARS];
+        let Some(cn) = lowered(c, &mut cc) else {
+            continue;
+        };
+        if let Some(d) = distance_within(&w[..wn], &cc[..cn], MAX_HINT_EDITS)
+            && best.is_none_or(|(b, _)| d < b)
+        {
+            best = Some((d, c));
         }
     }
-
-    /// The closest candidate within two edits, ignoring ASCII case (the first of equally
-    /// close ones). Words longer than `MAX_SUGGESTION_CHARS` get none, so the cost of a hint
-    /// is bounded however long the word: at most that many characters against each candidate,
-    /// in a band of five cells a row.
-    pub fn suggest(&self, word: &str) -> Option<&'a str> {
-        if too_long_for_hints(word) {
-            return None;
-        }
-        let word: Vec<char> = word.chars().map(|c| c.to_ascii_lowercase()).collect();
-        self.candidates
-            .iter()
-            .filter_map(|(c, lower)| distance_within(&word, lower, MAX_HINT_EDITS).map(|d| (d, *c)))
-            .min_by_key(|(d, _)| *d)
-            .map(|(_, c)| c)
-    }
+    best.map(|(_, c)| c)
 }
 
 /// The closest known name within two edits, for "did you mean" hints.
 fn suggestion<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
-    Suggester::new(candidates.iter().copied()).suggest(word)
+    suggest(word, candidates.iter().copied())
 }
 
 /// Levenshtein distance over characters. Words longer than `MAX_SUGGESTION_CHARS` are not
@@ -167,13 +229,16 @@ fn distance_within(a: &[char], b: &[char], max: usize) -> Option<usize> {
     }
     for (i, ca) in a.iter().enumerate() {
         let row = i + 1;
-        cur.fill(FAR);
         let lo = row.saturating_sub(max);
         let hi = (row + max).min(b.len());
+        // Cells right of the band were never written (the band moves one cell a row); the
+        // one left of it holds a row from two rows ago and is cleared.
         if lo == 0 {
             cur[0] = row;
+        } else {
+            cur[lo - 1] = FAR;
         }
-        let mut best = cur[0];
+        let mut best = if lo == 0 { row } else { FAR };
         for j in lo.max(1)..=hi {
             let substitute = prev[j - 1] + usize::from(*ca != b[j - 1]);
             let cell = substitute.min(prev[j] + 1).min(cur[j - 1] + 1);
@@ -191,10 +256,19 @@ fn distance_within(a: &[char], b: &[char], max: usize) -> Option<usize> {
 
 /// An unknown-field error with a hint when a known field is close.
 pub(crate) fn unknown_field(sink: &mut Sink, key: &Scalar, path: &str, candidates: &[&str]) {
-    unknown_field_hinted(sink, key, path, suggestion(&key.text, candidates));
+    let hint = if sink.full() {
+        None
+    } else {
+        suggestion(&key.text, candidates)
+    };
+    unknown_field_hinted(sink, key, path, hint);
 }
 
 fn unknown_field_hinted(sink: &mut Sink, key: &Scalar, path: &str, hint: Option<&str>) {
+    if sink.full() {
+        sink.error(key.mark, "", String::new());
+        return;
+    }
     let msg = match hint {
         Some(s) => format!("unknown field {:?} (did you mean {s:?}?)", key.text),
         None => format!("unknown field {:?}", key.text),
@@ -236,7 +310,6 @@ pub(crate) fn obj<'a>(
             return None;
         }
     };
-    let mut suggester = None;
     for (key, _) in entries {
         let k = key.text.as_str();
         if fields.known.contains(&k) || fields.silent.contains(&k) {
@@ -246,11 +319,13 @@ pub(crate) fn obj<'a>(
             sink.warn(key.mark, &join(path, k), "not modelled by the lab; ignored");
             continue;
         }
-        // Built at the first unknown key, then shared by the others.
-        let hints = suggester.get_or_insert_with(|| {
-            Suggester::new(fields.known.iter().chain(fields.unmodelled).copied())
-        });
-        unknown_field_hinted(sink, key, path, hints.suggest(k));
+        // Once the sink only counts, the hint would be thrown away.
+        let hint = if sink.full() {
+            None
+        } else {
+            suggest(k, fields.known.iter().chain(fields.unmodelled).copied())
+        };
+        unknown_field_hinted(sink, key, path, hint);
     }
     let mut by_key = Vec::new();
     if entries.len() > SCAN_KEYS {
@@ -505,6 +580,89 @@ mod tests {
                 assert_eq!(edit_distance(a, b), d);
             }
         }
+    }
+
+    #[test]
+    fn the_band_agrees_with_the_full_distance_on_random_words() {
+        let mut seed = 7u64;
+        let mut next = move || {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            (seed >> 33) as usize
+        };
+        let full = |a: &[char], b: &[char]| {
+            let mut prev: Vec<usize> = (0..=b.len()).collect();
+            for (i, ca) in a.iter().enumerate() {
+                let mut cur = vec![i + 1];
+                for (j, cb) in b.iter().enumerate() {
+                    cur.push(
+                        (prev[j] + usize::from(ca != cb))
+                            .min(prev[j + 1] + 1)
+                            .min(cur[j] + 1),
+                    );
+                }
+                prev = cur;
+            }
+            prev[b.len()]
+        };
+        for _ in 0..3000 {
+            let mut word = || -> Vec<char> {
+                (0..next() % 14)
+                    .map(|_| ['a', 'b', 'c'][next() % 3])
+                    .collect()
+            };
+            let (a, b) = (word(), word());
+            let d = full(&a, &b);
+            for max in 0..5 {
+                assert_eq!(
+                    distance_within(&a, &b, max),
+                    (d <= max).then_some(d),
+                    "{a:?} {b:?} {max}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_full_sink_counts_and_says_how_many_it_left_out() {
+        let mut sink = Sink::default();
+        for i in 0..MAX_DIAGNOSTICS + 5 {
+            sink.error(
+                Mark {
+                    line: i + 1,
+                    column: 1,
+                },
+                "a",
+                "bad",
+            );
+        }
+        for _ in 0..3 {
+            sink.warn(Mark::START, "b", "odd");
+        }
+        assert!(sink.full());
+        assert_eq!(sink.error_count(), MAX_DIAGNOSTICS + 5);
+        let diags = sink.into_diagnostics();
+        assert_eq!(diags.len(), MAX_DIAGNOSTICS + 1);
+        let last = &diags[MAX_DIAGNOSTICS];
+        assert_eq!(
+            (last.severity, last.line),
+            (Severity::Error, MAX_DIAGNOSTICS + 1)
+        );
+        assert_eq!(
+            last.message,
+            "5 more errors and 3 more warnings not listed, from here on: the lab lists the first 1000 problems of a file"
+        );
+        let mut sink = Sink::default();
+        for _ in 0..=MAX_DIAGNOSTICS {
+            sink.warn(Mark::START, "b", "odd");
+        }
+        let last = sink.into_diagnostics().pop().unwrap();
+        assert_eq!(
+            (
+                last.severity,
+                last.message.starts_with("1 more warning not")
+            ),
+            (Severity::Warning, true)
+        );
     }
 
     #[test]

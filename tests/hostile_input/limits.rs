@@ -3,8 +3,8 @@
 //! memory.
 
 use eks_lab::limits::{
-    MAX_DOCUMENTS, MAX_SUGGESTION_CHARS, MAX_TEXT_BYTES, MAX_YAML_DEPTH, MAX_YAML_EXPANDED_BYTES,
-    MAX_YAML_NODES,
+    MAX_DIAGNOSTICS, MAX_DOCUMENTS, MAX_SUGGESTION_CHARS, MAX_TEXT_BYTES, MAX_YAML_DEPTH,
+    MAX_YAML_EXPANDED_BYTES, MAX_YAML_NODES,
 };
 use eks_lab::scenario::yaml::{Node, parse_stream};
 use std::time::Duration;
@@ -322,4 +322,38 @@ fn hints_are_bounded_by_the_length_they_compare() {
         "{}",
         e[0].to_string().chars().take(300).collect::<String>()
     );
+}
+
+#[test]
+fn diagnostics_at_and_past_the_limit() {
+    let dog = Watchdog::measuring_cpu("limit-diagnostics");
+    let unknown = |n: usize| format!("{CLUSTER}{}", concat((0..n).map(|i| format!("f{i}: 1\n"))));
+    let e = load(&dog, &unknown(MAX_DIAGNOSTICS)).0.unwrap_err();
+    assert_eq!(e.len(), MAX_DIAGNOSTICS);
+    assert!(e.iter().all(|d| d.message.starts_with("unknown field")));
+    let e = load(&dog, &unknown(MAX_DIAGNOSTICS + 1)).0.unwrap_err();
+    assert_eq!(e.len(), MAX_DIAGNOSTICS + 1);
+    assert_eq!(
+        e[MAX_DIAGNOSTICS].to_string(),
+        "error: document 1, line 1006, column 1: 1 more error not listed, from here on: the lab lists the first 1000 problems of a file"
+    );
+    // A short file whose aliases repeat a toleration of ten unknown fields 47,000 times:
+    // 517,001 errors (eleven a toleration, and `x`), answered in the budget with a thousand.
+    let keys: Vec<String> = (0..10).map(|i| format!("k{i}: 1")).collect();
+    let amplified = format!(
+        "{CLUSTER}---\napiVersion: v1\nkind: Pod\nmetadata: {{name: p}}\nspec:\n  containers: [{{name: a, image: b}}]\n  x: &c {{{}}}\n  tolerations: [{}]\n",
+        keys.join(", "),
+        vec!["*c"; 47_000].join(", ")
+    );
+    let (r, cost) = load(&dog, &amplified);
+    let e = r.unwrap_err();
+    assert_eq!(e.len(), MAX_DIAGNOSTICS + 1);
+    assert!(
+        e[MAX_DIAGNOSTICS]
+            .message
+            .starts_with("516001 more errors not listed"),
+        "{}",
+        e[MAX_DIAGNOSTICS]
+    );
+    assert!(cost.peak < 128 << 20, "peak {} MiB", cost.peak >> 20);
 }
