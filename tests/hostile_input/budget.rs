@@ -9,6 +9,7 @@
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::{Cell, RefCell};
+use std::io::Write as _;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -209,7 +210,10 @@ impl Watchdog {
                     } else {
                         format!("ran for more than {} s", HARD_TIME.as_secs())
                     };
-                    eprintln!(
+                    // Straight to stderr: the test harness captures `eprintln!`, and the
+                    // process ends before it would show it.
+                    let _ = writeln!(
+                        std::io::stderr(),
                         "hostile_input: a {name} input {what}; it is saved in {}. Ending the test run.",
                         path.display()
                     );
