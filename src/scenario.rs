@@ -140,9 +140,19 @@ fn too_big(len: u64, what: &str, whose: &str) -> Option<Diagnostic> {
         column: 1,
         path: String::new(),
         message: format!(
-            "the {what} is {len} bytes; {whose} may be at most 2 MiB ({MAX_BYTES} bytes), the lab's limit"
+            "the {what} is {len} bytes; {whose} may be at most {} ({MAX_BYTES} bytes), the lab's limit",
+            in_units(MAX_BYTES)
         ),
     })
+}
+
+/// `2 MiB`, `512 KiB`, `100 bytes`: a limit as a person reads it.
+pub(crate) fn in_units(bytes: usize) -> String {
+    match bytes {
+        b if b >= 1 << 20 && b.is_multiple_of(1 << 20) => format!("{} MiB", b >> 20),
+        b if b >= 1 << 10 && b.is_multiple_of(1 << 10) => format!("{} KiB", b >> 10),
+        b => format!("{b} bytes"),
+    }
 }
 
 /// A problem the YAML reader stopped at, as a diagnostic.
@@ -511,7 +521,15 @@ mod tests {
                 .contains("must be a mapping")
         );
         let big = "#".repeat(MAX_BYTES + 1);
-        assert!(load(&big).unwrap_err()[0].message.contains("at most 2 MiB"));
+        assert!(
+            load(&big).unwrap_err()[0]
+                .message
+                .contains(&format!("at most {}", in_units(MAX_BYTES)))
+        );
+        assert_eq!(
+            [in_units(2 << 20), in_units(512 << 10), in_units(1536)],
+            ["2 MiB", "512 KiB", "1536 bytes"]
+        );
     }
 
     #[test]
@@ -532,7 +550,11 @@ mod tests {
         big[10] = 0xff;
         assert_eq!(
             load_bytes(&big).unwrap_err()[0].message,
-            "the file is 2097153 bytes; scenario files may be at most 2 MiB (2097152 bytes), the lab's limit"
+            format!(
+                "the file is {} bytes; scenario files may be at most {} ({MAX_BYTES} bytes), the lab's limit",
+                MAX_BYTES + 1,
+                in_units(MAX_BYTES)
+            )
         );
     }
 

@@ -269,13 +269,10 @@ mod tests {
 
     #[test]
     fn aliases_are_charged_their_bytes_before_they_are_copied() {
-        // 1 MiB of text and 15 copies, plus the keys `a` and `b`, pass 16 MiB with only 20
-        // values: the 15th alias is refused.
-        let text = format!(
-            "a: &a {}\nb: [{}]\n",
-            "x".repeat(1 << 20),
-            vec!["*a"; 15].join(", ")
-        );
+        // A sixteenth of the limit and 15 copies, plus the keys `a` and `b`, pass the limit
+        // with only 20 values: the 15th alias is refused.
+        let part = "x".repeat(MAX_EXPANDED_BYTES / 16);
+        let text = format!("a: &a {part}\nb: [{}]\n", vec!["*a"; 15].join(", "));
         let e = parse_stream(&text, 10).unwrap_err();
         assert_eq!(
             e.mark,
@@ -286,13 +283,12 @@ mod tests {
         );
         assert_eq!(
             e.message,
-            "the file holds more than 16777216 bytes (16 MiB) of text once anchors and aliases are expanded, the lab's limit; this alias repeats its anchor past the limit"
+            format!(
+                "the file holds more than {MAX_EXPANDED_BYTES} bytes ({}) of text once anchors and aliases are expanded, the lab's limit; this alias repeats its anchor past the limit",
+                crate::scenario::in_units(MAX_EXPANDED_BYTES)
+            )
         );
-        let fits = format!(
-            "a: &a {}\nb: [{}]\n",
-            "x".repeat(1 << 20),
-            vec!["*a"; 14].join(", ")
-        );
+        let fits = format!("a: &a {part}\nb: [{}]\n", vec!["*a"; 14].join(", "));
         assert!(parse_stream(&fits, 10).is_ok());
     }
 

@@ -99,6 +99,15 @@ fn size(text: &str) -> (usize, usize) {
     acc
 }
 
+/// `2 MiB`, `512 KiB`: a limit as the messages write it.
+pub fn units(bytes: usize) -> String {
+    if bytes.is_multiple_of(1 << 20) {
+        format!("{} MiB", bytes >> 20)
+    } else {
+        format!("{} KiB", bytes >> 10)
+    }
+}
+
 /// The strings, one after the other.
 pub fn concat(items: impl Iterator<Item = String>) -> String {
     items.collect::<Vec<_>>().concat()
@@ -118,14 +127,17 @@ fn text_bytes_at_and_past_the_limit() {
     accepted(&dog, &at);
     assert!(scenario::load_bytes(at.as_bytes()).is_ok());
     let past = pad(MAX_TEXT_BYTES + 1);
-    let d = refused(
-        &dog,
-        &past,
-        "at most 2 MiB (2097152 bytes), the lab's limit",
+    let limit = format!(
+        "at most {} ({MAX_TEXT_BYTES} bytes), the lab's limit",
+        units(MAX_TEXT_BYTES)
     );
+    let d = refused(&dog, &past, &limit);
     assert_eq!(
         d.to_string(),
-        "error: document 1, line 1, column 1: the file is 2097153 bytes; scenario files may be at most 2 MiB (2097152 bytes), the lab's limit"
+        format!(
+            "error: document 1, line 1, column 1: the file is {} bytes; scenario files may be {limit}",
+            MAX_TEXT_BYTES + 1
+        )
     );
     // Bytes: the size is checked before the encoding.
     let mut bad = at.clone().into_bytes();
@@ -139,12 +151,20 @@ fn text_bytes_at_and_past_the_limit() {
     );
     bad.push(b'\n');
     let e = scenario::load_bytes(&bad).unwrap_err();
-    assert!(e[0].message.contains("2097153 bytes"), "{}", e[0]);
+    assert!(
+        e[0].message
+            .contains(&format!("is {} bytes", MAX_TEXT_BYTES + 1)),
+        "{}",
+        e[0]
+    );
     // Pasted manifests have the same limit.
     let e = scenario::load_manifests(&past).unwrap_err();
     assert_eq!(
         e[0].message,
-        "the text is 2097153 bytes; pasted manifests may be at most 2 MiB (2097152 bytes), the lab's limit"
+        format!(
+            "the text is {} bytes; pasted manifests may be {limit}",
+            MAX_TEXT_BYTES + 1
+        )
     );
     assert!(scenario::check_size(MAX_TEXT_BYTES as u64).is_ok());
     assert!(scenario::check_size(u64::MAX).is_err());
@@ -232,7 +252,8 @@ fn values_at_and_past_the_limit() {
 
 /// `status: {s: &s <L bytes>, b: [m × *s], t: <r bytes>}` bringing the scalar bytes to `total`.
 fn bytes_payload(base: usize, total: usize) -> String {
-    const L: usize = 512 * 1024;
+    // A quarter of the text limit: the anchor and the rest fit in one file.
+    const L: usize = MAX_TEXT_BYTES / 4;
     // The keys "s", "b", "t" ("status" is in `base`).
     let extra = total - base - "sbt".len();
     let m = extra / L - 1;
@@ -257,7 +278,10 @@ fn expanded_bytes_at_and_past_the_limit() {
     let d = refused(
         &dog,
         &with_status(&bytes_payload(base, MAX_YAML_EXPANDED_BYTES + 1)),
-        "more than 16777216 bytes (16 MiB) of text once anchors and aliases are expanded, the lab's limit",
+        &format!(
+            "more than {MAX_YAML_EXPANDED_BYTES} bytes ({}) of text once anchors and aliases are expanded, the lab's limit",
+            units(MAX_YAML_EXPANDED_BYTES)
+        ),
     );
     assert_eq!((d.document, d.line), (2, 11));
 }
@@ -265,14 +289,21 @@ fn expanded_bytes_at_and_past_the_limit() {
 #[test]
 fn aliases_that_expand_to_gigabytes_are_refused_quickly_in_little_memory() {
     let dog = Watchdog::measuring_cpu("limit-bombs");
-    // 1 MiB repeated 1024 times: a gigabyte from a 1 MiB file.
+    // A quarter of the text limit repeated 4096 times: a gigabyte or more.
+    let part = MAX_TEXT_BYTES / 4;
     let gigabyte = with_status(&format!(
         "\n  {}",
-        super::mutate::byte_bomb(1 << 20, 1024).replace('\n', "\n  ")
+        super::mutate::byte_bomb(part, 4096).replace('\n', "\n  ")
     ));
+    assert!(part * 4096 >= 1 << 30 && gigabyte.len() < MAX_TEXT_BYTES);
     let (r, cost) = load(&dog, &gigabyte);
     let e = r.unwrap_err();
-    assert!(e[0].message.contains("16 MiB"), "{}", e[0]);
+    assert!(
+        e[0].message
+            .contains("of text once anchors and aliases are expanded"),
+        "{}",
+        e[0]
+    );
     assert!(cost.peak < 128 << 20, "peak {} MiB", cost.peak >> 20);
     // Ten to the ninth values from a few hundred bytes.
     let laughs = with_status(&format!(

@@ -39,8 +39,13 @@ fn the_runner_positions_invalid_utf8_and_refuses_big_files_by_size() {
     std::fs::write(&big, vec![b'#'; eks_lab::limits::MAX_TEXT_BYTES + 10]).unwrap();
     let (code, err) = ekslab(&["validate", big.to_str().unwrap()]);
     assert_eq!(code, 1, "{err}");
+    let max = eks_lab::limits::MAX_TEXT_BYTES;
     assert!(
-        err.contains("error: document 1, line 1, column 1: the file is 2097162 bytes; scenario files may be at most 2 MiB (2097152 bytes), the lab's limit"),
+        err.contains(&format!(
+            "error: document 1, line 1, column 1: the file is {} bytes; scenario files may be at most {} ({max} bytes), the lab's limit",
+            max + 10,
+            super::limits::units(max)
+        )),
         "{err}"
     );
     let (code, err) = ekslab(&["validate", "/no/such/file.yaml"]);

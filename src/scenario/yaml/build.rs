@@ -116,8 +116,8 @@ impl Builder {
             return Err(self.fatal(
                 mark,
                 format!(
-                    "the file holds more than {MAX_YAML_EXPANDED_BYTES} bytes ({} MiB) of text once anchors and aliases are expanded, the lab's limit{how}",
-                    MAX_YAML_EXPANDED_BYTES >> 20
+                    "the file holds more than {MAX_YAML_EXPANDED_BYTES} bytes ({}) of text once anchors and aliases are expanded, the lab's limit{how}",
+                    crate::scenario::in_units(MAX_YAML_EXPANDED_BYTES)
                 ),
             ));
         }
