@@ -124,40 +124,35 @@ impl Findings {
     pub fn shrink(&mut self, mut still_fails: impl FnMut(&[u8]) -> Option<Failure>) {
         for (key, (detail, input, _)) in &mut self.found {
             let deadline = Instant::now() + Duration::from_secs(4);
-            let mut tries = if key.contains("budget") { 12 } else { 400 };
-            let mut same = |candidate: &[u8], detail: &mut String| -> bool {
-                if tries == 0 || Instant::now() > deadline {
-                    return false;
-                }
-                tries -= 1;
-                match still_fails(candidate) {
-                    Some(f) if f.key == *key => {
-                        *detail = f.detail;
-                        true
-                    }
-                    _ => false,
-                }
-            };
-            // Halves, quarters, ... of lines, then of bytes.
-            for unit_is_line in [true, false] {
+            let mut tries: usize = if key.contains("budget") { 12 } else { 400 };
+            let spent = |tries: usize| tries == 0 || Instant::now() > deadline;
+            // Halves, quarters, ... of lines, then of bytes; stops as soon as the tries or
+            // the time are spent (before building another candidate).
+            'shrink: for unit_is_line in [true, false] {
                 let mut chunk = input.len();
                 while chunk >= 1 {
                     let mut at = 0;
                     while at < input.len() {
+                        if spent(tries) {
+                            break 'shrink;
+                        }
                         let (start, end) = if unit_is_line {
                             line_span(input, at, chunk)
                         } else {
                             (at, (at + chunk).min(input.len()))
                         };
-                        if start >= end {
+                        if start >= end || end <= at {
                             break;
                         }
                         let mut candidate = input[..start].to_vec();
                         candidate.extend_from_slice(&input[end..]);
-                        if same(&candidate, detail) {
-                            *input = candidate;
-                        } else {
-                            at = end;
+                        tries -= 1;
+                        match still_fails(&candidate) {
+                            Some(f) if f.key == *key => {
+                                *detail = f.detail;
+                                *input = candidate;
+                            }
+                            _ => at = end,
                         }
                     }
                     chunk /= 2;

@@ -15,6 +15,24 @@ use super::mutate::{self, Rng};
 
 /// The same inputs on every run.
 pub const SEED: u64 = 0x00e4_51ab_2026_0009;
+
+/// The seed and a multiple of each count, for a longer hunt by hand:
+/// `HOSTILE_INPUT_SEED=7 HOSTILE_INPUT_ROUNDS=20 cargo test --release --test hostile_input fuzz`.
+/// Without them, the fixed seed and counts of `make test`.
+pub fn seed() -> u64 {
+    std::env::var("HOSTILE_INPUT_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(SEED)
+}
+
+pub fn rounds(count: usize) -> usize {
+    let rounds: usize = std::env::var("HOSTILE_INPUT_ROUNDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1);
+    count * rounds.max(1)
+}
 pub const LOADER_INPUTS: usize = 6000;
 pub const COMMAND_INPUTS: usize = 3000;
 pub const LINK_INPUTS: usize = 1500;
@@ -141,9 +159,10 @@ fn check_loader(dog: &Watchdog, input: &[u8], manifests: bool) -> Result<bool, F
 pub fn loader(findings: &mut Findings) -> usize {
     let dog = Watchdog::new("loader");
     let corpus: Vec<Vec<u8>> = examples().into_iter().map(|(_, b)| b).collect();
-    let mut rng = Rng::new(SEED);
+    let mut rng = Rng::new(seed());
+    let count = rounds(LOADER_INPUTS);
     let mut loaded = 0;
-    for i in 0..LOADER_INPUTS {
+    for i in 0..count {
         let mut input = rng.pick(&corpus).clone();
         for _ in 0..=rng.below(3) {
             mutate::mutate_scenario(&mut rng, &mut input, &corpus);
@@ -155,10 +174,10 @@ pub fn loader(findings: &mut Findings) -> usize {
             Err(f) => findings.add(f, &input),
         }
     }
-    println!("scenario loader: {loaded} of {LOADER_INPUTS} mutants load");
+    println!("scenario loader: {loaded} of {count} mutants load");
     // A mutation that broke every file would test only the first refusal.
-    assert!(loaded >= LOADER_INPUTS / 20, "only {loaded} mutants load");
+    assert!(loaded >= count / 20, "only {loaded} mutants load");
     println!("scenario loader: {}", dog.worst());
     findings.shrink(|input| check_loader(&dog, input, true).err());
-    LOADER_INPUTS
+    count
 }

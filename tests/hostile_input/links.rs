@@ -9,7 +9,7 @@ use eks_lab::view::persist;
 
 use super::budget::Watchdog;
 use super::findings::{Failure, Findings, judge};
-use super::fuzz::{LINK_INPUTS, SEED, examples};
+use super::fuzz::{LINK_INPUTS, examples, rounds, seed};
 use super::mutate::{self, Rng};
 
 /// Decodes a mutant as a share link and as a save and judges the answers; `Ok(true)` when
@@ -58,7 +58,8 @@ pub fn links(findings: &mut Findings) -> usize {
         .iter()
         .filter_map(|b| scenario::load_bytes(b).ok().map(|l| l.spec))
         .collect();
-    let mut rng = Rng::new(SEED ^ 0x11_4b);
+    let mut rng = Rng::new(seed() ^ 0x11_4b);
+    let count = rounds(LINK_INPUTS);
     // Labs that load after a mutation: their links are valid links of odd labs.
     for _ in 0..400 {
         if specs.len() >= corpus.len() + 40 {
@@ -72,7 +73,7 @@ pub fn links(findings: &mut Findings) -> usize {
     }
     let max_secs = persist::MAX_REPLAY.as_millis() / 1000;
     let mut restored = 0;
-    for _ in 0..LINK_INPUTS {
+    for _ in 0..count {
         let text = match rng.below(10) {
             // A real link, then damaged.
             0..=3 => {
@@ -164,14 +165,11 @@ pub fn links(findings: &mut Findings) -> usize {
             Err(f) => findings.add(f, text.as_bytes()),
         }
     }
-    println!("share links and saves: {restored} of {LINK_INPUTS} mutants restore a lab");
-    assert!(
-        restored >= LINK_INPUTS / 20,
-        "only {restored} mutants restore"
-    );
+    println!("share links and saves: {restored} of {count} mutants restore a lab");
+    assert!(restored >= count / 20, "only {restored} mutants restore");
     println!("share links and saves: {}", dog.worst());
     findings.shrink(|input| check_link(&dog, &String::from_utf8_lossy(input)).err());
-    LINK_INPUTS
+    count
 }
 /// Applies one mutation to base64url text.
 pub fn mutate_base64(rng: &mut Rng, text: &mut String) {
