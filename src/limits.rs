@@ -39,6 +39,11 @@ pub const MAX_YAML_NODES: usize = 1_000_000;
 /// `MAX_TEXT_BYTES`): a short file whose aliases expand to gigabytes is refused.
 pub const MAX_YAML_EXPANDED_BYTES: usize = 8 * MAX_TEXT_BYTES;
 
+/// Most diagnostics (errors and warnings) one load lists. Past it they are counted, not kept,
+/// and one more diagnostic says how many were left out: a short file whose aliases repeat a
+/// mistake a million times costs a message, not a million.
+pub const MAX_DIAGNOSTICS: usize = 1000;
+
 /// Longest word a "did you mean" hint is computed for (in characters); longer unknown words
 /// get no hint.
 pub const MAX_SUGGESTION_CHARS: usize = 64;

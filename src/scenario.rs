@@ -86,30 +86,27 @@ pub struct Loaded {
     pub warnings: Vec<Diagnostic>,
 }
 
+/// Reads a scenario file that arrives as bytes (from disk, from the browser's file picker).
+/// Its size is checked before anything else, then its encoding: bytes that are not UTF-8
+/// are refused with the document, line, column and byte offset of the first bad one.
+pub fn load_bytes(bytes: &[u8]) -> Result<Loaded, Vec<Diagnostic>> {
+    check_size(bytes.len() as u64).map_err(|d| vec![d])?;
+    match yaml::decode_utf8(bytes) {
+        Ok(text) => load(text),
+        Err(e) => Err(vec![yaml_error(e)]),
+    }
+}
+
 /// Reads a scenario file. `Err` holds every error (and the warnings), sorted by position.
 pub fn load(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
+    check_size(text.len() as u64).map_err(|d| vec![d])?;
+    let stream = match yaml::parse_stream(text, MAX_DOCUMENTS) {
+        Ok(s) => s,
+        Err(e) => return Err(vec![yaml_error(e)]),
+    };
     let mut sink = Sink {
         document: 1,
         ..Sink::default()
-    };
-    if text.len() > MAX_BYTES {
-        sink.error(
-            Mark::START,
-            "",
-            format!(
-                "the file is {} bytes; scenario files may be at most 2 MiB",
-                text.len()
-            ),
-        );
-        return Err(sink.diags);
-    }
-    let stream = match yaml::parse_stream(text, MAX_DOCUMENTS) {
-        Ok(s) => s,
-        Err(e) => {
-            sink.document = e.document;
-            sink.error(e.mark, "", format!("YAML syntax error: {}", e.message));
-            return Err(sink.diags);
-        }
     };
     for e in &stream.errors {
         sink.document = e.document;
@@ -121,30 +118,71 @@ pub fn load(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
     finish(sink, spec)
 }
 
+/// Refuses a scenario file of `len` bytes if it is over `MAX_TEXT_BYTES`, before it is read:
+/// the runner and the browser check a file's size with this, then hand its bytes to
+/// [`load_bytes`], which checks again.
+pub fn check_size(len: u64) -> Result<(), Diagnostic> {
+    match too_big(len, "file", "scenario files") {
+        Some(d) => Err(d),
+        None => Ok(()),
+    }
+}
+
+/// The refusal of a text over `MAX_TEXT_BYTES`, naming the limit and the size found.
+fn too_big(len: u64, what: &str, whose: &str) -> Option<Diagnostic> {
+    (len > MAX_BYTES as u64).then(|| Diagnostic {
+        severity: Severity::Error,
+        document: 1,
+        line: 1,
+        column: 1,
+        path: String::new(),
+        message: format!(
+            "the {what} is {len} bytes; {whose} may be at most {} ({MAX_BYTES} bytes), the lab's limit",
+            in_units(MAX_BYTES)
+        ),
+    })
+}
+
+/// `2 MiB`, `512 KiB`, `100 bytes`: a limit as a person reads it.
+pub(crate) fn in_units(bytes: usize) -> String {
+    match bytes {
+        b if b >= 1 << 20 && b.is_multiple_of(1 << 20) => format!("{} MiB", b >> 20),
+        b if b >= 1 << 10 && b.is_multiple_of(1 << 10) => format!("{} KiB", b >> 10),
+        b => format!("{b} bytes"),
+    }
+}
+
+/// A problem the YAML reader stopped at, as a diagnostic.
+fn yaml_error(e: yaml::YamlError) -> Diagnostic {
+    Diagnostic {
+        severity: Severity::Error,
+        document: e.document.max(1),
+        line: e.mark.line.max(1),
+        column: e.mark.column.max(1),
+        path: String::new(),
+        message: e.message,
+    }
+}
+
 /// Reads pasted Kubernetes manifests (one or more documents, as `kubectl apply -f -` takes
 /// them). ClusterConfig and Lab documents belong in scenario files and are refused here.
 /// Warnings about unmodelled fields are dropped; errors carry positions in the pasted text.
 pub fn load_manifests(text: &str) -> Result<Vec<Manifest>, Vec<Diagnostic>> {
+    if let Some(d) = too_big(text.len() as u64, "text", "pasted manifests") {
+        return Err(vec![d]);
+    }
+    let stream = match yaml::parse_stream(text, MAX_DOCUMENTS) {
+        Ok(s) => s,
+        Err(e) => return Err(vec![yaml_error(e)]),
+    };
     let mut sink = Sink {
         document: 1,
         ..Sink::default()
     };
-    if text.len() > MAX_BYTES {
-        sink.error(
-            Mark::START,
-            "",
-            format!("the text is {} bytes; at most 2 MiB", text.len()),
-        );
-        return Err(sink.diags);
+    for e in &stream.errors {
+        sink.document = e.document;
+        sink.error(e.mark, "", e.message.clone());
     }
-    let stream = match yaml::parse_stream(text, MAX_DOCUMENTS) {
-        Ok(s) => s,
-        Err(e) => {
-            sink.document = e.document;
-            sink.error(e.mark, "", format!("YAML syntax error: {}", e.message));
-            return Err(sink.diags);
-        }
-    };
     let mut out = Vec::new();
     for doc in &stream.documents {
         sink.document = doc.index;
@@ -182,8 +220,9 @@ pub fn load_manifests(text: &str) -> Result<Vec<Manifest>, Vec<Diagnostic>> {
         );
     }
     if sink.error_count() > 0 {
-        sink.diags.retain(|d| d.severity == Severity::Error);
-        return Err(sink.diags);
+        let mut diags = sink.into_diagnostics();
+        diags.retain(|d| d.severity == Severity::Error);
+        return Err(diags);
     }
     Ok(out)
 }
@@ -375,8 +414,10 @@ fn locate(root: &Node, msg: &str) -> (Mark, String, String) {
 }
 
 fn finish(sink: Sink, spec: LabSpec) -> Result<Loaded, Vec<Diagnostic>> {
-    let mut diags = sink.diags;
-    crate::sim::sort::sort_by_key(&mut diags, |d| (d.document, d.line, d.column));
+    let kept = sink.diags.len();
+    let mut diags = sink.into_diagnostics();
+    // By position; the note of those left out, if any, stays last.
+    crate::sim::sort::sort_by_key(&mut diags[..kept], |d| (d.document, d.line, d.column));
     if diags.iter().any(|d| d.severity == Severity::Error) {
         Err(diags)
     } else {
@@ -477,7 +518,41 @@ mod tests {
                 .contains("must be a mapping")
         );
         let big = "#".repeat(MAX_BYTES + 1);
-        assert!(load(&big).unwrap_err()[0].message.contains("at most 2 MiB"));
+        assert!(
+            load(&big).unwrap_err()[0]
+                .message
+                .contains(&format!("at most {}", in_units(MAX_BYTES)))
+        );
+        assert_eq!(
+            [in_units(2 << 20), in_units(512 << 10), in_units(1536)],
+            ["2 MiB", "512 KiB", "1536 bytes"]
+        );
+    }
+
+    #[test]
+    fn bytes_are_checked_for_size_then_encoding() {
+        let l = load_bytes(CLUSTER.as_bytes()).unwrap();
+        assert_eq!(l.spec, load(CLUSTER).unwrap().spec);
+        let mut bad = format!("{CLUSTER}---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: ")
+            .into_bytes();
+        bad.extend_from_slice(b"b\xffd\n");
+        let e = load_bytes(&bad).unwrap_err();
+        assert_eq!(e.len(), 1);
+        assert_eq!(
+            e[0].to_string(),
+            "error: document 2, line 9, column 10: the file is not valid UTF-8: invalid byte 0xff at byte offset 128"
+        );
+        // Size first: a big file is refused for its size, whatever its bytes.
+        let mut big = vec![b'#'; MAX_BYTES + 1];
+        big[10] = 0xff;
+        assert_eq!(
+            load_bytes(&big).unwrap_err()[0].message,
+            format!(
+                "the file is {} bytes; scenario files may be at most {} ({MAX_BYTES} bytes), the lab's limit",
+                MAX_BYTES + 1,
+                in_units(MAX_BYTES)
+            )
+        );
     }
 
     #[test]

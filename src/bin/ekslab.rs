@@ -17,7 +17,7 @@ fn main() {}
 
 #[cfg(not(target_arch = "wasm32"))]
 mod cli {
-    use std::io::Write;
+    use std::io::{Read, Write};
 
     use eks_lab::report::{Report, UpgradeWatch};
     use eks_lab::scenario::{self, Severity};
@@ -106,19 +106,37 @@ mod cli {
         Ok(out)
     }
 
-    fn read(file: &str) -> Result<String, i32> {
-        std::fs::read_to_string(file).map_err(|e| {
+    /// Reads a scenario file's bytes, never more than the lab's limit plus one: a file too
+    /// big is refused by its size (exit 1, like any scenario error), one that cannot be read
+    /// names the reason (exit 2).
+    fn read(file: &str) -> Result<Vec<u8>, i32> {
+        let cannot = |e: std::io::Error| {
             eprintln!("ekslab: cannot read {file}: {e}");
             2
-        })
+        };
+        let f = std::fs::File::open(file).map_err(cannot)?;
+        let meta = f.metadata().map_err(cannot)?;
+        if meta.is_dir() {
+            eprintln!("ekslab: cannot read {file}: it is a directory");
+            return Err(2);
+        }
+        if let Err(d) = scenario::check_size(meta.len()) {
+            eprintln!("{file}: {d}");
+            return Err(1);
+        }
+        let mut bytes = Vec::new();
+        f.take(scenario::MAX_BYTES as u64 + 1)
+            .read_to_end(&mut bytes)
+            .map_err(cannot)?;
+        Ok(bytes)
     }
 
     fn validate(file: &str) -> i32 {
-        let text = match read(file) {
-            Ok(t) => t,
+        let bytes = match read(file) {
+            Ok(b) => b,
             Err(code) => return code,
         };
-        match scenario::load(&text) {
+        match scenario::load_bytes(&bytes) {
             Ok(loaded) => match Simulation::new(loaded.spec.clone()) {
                 Ok(_) => {
                     for w in &loaded.warnings {
@@ -156,11 +174,11 @@ mod cli {
     }
 
     fn run(a: &RunArgs) -> i32 {
-        let text = match read(&a.file) {
-            Ok(t) => t,
+        let bytes = match read(&a.file) {
+            Ok(b) => b,
             Err(code) => return code,
         };
-        let loaded = match scenario::load(&text) {
+        let loaded = match scenario::load_bytes(&bytes) {
             Ok(l) => l,
             Err(diags) => {
                 for d in &diags {

@@ -276,7 +276,8 @@ fn matches_word(pattern: &str, word: &str) -> bool {
 /// Parses one command line.
 pub fn parse_command(line: &str, ctx: &CommandContext) -> Result<Command, String> {
     crate::limits::check::command_bytes(line.len()).map_err(|e| format!("error: {e}"))?;
-    let words = tokenize(line).map_err(|e| format!("error: {e}"))?;
+    // A line the shell cannot split never reaches a tool: the shell answers.
+    let words = tokenize(line).map_err(|e| format!("bash: {e}"))?;
     let Some((program, rest)) = words.split_first() else {
         return Err("empty command".to_string());
     };

@@ -17,10 +17,12 @@ use std::collections::BTreeMap;
 
 use super::yaml::{Mark, Node, Scalar};
 use super::{Diagnostic, Severity};
+use crate::limits::{MAX_DIAGNOSTICS, MAX_SUGGESTION_CHARS};
 use crate::sim::api::IntOrPercent;
 use crate::sim::clock::SimDuration;
 
-/// Collects the diagnostics of one load.
+/// Collects the diagnostics of one load: the first `MAX_DIAGNOSTICS` are kept, the rest
+/// counted.
 #[derive(Debug, Default)]
 pub(crate) struct Sink {
     /// The 1-based document being decoded.
@@ -30,6 +32,10 @@ pub(crate) struct Sink {
     /// timeline entry's `apply`), so JSON type errors name fields from the object's root as
     /// the API server does.
     pub object_path: String,
+    /// Errors reported so far, kept or not.
+    pub errors: usize,
+    /// Errors and warnings past `MAX_DIAGNOSTICS`, and where the first of them is.
+    pub dropped: (usize, usize, Option<(usize, Mark)>),
 }
 
 impl Sink {
@@ -42,6 +48,18 @@ impl Sink {
     }
 
     fn push(&mut self, severity: Severity, mark: Mark, path: &str, message: String) {
+        if severity == Severity::Error {
+            self.errors += 1;
+        }
+        if self.diags.len() >= MAX_DIAGNOSTICS {
+            let (errors, warnings, first) = &mut self.dropped;
+            match severity {
+                Severity::Error => *errors += 1,
+                Severity::Warning => *warnings += 1,
+            }
+            first.get_or_insert((self.document, mark));
+            return;
+        }
         self.diags.push(Diagnostic {
             severity,
             document: self.document,
@@ -71,11 +89,48 @@ impl Sink {
         out
     }
 
+    /// Past `MAX_DIAGNOSTICS`: what is reported now is only counted, so a caller may skip
+    /// building its message.
+    pub fn full(&self) -> bool {
+        self.diags.len() >= MAX_DIAGNOSTICS
+    }
+
+    /// Errors reported so far (kept or counted): O(1), decoders ask at each object.
     pub fn error_count(&self) -> usize {
-        self.diags
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .count()
+        self.errors
+    }
+
+    /// Every diagnostic kept, and one more saying how many were left out, if any (at the
+    /// first of them).
+    pub fn into_diagnostics(self) -> Vec<Diagnostic> {
+        let mut diags = self.diags;
+        if let (errors, warnings, Some((document, mark))) = self.dropped {
+            let count = |n: usize, what: &str| match n {
+                0 => None,
+                1 => Some(format!("1 more {what}")),
+                n => Some(format!("{n} more {what}s")),
+            };
+            let more: Vec<String> = [count(errors, "error"), count(warnings, "warning")]
+                .into_iter()
+                .flatten()
+                .collect();
+            diags.push(Diagnostic {
+                severity: if errors > 0 {
+                    Severity::Error
+                } else {
+                    Severity::Warning
+                },
+                document,
+                line: mark.line,
+                column: mark.column,
+                path: String::new(),
+                message: format!(
+                    "{} not listed, from here on: the lab lists the first {MAX_DIAGNOSTICS} problems of a file",
+                    more.join(" and ")
+                ),
+            });
+        }
+        diags
     }
 }
 
@@ -114,44 +169,130 @@ pub(crate) fn item(path: &str, i: usize) -> String {
     format!("{path}[{i}]")
 }
 
-/// The closest known name within two edits, for "did you mean" hints.
-fn suggestion<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
-    let lower = word.to_ascii_lowercase();
-    candidates
-        .iter()
-        .map(|c| {
-            let d = if c.to_ascii_lowercase() == lower {
-                0
-            } else {
-                edit_distance(&lower, &c.to_ascii_lowercase())
-            };
-            (d, *c)
-        })
-        .filter(|(d, _)| *d <= 2)
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
+/// Most edits between a word and the name a "did you mean" hint offers.
+const MAX_HINT_EDITS: usize = 2;
+
+/// Is `word` longer than a hint is computed for? O(MAX_SUGGESTION_CHARS), whatever its length.
+fn too_long_for_hints(word: &str) -> bool {
+    word.chars().nth(MAX_SUGGESTION_CHARS).is_some()
 }
 
-/// Levenshtein distance over characters.
-pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev.get(j).copied().unwrap_or(0) + usize::from(ca != *cb);
-            let del = prev.get(j + 1).copied().unwrap_or(0) + 1;
-            let ins = cur.get(j).copied().unwrap_or(0) + 1;
-            cur.push(sub.min(del).min(ins));
-        }
-        prev = cur;
+/// `word` lower-cased (ASCII) into `out`, or `None` if it is longer than a hint is computed
+/// for.
+fn lowered(word: &str, out: &mut [char; MAX_SUGGESTION_CHARS]) -> Option<usize> {
+    let mut n = 0;
+    for c in word.chars() {
+        *out.get_mut(n)? = c.to_ascii_lowercase();
+        n += 1;
     }
-    prev.last().copied().unwrap_or(0)
+    Some(n)
+}
+
+/// The closest candidate within two edits, ignoring ASCII case (the first of equally close
+/// ones). Words longer than `MAX_SUGGESTION_CHARS` get none, so the cost of a hint is bounded
+/// however long the word: at most that many characters against each candidate, in a band of
+/// five cells a row, all on the stack.
+pub(crate) fn suggest<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let mut w = ['\0'; MAX_SUGGESTION_CHARS];
+    let wn = lowered(word, &mut w)?;
+    let mut best: Option<(usize, &'a str)> = None;
+    for c in candidates {
+        // Lengths more than two apart are more than two edits apart.
+        if c.chars().count().abs_diff(wn) > MAX_HINT_EDITS {
+            continue;
+        }
+        let mut cc = ['\0'; MAX_SUGGESTION_CHARS];
+        let Some(cn) = lowered(c, &mut cc) else {
+            continue;
+        };
+        if let Some(d) = distance_within(&w[..wn], &cc[..cn], MAX_HINT_EDITS)
+            && best.is_none_or(|(b, _)| d < b)
+        {
+            best = Some((d, c));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+/// The closest known name within two edits, for "did you mean" hints.
+fn suggestion<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    suggest(word, candidates.iter().copied())
+}
+
+/// Levenshtein distance over characters. Words longer than `MAX_SUGGESTION_CHARS` are not
+/// compared and are `usize::MAX` away from everything, so no caller can be made to do work
+/// quadratic in a learner's input.
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
+    if too_long_for_hints(a) || too_long_for_hints(b) {
+        return usize::MAX;
+    }
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    distance_within(&a, &b, a.len().max(b.len())).unwrap_or(usize::MAX)
+}
+
+/// The Levenshtein distance of `a` and `b` if it is at most `max`: only the cells within
+/// `max` of the diagonal are computed (Ukkonen's band), the walk stops as soon as every cell
+/// of a row is past `max`, and the rows live on the stack. Words longer than
+/// `MAX_SUGGESTION_CHARS` are not compared.
+fn distance_within(a: &[char], b: &[char], max: usize) -> Option<usize> {
+    const FAR: usize = usize::MAX / 2;
+    if a.len().abs_diff(b.len()) > max
+        || a.len() > MAX_SUGGESTION_CHARS
+        || b.len() > MAX_SUGGESTION_CHARS
+    {
+        return None;
+    }
+    let mut prev = [FAR; MAX_SUGGESTION_CHARS + 1];
+    let mut cur = [FAR; MAX_SUGGESTION_CHARS + 1];
+    for (j, cell) in prev.iter_mut().enumerate().take(b.len().min(max) + 1) {
+        *cell = j;
+    }
+    for (i, ca) in a.iter().enumerate() {
+        let row = i + 1;
+        let lo = row.saturating_sub(max);
+        let hi = (row + max).min(b.len());
+        // Cells right of the band were never written (the band moves one cell a row); the
+        // one left of it holds a row from two rows ago and is cleared.
+        if lo == 0 {
+            cur[0] = row;
+        } else {
+            cur[lo - 1] = FAR;
+        }
+        let mut best = if lo == 0 { row } else { FAR };
+        for j in lo.max(1)..=hi {
+            let substitute = prev[j - 1] + usize::from(*ca != b[j - 1]);
+            let cell = substitute.min(prev[j] + 1).min(cur[j - 1] + 1);
+            cur[j] = cell;
+            best = best.min(cell);
+        }
+        if best > max {
+            return None;
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    let d = prev[b.len()];
+    (d <= max).then_some(d)
 }
 
 /// An unknown-field error with a hint when a known field is close.
 pub(crate) fn unknown_field(sink: &mut Sink, key: &Scalar, path: &str, candidates: &[&str]) {
-    let msg = match suggestion(&key.text, candidates) {
+    let hint = if sink.full() {
+        None
+    } else {
+        suggestion(&key.text, candidates)
+    };
+    unknown_field_hinted(sink, key, path, hint);
+}
+
+fn unknown_field_hinted(sink: &mut Sink, key: &Scalar, path: &str, hint: Option<&str>) {
+    if sink.full() {
+        sink.error(key.mark, "", String::new());
+        return;
+    }
+    let msg = match hint {
         Some(s) => format!("unknown field {:?} (did you mean {s:?}?)", key.text),
         None => format!("unknown field {:?}", key.text),
     };
@@ -164,7 +305,14 @@ pub(crate) struct Obj<'a> {
     pub path: String,
     pub mark: Mark,
     pub entries: &'a [(Scalar, Node)],
+    /// Indices of `entries` sorted by key, for mappings too big to scan at each look-up
+    /// (empty for small ones). Keys are unique: the YAML reader drops repeats.
+    by_key: Vec<usize>,
 }
+
+/// Mappings with more keys than this are looked up through a sorted index, so decoding a
+/// mapping of tens of thousands of keys stays O(n log n).
+const SCAN_KEYS: usize = 16;
 
 /// Checks that `node` is a mapping with only schema fields. A null node is an empty mapping.
 pub(crate) fn obj<'a>(
@@ -194,29 +342,46 @@ pub(crate) fn obj<'a>(
             sink.warn(key.mark, &join(path, k), "not modelled by the lab; ignored");
             continue;
         }
-        let all: Vec<&str> = fields
-            .known
-            .iter()
-            .chain(fields.unmodelled)
-            .copied()
-            .collect();
-        unknown_field(sink, key, path, &all);
+        // Once the sink only counts, the hint would be thrown away.
+        let hint = if sink.full() {
+            None
+        } else {
+            suggest(k, fields.known.iter().chain(fields.unmodelled).copied())
+        };
+        unknown_field_hinted(sink, key, path, hint);
+    }
+    let mut by_key = Vec::new();
+    if entries.len() > SCAN_KEYS {
+        by_key = (0..entries.len()).collect();
+        crate::sim::sort::sort_by(&mut by_key, |&a, &b| {
+            entries[a].0.text.cmp(&entries[b].0.text)
+        });
     }
     Some(Obj {
         path: path.to_string(),
         mark: node.mark(),
         entries,
+        by_key,
     })
 }
 
 impl<'a> Obj<'a> {
+    /// The entry of `key`: O(log n) in a big mapping.
+    fn entry(&self, key: &str) -> Option<&'a (Scalar, Node)> {
+        let entries = self.entries;
+        if self.by_key.is_empty() {
+            return entries.iter().find(|(k, _)| k.text == key);
+        }
+        let at = self
+            .by_key
+            .binary_search_by(|&i| entries[i].0.text.as_str().cmp(key))
+            .ok()?;
+        self.by_key.get(at).and_then(|&i| entries.get(i))
+    }
+
     /// The value of `key`, unless absent or null.
     pub fn get(&self, key: &str) -> Option<&'a Node> {
-        self.entries
-            .iter()
-            .find(|(k, _)| k.text == key)
-            .map(|(_, v)| v)
-            .filter(|v| !v.is_null())
+        self.entry(key).map(|(_, v)| v).filter(|v| !v.is_null())
     }
 
     pub fn has(&self, key: &str) -> bool {
@@ -225,10 +390,7 @@ impl<'a> Obj<'a> {
 
     /// Where `key` is written, or the mapping itself when it is absent.
     pub fn key_mark(&self, key: &str) -> Mark {
-        self.entries
-            .iter()
-            .find(|(k, _)| k.text == key)
-            .map_or(self.mark, |(k, _)| k.mark)
+        self.entry(key).map_or(self.mark, |(k, _)| k.mark)
     }
 
     /// Where the value of `key` is written, or the mapping itself.
@@ -416,6 +578,173 @@ mod tests {
             Some(IntOrPercent::Int(2))
         );
         assert_eq!(o.int_or_percent(&mut sink, "c", "S"), None);
+    }
+
+    #[test]
+    fn hints_are_bounded_in_the_length_they_compare() {
+        let at_limit = "r".repeat(MAX_SUGGESTION_CHARS);
+        let past = "r".repeat(MAX_SUGGESTION_CHARS + 1);
+        let cands = [at_limit.as_str(), "replicas"];
+        assert_eq!(suggestion(&at_limit, &cands), Some(at_limit.as_str()));
+        assert_eq!(suggestion(&past, &cands), None);
+        assert_eq!(edit_distance(&past, &at_limit), usize::MAX);
+        assert_eq!(edit_distance(&at_limit[1..], &at_limit), 1);
+        assert_eq!(suggestion(&"x".repeat(100_000), &["replicas"]), None);
+    }
+
+    #[test]
+    fn the_banded_distance_agrees_with_the_full_one() {
+        fn full(a: &[char], b: &[char]) -> usize {
+            let mut prev: Vec<usize> = (0..=b.len()).collect();
+            for (i, ca) in a.iter().enumerate() {
+                let mut cur = vec![i + 1];
+                for (j, cb) in b.iter().enumerate() {
+                    cur.push(
+                        (prev[j] + usize::from(ca != cb))
+                            .min(prev[j + 1] + 1)
+                            .min(cur[j] + 1),
+                    );
+                }
+                prev = cur;
+            }
+            prev[b.len()]
+        }
+        let words = [
+            "", "a", "ab", "ba", "abc", "acb", "replica", "replicas", "Replicas", "rpelicas",
+            "xyz", "abcdef", "badcfe",
+        ];
+        for a in words {
+            for b in words {
+                let (ca, cb): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+                let d = full(&ca, &cb);
+                for max in 0..4 {
+                    assert_eq!(
+                        distance_within(&ca, &cb, max),
+                        (d <= max).then_some(d),
+                        "{a} {b} {max}"
+                    );
+                }
+                assert_eq!(edit_distance(a, b), d);
+            }
+        }
+    }
+
+    #[test]
+    fn the_band_agrees_with_the_full_distance_on_random_words() {
+        let mut seed = 7u64;
+        let mut next = move || {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            (seed >> 33) as usize
+        };
+        let full = |a: &[char], b: &[char]| {
+            let mut prev: Vec<usize> = (0..=b.len()).collect();
+            for (i, ca) in a.iter().enumerate() {
+                let mut cur = vec![i + 1];
+                for (j, cb) in b.iter().enumerate() {
+                    cur.push(
+                        (prev[j] + usize::from(ca != cb))
+                            .min(prev[j + 1] + 1)
+                            .min(cur[j] + 1),
+                    );
+                }
+                prev = cur;
+            }
+            prev[b.len()]
+        };
+        for _ in 0..3000 {
+            let mut word = || -> Vec<char> {
+                (0..next() % 14)
+                    .map(|_| ['a', 'b', 'c'][next() % 3])
+                    .collect()
+            };
+            let (a, b) = (word(), word());
+            let d = full(&a, &b);
+            for max in 0..5 {
+                assert_eq!(
+                    distance_within(&a, &b, max),
+                    (d <= max).then_some(d),
+                    "{a:?} {b:?} {max}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_full_sink_counts_and_says_how_many_it_left_out() {
+        let mut sink = Sink::default();
+        for i in 0..MAX_DIAGNOSTICS + 5 {
+            sink.error(
+                Mark {
+                    line: i + 1,
+                    column: 1,
+                },
+                "a",
+                "bad",
+            );
+        }
+        for _ in 0..3 {
+            sink.warn(Mark::START, "b", "odd");
+        }
+        assert!(sink.full());
+        assert_eq!(sink.error_count(), MAX_DIAGNOSTICS + 5);
+        let diags = sink.into_diagnostics();
+        assert_eq!(diags.len(), MAX_DIAGNOSTICS + 1);
+        let last = &diags[MAX_DIAGNOSTICS];
+        assert_eq!(
+            (last.severity, last.line),
+            (Severity::Error, MAX_DIAGNOSTICS + 1)
+        );
+        assert_eq!(
+            last.message,
+            "5 more errors and 3 more warnings not listed, from here on: the lab lists the first 1000 problems of a file"
+        );
+        let mut sink = Sink::default();
+        for _ in 0..=MAX_DIAGNOSTICS {
+            sink.warn(Mark::START, "b", "odd");
+        }
+        let last = sink.into_diagnostics().pop().unwrap();
+        assert_eq!(
+            (
+                last.severity,
+                last.message.starts_with("1 more warning not")
+            ),
+            (Severity::Warning, true)
+        );
+    }
+
+    #[test]
+    fn big_mappings_are_looked_up_by_key() {
+        const KEYS: &[&str] = &[
+            "k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7", "k8", "k9", "k10", "k11", "k12", "k13",
+            "k14", "k15", "k16", "k17", "k18", "k19",
+        ];
+        assert!(KEYS.len() > SCAN_KEYS);
+        let text = KEYS
+            .iter()
+            .rev()
+            .map(|k| format!("{k}: v{k}\n"))
+            .collect::<Vec<_>>()
+            .concat();
+        let n = root(&text);
+        let mut sink = Sink::default();
+        let o = obj(&mut sink, &n, "", &Fields::known(KEYS)).unwrap();
+        assert!(sink.diags.is_empty());
+        assert!(!o.by_key.is_empty());
+        for (i, k) in KEYS.iter().enumerate() {
+            assert_eq!(
+                o.get(k).and_then(Node::as_text),
+                Some(format!("v{k}").as_str())
+            );
+            assert_eq!(
+                o.key_mark(k),
+                Mark {
+                    line: KEYS.len() - i,
+                    column: 1
+                }
+            );
+        }
+        assert_eq!(o.key_mark("nope"), o.mark);
+        assert!(o.get("nope").is_none());
     }
 
     #[test]

@@ -300,13 +300,20 @@ fn nodegroup_versions(sink: &mut Sink, s: &Obj<'_>, spec: &mut LabSpec) {
         );
         return;
     };
+    // Node groups by name, so a long mapping is read in n log n.
+    let index: std::collections::BTreeMap<String, usize> = spec
+        .nodegroups
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.name.clone(), i))
+        .collect();
     for (k, v) in entries {
         let p = join(&path, &k.text);
         let Some(version) = parse_version(sink, v, &p) else {
             continue;
         };
         let cluster = spec.cluster.version;
-        let Some(ng) = spec.nodegroups.iter_mut().find(|n| n.name == k.text) else {
+        let Some(ng) = index.get(&k.text).map(|&i| &mut spec.nodegroups[i]) else {
             sink.error(
                 k.mark,
                 &p,

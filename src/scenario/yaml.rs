@@ -2,18 +2,25 @@
 //!
 //! Every scalar, sequence and mapping keeps the line and column where it starts, so the
 //! decoders can point at the exact field a learner got wrong. Anchors are resolved by cloning
-//! the anchored node (with a budget against "billion laughs" expansion), nesting is limited so
-//! that no later recursive walk can overflow the stack, and duplicate mapping keys are errors.
+//! the anchored node, within budgets of values and bytes checked before each copy is made
+//! (against "billion laughs" expansion); nesting is limited so that no later recursive walk can
+//! overflow the stack; duplicate mapping keys are errors. Every step is O(n log n) or better in
+//! the size of the text, so a mapping of tens of thousands of keys loads as fast as it parses.
 
+mod build;
 mod scalar;
+mod utf8;
 
 pub use scalar::{Scalar, ScalarKind, Style, is_float, is_int, parse_int};
+pub use utf8::decode_utf8;
 
-use std::collections::BTreeMap;
+use saphyr_parser::Parser;
 
-use saphyr_parser::{Event, Parser, ScalarStyle, Span};
-
-pub use crate::limits::{MAX_YAML_DEPTH as MAX_DEPTH, MAX_YAML_NODES as MAX_NODES};
+pub use crate::limits::{
+    MAX_YAML_DEPTH as MAX_DEPTH, MAX_YAML_EXPANDED_BYTES as MAX_EXPANDED_BYTES,
+    MAX_YAML_NODES as MAX_NODES,
+};
+use build::Builder;
 
 /// A 1-based line and column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
@@ -25,13 +32,6 @@ pub struct Mark {
 impl Mark {
     /// The start of a file.
     pub const START: Mark = Mark { line: 1, column: 1 };
-
-    fn from_span(span: Span) -> Mark {
-        Mark {
-            line: span.start.line().max(1),
-            column: span.start.col() + 1,
-        }
-    }
 }
 
 /// A node of the tree.
@@ -119,282 +119,35 @@ pub struct Stream {
     pub errors: Vec<YamlError>,
 }
 
-/// A collection being built.
-enum Frame {
-    Seq {
-        items: Vec<Node>,
-        mark: Mark,
-        anchor: usize,
-        size: usize,
-    },
-    Map {
-        entries: Vec<(Scalar, Node)>,
-        mark: Mark,
-        anchor: usize,
-        size: usize,
-        key: Option<Scalar>,
-    },
-}
-
-/// Builds the tree from the event stream.
-struct Builder {
-    documents: Vec<Document>,
-    errors: Vec<YamlError>,
-    stack: Vec<Frame>,
-    anchors: BTreeMap<usize, (Node, usize)>,
-    root: Option<Node>,
-    doc_mark: Mark,
-    nodes: usize,
-    max_documents: usize,
-}
-
-impl Builder {
-    fn document(&self) -> usize {
-        self.documents.len() + 1
-    }
-
-    fn fatal(&self, mark: Mark, message: impl Into<String>) -> YamlError {
-        YamlError {
-            document: self.document(),
-            mark,
-            message: message.into(),
-        }
-    }
-
-    fn count(&mut self, n: usize, mark: Mark) -> Result<(), YamlError> {
-        self.nodes = self.nodes.saturating_add(n);
-        if self.nodes > MAX_NODES {
-            return Err(self.fatal(
-                mark,
-                format!("the file holds more than {MAX_NODES} values once anchors and aliases are expanded"),
-            ));
-        }
-        Ok(())
-    }
-
-    /// Adds a finished node (of `size` nodes) to its parent, or makes it the document root.
-    fn add(&mut self, node: Node, size: usize) -> Result<(), YamlError> {
-        let document = self.document();
-        match self.stack.last_mut() {
-            None => self.root = Some(node),
-            Some(Frame::Seq {
-                items, size: total, ..
-            }) => {
-                items.push(node);
-                *total = total.saturating_add(size);
-            }
-            Some(Frame::Map {
-                entries,
-                key,
-                size: total,
-                ..
-            }) => match key.take() {
-                None => match node {
-                    Node::Scalar(s) => *key = Some(s),
-                    other => {
-                        return Err(YamlError {
-                            document,
-                            mark: other.mark(),
-                            message: "mapping keys must be plain strings, not lists or mappings"
-                                .into(),
-                        });
-                    }
-                },
-                Some(k) => {
-                    if entries.iter().any(|(existing, _)| existing.text == k.text) {
-                        self.errors.push(YamlError {
-                            document,
-                            mark: k.mark,
-                            message: format!("duplicate key {:?} in this mapping", k.text),
-                        });
-                    } else {
-                        entries.push((k, node));
-                        *total = total.saturating_add(size);
-                    }
-                }
-            },
-        }
-        Ok(())
-    }
-
-    fn on_event(&mut self, event: Event<'_>, span: Span) -> Result<(), YamlError> {
-        let mark = Mark::from_span(span);
-        match event {
-            Event::DocumentStart(_) => {
-                if self.documents.len() >= self.max_documents {
-                    return Err(self.fatal(
-                        mark,
-                        format!("the file has more than {} documents", self.max_documents),
-                    ));
-                }
-                self.doc_mark = mark;
-                self.root = None;
-            }
-            Event::DocumentEnd => {
-                // A document with nothing in it (`---` alone, comments) parses as a null scalar.
-                let root = self.root.take().filter(|r| !r.is_null());
-                let index = self.document();
-                self.documents.push(Document {
-                    index,
-                    mark: self.doc_mark,
-                    root,
-                });
-                self.anchors.clear();
-            }
-            Event::Scalar(text, style, anchor, tag) => {
-                self.count(1, mark)?;
-                let quoted = !matches!(style, ScalarStyle::Plain)
-                    || tag.as_ref().is_some_and(|t| t.suffix == "str");
-                let style = if quoted { Style::Quoted } else { Style::Plain };
-                let node = Node::Scalar(Scalar {
-                    text: text.into_owned(),
-                    style,
-                    mark,
-                });
-                if anchor > 0 {
-                    self.anchors.insert(anchor, (node.clone(), 1));
-                }
-                self.add(node, 1)?;
-            }
-            Event::Alias(id) => {
-                let Some((node, size)) = self.anchors.get(&id).cloned() else {
-                    return Err(self.fatal(mark, "alias refers to an unknown anchor"));
-                };
-                self.count(size, mark)?;
-                self.add(relocate(node, mark), size)?;
-            }
-            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
-                self.count(1, mark)?;
-                if self.stack.len() >= MAX_DEPTH {
-                    return Err(
-                        self.fatal(mark, format!("nesting is deeper than {MAX_DEPTH} levels"))
-                    );
-                }
-                self.stack
-                    .push(if matches!(event, Event::SequenceStart(..)) {
-                        Frame::Seq {
-                            items: Vec::new(),
-                            mark,
-                            anchor,
-                            size: 1,
-                        }
-                    } else {
-                        Frame::Map {
-                            entries: Vec::new(),
-                            mark,
-                            anchor,
-                            size: 1,
-                            key: None,
-                        }
-                    });
-            }
-            Event::SequenceEnd | Event::MappingEnd => {
-                let (node, anchor, size) = match self.stack.pop() {
-                    Some(Frame::Seq {
-                        items,
-                        mark,
-                        anchor,
-                        size,
-                    }) => (Node::Seq { items, mark }, anchor, size),
-                    Some(Frame::Map {
-                        entries,
-                        mark,
-                        anchor,
-                        size,
-                        ..
-                    }) => {
-                        let entries = merge_keys(entries).map_err(|(m, msg)| self.fatal(m, msg))?;
-                        (Node::Map { entries, mark }, anchor, size)
-                    }
-                    None => return Err(self.fatal(mark, "unbalanced collection end")),
-                };
-                if anchor > 0 {
-                    self.anchors.insert(anchor, (node.clone(), size));
-                }
-                self.add(node, size)?;
-            }
-            Event::StreamStart | Event::StreamEnd | Event::Nothing => {}
-        }
-        Ok(())
-    }
-}
-
-/// Applies YAML merge keys (`<<: *defaults` or `<<: [*a, *b]`): the merged mappings' entries
-/// are added unless the mapping sets the key itself, earlier sources first.
-fn merge_keys(entries: Vec<(Scalar, Node)>) -> Result<Vec<(Scalar, Node)>, (Mark, &'static str)> {
-    let is_merge = |k: &Scalar| k.text == "<<" && k.style == Style::Plain;
-    if !entries.iter().any(|(k, _)| is_merge(k)) {
-        return Ok(entries);
-    }
-    let (merges, mut out): (Vec<_>, Vec<_>) = entries.into_iter().partition(|(k, _)| is_merge(k));
-    for (key, value) in merges {
-        let sources = match value {
-            Node::Map { .. } => vec![value],
-            Node::Seq { items, .. } => items,
-            Node::Scalar(_) => {
-                return Err((
-                    key.mark,
-                    "the value of a merge key (<<) must be a mapping or a list of mappings",
-                ));
-            }
-        };
-        for source in sources {
-            let Node::Map { entries, .. } = source else {
-                return Err((
-                    key.mark,
-                    "the value of a merge key (<<) must be a mapping or a list of mappings",
-                ));
-            };
-            for (k, v) in entries {
-                if !out.iter().any(|(existing, _)| existing.text == k.text) {
-                    out.push((k, v));
-                }
-            }
-        }
-    }
-    Ok(out)
-}
-
-/// An alias stands where it is written: the copy takes the alias's position at its top, so
-/// errors inside it still point somewhere sensible.
-fn relocate(node: Node, mark: Mark) -> Node {
-    match node {
-        Node::Scalar(mut s) => {
-            s.mark = mark;
-            Node::Scalar(s)
-        }
-        Node::Seq { items, .. } => Node::Seq { items, mark },
-        Node::Map { entries, .. } => Node::Map { entries, mark },
-    }
-}
-
-/// Reads a YAML stream into documents. A syntax error stops reading and is returned as the
-/// only error; duplicate keys are collected and reading goes on.
+/// Reads a YAML stream into documents. A syntax error (`YAML syntax error: ...`) or a passed
+/// limit stops reading and is returned as the only error; duplicate keys are collected and
+/// reading goes on.
 pub fn parse_stream(text: &str, max_documents: usize) -> Result<Stream, YamlError> {
     let mut parser = Parser::new_from_str(text);
-    let mut b = Builder {
-        documents: Vec::new(),
-        errors: Vec::new(),
-        stack: Vec::new(),
-        anchors: BTreeMap::new(),
-        root: None,
-        doc_mark: Mark::START,
-        nodes: 0,
-        max_documents,
-    };
+    let mut b = Builder::new(max_documents);
     while let Some(next) = parser.next_event() {
         match next {
             Ok((event, span)) => b.on_event(event, span)?,
             Err(e) => {
                 let m = e.marker();
+                // The parser may point one line past the end of the text (at a missing
+                // closing bracket, say): the error is at the end.
                 let mark = Mark {
                     line: m.line().max(1),
                     column: m.col() + 1,
+                }
+                .min(end_mark(text));
+                // The scanner reads flow collections ahead of the events and has its own
+                // limit (256 levels); it is the same limit to the learner.
+                let message = if e.info() == "recursion limit exceeded" {
+                    build::too_deep()
+                } else {
+                    format!("YAML syntax error: {}", e.info())
                 };
                 return Err(YamlError {
                     document: b.document(),
                     mark,
-                    message: e.info().to_string(),
+                    message,
                 });
             }
         }
@@ -403,6 +156,18 @@ pub fn parse_stream(text: &str, max_documents: usize) -> Result<Stream, YamlErro
         documents: b.documents,
         errors: b.errors,
     })
+}
+
+/// The position just after the last character of `text`, lines broken as YAML breaks them
+/// (`\n`, `\r\n`, `\r`).
+fn end_mark(text: &str) -> Mark {
+    let breaks =
+        text.matches('\n').count() + text.matches('\r').count() - text.matches("\r\n").count();
+    let last = text.rfind(['\n', '\r']).map_or(text, |i| &text[i + 1..]);
+    Mark {
+        line: breaks + 1,
+        column: last.chars().count() + 1,
+    }
 }
 
 #[cfg(test)]
@@ -481,7 +246,7 @@ mod tests {
             parse_stream(&deep, 10)
                 .unwrap_err()
                 .message
-                .contains("nesting")
+                .contains("nested more than 64 levels deep")
         );
         let mut lines = vec!["a: &a [x, x, x, x, x, x, x, x, x, x]".to_string()];
         for i in 0..8 {
@@ -503,6 +268,68 @@ mod tests {
     }
 
     #[test]
+    fn aliases_are_charged_their_bytes_before_they_are_copied() {
+        // A sixteenth of the limit and 15 copies, plus the keys `a` and `b`, pass the limit
+        // with only 20 values: the 15th alias is refused.
+        let part = "x".repeat(MAX_EXPANDED_BYTES / 16);
+        let text = format!("a: &a {part}\nb: [{}]\n", vec!["*a"; 15].join(", "));
+        let e = parse_stream(&text, 10).unwrap_err();
+        assert_eq!(
+            e.mark,
+            Mark {
+                line: 2,
+                column: 61
+            }
+        );
+        assert_eq!(
+            e.message,
+            format!(
+                "the file holds more than {MAX_EXPANDED_BYTES} bytes ({}) of text once anchors and aliases are expanded, the lab's limit; this alias repeats its anchor past the limit",
+                crate::scenario::in_units(MAX_EXPANDED_BYTES)
+            )
+        );
+        let fits = format!("a: &a {part}\nb: [{}]\n", vec!["*a"; 14].join(", "));
+        assert!(parse_stream(&fits, 10).is_ok());
+    }
+
+    #[test]
+    fn duplicates_among_many_keys_are_all_found() {
+        let mut text = (0..2000)
+            .map(|i| format!("k{i}: {i}\n"))
+            .collect::<Vec<_>>()
+            .concat();
+        text.push_str("k7: again\nk1999: again\n");
+        let s = parse_stream(&text, 10).unwrap();
+        let lines: Vec<usize> = s.errors.iter().map(|e| e.mark.line).collect();
+        assert_eq!(lines, [2001, 2002]);
+        let root = s.documents[0].root.as_ref().unwrap();
+        assert_eq!(root.get("k7").and_then(Node::as_text), Some("7"));
+        let Node::Map { entries, .. } = root else {
+            panic!()
+        };
+        assert_eq!(entries.len(), 2000);
+        // The repeated merge key is a duplicate too; the first one merges.
+        let s = parse_stream("a: &a {x: 1}\nb:\n  <<: *a\n  <<: {y: 2}\n", 10).unwrap();
+        assert_eq!(s.errors[0].message, "duplicate key \"<<\" in this mapping");
+        let b = s.documents[0].root.as_ref().unwrap().get("b").unwrap();
+        assert_eq!((b.get("x").is_some(), b.get("y").is_some()), (true, false));
+    }
+
+    #[test]
+    fn errors_at_the_end_point_at_the_end() {
+        let e = parse_stream("a: [1, 2\n", 10).unwrap_err();
+        assert_eq!(e.mark, Mark { line: 2, column: 1 });
+        let e = parse_stream("[m", 10).unwrap_err();
+        assert_eq!(e.mark, Mark { line: 1, column: 3 });
+        assert_eq!(end_mark("a\r\nb\rcd"), Mark { line: 3, column: 3 });
+        let e = parse_stream(&"[".repeat(300), 10).unwrap_err();
+        assert_eq!(
+            e.message,
+            "lists and mappings are nested more than 64 levels deep, the lab's limit"
+        );
+    }
+
+    #[test]
     fn complex_keys_are_refused() {
         let e = parse_stream("? [a, b]\n: 1\n", 10).unwrap_err();
         assert!(e.message.contains("mapping keys"));
@@ -515,7 +342,7 @@ mod tests {
             parse_stream(&text, 5)
                 .unwrap_err()
                 .message
-                .contains("more than 5 documents")
+                .contains("more than 5 YAML documents")
         );
     }
 }

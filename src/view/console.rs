@@ -112,7 +112,7 @@ pub fn run_query(sim: &Simulation, line: &str) -> Option<Result<String, String>>
     }
     let words = match tokenize(line) {
         Ok(w) => w,
-        Err(e) => return Some(Err(e)),
+        Err(e) => return Some(Err(format!("bash: {e}"))),
     };
     let w: Vec<&str> = words.iter().map(String::as_str).collect();
     match w.as_slice() {

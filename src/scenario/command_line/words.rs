@@ -3,6 +3,11 @@
 
 use super::Tool;
 
+/// bash's answer to a quote that is never closed, as `bash -c` prints it after `bash: `.
+fn unmatched(quote: char) -> String {
+    format!("unexpected EOF while looking for matching `{quote}'")
+}
+
 /// Splits a line into words like a POSIX shell: single quotes are literal, double quotes
 /// allow `\"` and `\\`, a backslash outside quotes escapes the next character, and `#` at the
 /// start of a word begins a comment.
@@ -26,7 +31,7 @@ pub fn tokenize(line: &str) -> Result<Vec<String>, String> {
                     match chars.next() {
                         Some('\'') => break,
                         Some(ch) => cur.push(ch),
-                        None => return Err("unterminated single quote".to_string()),
+                        None => return Err(unmatched('\'')),
                     }
                 }
             }
@@ -41,10 +46,10 @@ pub fn tokenize(line: &str) -> Result<Vec<String>, String> {
                                 cur.push('\\');
                                 cur.push(ch);
                             }
-                            None => return Err("unterminated double quote".to_string()),
+                            None => return Err(unmatched('"')),
                         },
                         Some(ch) => cur.push(ch),
-                        None => return Err("unterminated double quote".to_string()),
+                        None => return Err(unmatched('"')),
                     }
                 }
             }
@@ -226,7 +231,17 @@ mod tests {
             ["kubectl", "scale", "a b", "c\"d", "e f"]
         );
         assert_eq!(tokenize("--x=''").unwrap(), ["--x="]);
-        assert!(tokenize("echo 'open").is_err());
+        assert_eq!(
+            tokenize("echo 'open"),
+            Err("unexpected EOF while looking for matching `''".to_string())
+        );
+        assert_eq!(
+            crate::scenario::parse_command(
+                "kubectl get \"pods",
+                &super::super::CommandContext::new("lab")
+            ),
+            Err("bash: unexpected EOF while looking for matching `\"'".to_string())
+        );
         assert!(tokenize("# only a comment").unwrap().is_empty());
     }
 

@@ -101,12 +101,13 @@ pub(crate) fn decode_all(
     subnets: &SubnetMap,
 ) -> Vec<NodegroupSpec> {
     let mut out: Vec<NodegroupSpec> = Vec::new();
+    let mut names = std::collections::BTreeSet::new();
     for (field, managed) in [("managedNodeGroups", true), ("nodeGroups", false)] {
         for (p, n) in top.seq(sink, field) {
             let Some(ng) = decode_in(sink, n, &p, managed, cluster, subnets) else {
                 continue;
             };
-            if out.iter().any(|o| o.name == ng.name) {
+            if !names.insert(ng.name.clone()) {
                 let mark = n.get("name").map_or(n.mark(), Node::mark);
                 let path = join(&p, "name");
                 sink.error(mark, &path, format!("{path} {:?} is not unique", ng.name));

@@ -28,11 +28,12 @@ const OTHER_VOLUME_SOURCES: &[&str] = &[
 
 pub(super) fn volumes(sink: &mut Sink, s: &Obj<'_>) -> Vec<Volume> {
     let mut out: Vec<Volume> = Vec::new();
+    let mut names = std::collections::BTreeSet::new();
     for (p, n) in s.seq(sink, "volumes") {
         let Some(v) = volume(sink, n, &p) else {
             continue;
         };
-        if out.iter().any(|o| o.name == v.name) {
+        if !names.insert(v.name.clone()) {
             sink.error(
                 n.mark(),
                 &join(&p, "name"),

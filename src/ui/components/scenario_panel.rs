@@ -71,9 +71,6 @@ pub const EXAMPLES: &[(&str, &str, &str)] = &[
     ),
 ];
 
-/// Largest scenario file the page opens.
-const MAX_FILE_BYTES: f64 = 2.0 * 1024.0 * 1024.0;
-
 #[derive(Properties, PartialEq, Debug)]
 pub struct ScenarioPanelProps {
     /// The lab as a scenario file (timeline includes the learner's actions).
@@ -87,7 +84,20 @@ pub struct ScenarioPanelProps {
 
 /// Loads scenario text, or explains every problem with its line and column.
 pub fn open_text(name: &str, text: &str) -> Result<(LabSpec, String), String> {
-    match scenario::load(text) {
+    opened(name, scenario::load(text))
+}
+
+/// Loads a scenario file's bytes: a file that is not UTF-8 is refused with the position of
+/// its first bad byte, as the runner refuses it.
+pub fn open_bytes(name: &str, bytes: &[u8]) -> Result<(LabSpec, String), String> {
+    opened(name, scenario::load_bytes(bytes))
+}
+
+fn opened(
+    name: &str,
+    result: Result<scenario::Loaded, Vec<scenario::Diagnostic>>,
+) -> Result<(LabSpec, String), String> {
+    match result {
         Ok(loaded) => {
             let note = if loaded.warnings.is_empty() {
                 format!("Opened {name}.")
@@ -150,19 +160,16 @@ pub fn scenario_panel(p: &ScenarioPanelProps) -> Html {
                 return;
             };
             input.set_value("");
-            if file.size() > MAX_FILE_BYTES {
-                on_notice.emit(format!(
-                    "{} is {:.1} MB; scenario files may be at most 2 MB. Nothing changed.",
-                    file.name(),
-                    file.size() / 1_048_576.0
-                ));
+            let name = file.name();
+            // Refused by its size before a byte is read.
+            if let Err(d) = scenario::check_size(file.size() as u64) {
+                on_notice.emit(format!("{name} was not opened; nothing changed. {d}"));
                 return;
             }
-            let name = file.name();
             let (on_open, on_notice) = (on_open.clone(), on_notice.clone());
             let task =
-                gloo::file::callbacks::read_as_text(&File::from(file), move |res| match res {
-                    Ok(text) => match open_text(&name, &text) {
+                gloo::file::callbacks::read_as_bytes(&File::from(file), move |res| match res {
+                    Ok(bytes) => match open_bytes(&name, &bytes) {
                         Ok(x) => on_open.emit(x),
                         Err(e) => on_notice.emit(e),
                     },
