@@ -301,12 +301,12 @@ fn nodegroup_versions(sink: &mut Sink, s: &Obj<'_>, spec: &mut LabSpec) {
         return;
     };
     // Node groups by name, so a long mapping is read in n log n.
-    let index: std::collections::BTreeMap<String, usize> = spec
-        .nodegroups
-        .iter()
-        .enumerate()
-        .map(|(i, n)| (n.name.clone(), i))
-        .collect();
+    let index: std::collections::BTreeMap<String, usize> = crate::sim::sort::map(
+        spec.nodegroups
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.name.clone(), i)),
+    );
     for (k, v) in entries {
         let p = join(&path, &k.text);
         let Some(version) = parse_version(sink, v, &p) else {

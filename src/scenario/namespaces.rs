@@ -75,7 +75,8 @@ pub(crate) fn check(
     manifests: &[(Place, &Manifest)],
     timeline: &[(Place, &TimelineEntry)],
 ) {
-    let mut state: BTreeMap<&str, State> = BUILT_IN.iter().map(|n| (*n, State::Created)).collect();
+    let mut state: BTreeMap<&str, State> =
+        crate::sim::sort::map(BUILT_IN.iter().map(|n| (*n, State::Created)));
     for (_, m) in manifests {
         if let Manifest::Namespace(n) = m {
             state.insert(&n.meta.name, State::Created);

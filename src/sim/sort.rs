@@ -7,6 +7,7 @@
 //! keeps the std sorts out of the crate.
 
 use std::cmp::Ordering;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Sorts `v` stably with `cmp`.
 pub fn sort_by<T>(v: &mut [T], mut cmp: impl FnMut(&T, &T) -> Ordering) {
@@ -27,6 +28,25 @@ pub fn sort_by_key<T, K: Ord>(v: &mut [T], key: impl FnMut(&T) -> K) {
 /// Sorts `v` stably in its natural order.
 pub fn sort<T: Ord>(v: &mut [T]) {
     sort_by(v, T::cmp);
+}
+
+/// A map of `items`, as `collect()` builds it (a later value for the same key wins), by
+/// inserting: `BTreeMap`'s `FromIterator` sorts with std's sort, generated again per type.
+pub fn map<K: Ord, V>(items: impl IntoIterator<Item = (K, V)>) -> BTreeMap<K, V> {
+    let mut m = BTreeMap::new();
+    for (k, v) in items {
+        m.insert(k, v);
+    }
+    m
+}
+
+/// A set of `items`, as `collect()` builds it, by inserting (see [`map`]).
+pub fn set<T: Ord>(items: impl IntoIterator<Item = T>) -> BTreeSet<T> {
+    let mut s = BTreeSet::new();
+    for t in items {
+        s.insert(t);
+    }
+    s
 }
 
 /// The indices `0..n` in stably sorted order: a bottom-up merge sort.
@@ -111,6 +131,15 @@ mod tests {
             sort(&mut got);
             assert!(got.windows(2).all(|w| w[0] <= w[1]));
         }
+    }
+
+    #[test]
+    fn map_and_set_build_what_collect_builds() {
+        let pairs = [(3, "c"), (1, "a"), (3, "z"), (2, "b")];
+        let want: BTreeMap<_, _> = pairs.into_iter().collect();
+        assert_eq!(map(pairs), want);
+        let want: BTreeSet<_> = [5, 1, 5, 3].into_iter().collect();
+        assert_eq!(set([5, 1, 5, 3]), want);
     }
 
     #[test]

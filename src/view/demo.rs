@@ -19,9 +19,8 @@ fn deployment(
     mem_mib: u64,
     image: &str,
 ) -> Deployment {
-    let labels: BTreeMap<String, String> = [("app".to_string(), name.to_string())]
-        .into_iter()
-        .collect();
+    let labels: BTreeMap<String, String> =
+        crate::sim::sort::map([("app".to_string(), name.to_string())]);
     Deployment {
         meta: ObjectMeta::named(ns, name),
         spec: DeploymentSpec {

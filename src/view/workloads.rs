@@ -100,9 +100,8 @@ impl DeployForm {
                 "spec.template.spec.containers[0].image: Required value",
             ));
         }
-        let app: BTreeMap<String, String> = [("app".to_string(), name.to_string())]
-            .into_iter()
-            .collect();
+        let app: BTreeMap<String, String> =
+            crate::sim::sort::map([("app".to_string(), name.to_string())]);
         let mut labels = app.clone();
         for part in self
             .labels

@@ -207,16 +207,14 @@ pub(crate) fn parse_pairs(
     flag: &str,
     text: &str,
 ) -> Result<std::collections::BTreeMap<String, String>, String> {
-    text.split(',')
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            p.split_once('=')
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .ok_or_else(|| {
-                    tool.error(format!("invalid --{flag} value {p:?}: expected key=value"))
-                })
-        })
-        .collect()
+    let mut out = std::collections::BTreeMap::new();
+    for p in text.split(',').filter(|p| !p.is_empty()) {
+        let (k, v) = p.split_once('=').ok_or_else(|| {
+            tool.error(format!("invalid --{flag} value {p:?}: expected key=value"))
+        })?;
+        out.insert(k.to_string(), v.to_string());
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

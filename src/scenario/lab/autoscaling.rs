@@ -62,7 +62,7 @@ const SPOT: Fields = Fields::known(&[
 /// Reads the autoscaling keys of the Lab `spec`.
 pub(crate) fn decode(sink: &mut Sink, s: &Obj<'_>, spec: &mut LabSpec) {
     let mut targets: std::collections::BTreeSet<_> =
-        spec.traffic.iter().map(|x| x.target.clone()).collect();
+        crate::sim::sort::set(spec.traffic.iter().map(|x| x.target.clone()));
     for (p, n) in s.seq(sink, "traffic") {
         if let Some(t) = traffic(sink, n, &p) {
             if !targets.insert(t.target.clone()) {

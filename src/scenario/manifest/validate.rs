@@ -105,13 +105,13 @@ pub(crate) fn report(
     errs: &[FieldError],
     since: usize,
 ) {
-    let reported: BTreeSet<String> = sink
-        .diags
-        .iter()
-        .skip(since)
-        .filter(|d| d.severity == crate::scenario::Severity::Error)
-        .map(|d| d.path.clone())
-        .collect();
+    let reported: BTreeSet<String> = crate::sim::sort::set(
+        sink.diags
+            .iter()
+            .skip(since)
+            .filter(|d| d.severity == crate::scenario::Severity::Error)
+            .map(|d| d.path.clone()),
+    );
     let mut seen: BTreeSet<String> = BTreeSet::new();
     let mut targets: BTreeMap<&str, Target<'_>> = BTreeMap::new();
     for e in errs {

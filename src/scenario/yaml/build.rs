@@ -337,7 +337,8 @@ fn merge_keys(entries: Vec<(Scalar, Node)>) -> Result<Vec<(Scalar, Node)>, (Mark
         return Ok(entries);
     }
     let (merges, mut out): (Vec<_>, Vec<_>) = entries.into_iter().partition(|(k, _)| is_merge(k));
-    let mut present: BTreeSet<String> = out.iter().map(|(k, _)| k.text.clone()).collect();
+    let mut present: BTreeSet<String> =
+        crate::sim::sort::set(out.iter().map(|(k, _)| k.text.clone()));
     for (key, value) in merges {
         let sources = match value {
             Node::Map { .. } => vec![value],

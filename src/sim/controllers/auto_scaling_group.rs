@@ -149,7 +149,8 @@ fn launch(sim: &mut Simulation, ng_name: &str) -> bool {
     } else {
         ng.zones.clone()
     };
-    let mut counts: BTreeMap<&str, usize> = zones.iter().map(|z| (z.as_str(), 0)).collect();
+    let mut counts: BTreeMap<&str, usize> =
+        crate::sim::sort::map(zones.iter().map(|z| (z.as_str(), 0)));
     for i in sim
         .state
         .instances

@@ -361,7 +361,7 @@ fn scan(sim: &mut Simulation, settings: &ClusterAutoscalerSettings) {
     let st = &mut sim.controllers.cluster_autoscaler;
     st.why = s.why;
     st.pod_reasons = s.pod_reasons;
-    let live: BTreeSet<ObjectKey> = sim.state.pods.keys().cloned().collect();
+    let live: BTreeSet<ObjectKey> = crate::sim::sort::set(sim.state.pods.keys().cloned());
     let st = &mut sim.controllers.cluster_autoscaler;
     st.not_triggered.retain(|k, _| live.contains(k));
 }

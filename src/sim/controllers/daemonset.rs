@@ -93,15 +93,16 @@ pub(crate) fn reconcile(sim: &mut Simulation) {
     let keys: Vec<ObjectKey> = sim.state.daemonsets.keys().cloned().collect();
     for key in keys {
         let ds = sim.state.daemonsets[&key].clone();
-        let eligible_nodes: BTreeSet<String> = sim
-            .state
-            .nodes
-            .values()
-            .filter(|n| eligible(&ds, n))
-            .map(|n| n.name().to_string())
-            .collect();
+        let eligible_nodes: BTreeSet<String> = crate::sim::sort::set(
+            sim.state
+                .nodes
+                .values()
+                .filter(|n| eligible(&ds, n))
+                .map(|n| n.name().to_string()),
+        );
         let pods = by_ds.remove(&key).unwrap_or_default();
-        let covered: BTreeSet<String> = pods.iter().filter_map(|(_, n, _)| n.clone()).collect();
+        let covered: BTreeSet<String> =
+            crate::sim::sort::set(pods.iter().filter_map(|(_, n, _)| n.clone()));
         for node in eligible_nodes.difference(&covered).take(BURST_REPLICAS) {
             if !create_pod(sim, &ds, node) {
                 break;

@@ -474,10 +474,10 @@ fn split_nodes(
 fn scale_up(sim: &mut Simulation, op: &NodegroupUpdateOp) {
     let now = sim.now();
     let (old, new) = split_nodes(sim, op);
-    let old_zones: std::collections::BTreeSet<String> = old
-        .iter()
-        .filter_map(|n| sim.state.nodes.get(n).map(|n| n.zone.clone()))
-        .collect();
+    let old_zones: std::collections::BTreeSet<String> = crate::sim::sort::set(
+        old.iter()
+            .filter_map(|n| sim.state.nodes.get(n).map(|n| n.zone.clone())),
+    );
     let every_zone = old_zones
         .iter()
         .all(|z| new.iter().any(|(_, ready, nz)| *ready && nz == z));

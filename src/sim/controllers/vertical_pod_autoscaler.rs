@@ -144,7 +144,7 @@ pub(crate) fn reconcile(sim: &mut Simulation) {
     }
     let every = LOOP_INTERVAL.as_millis();
     sim.controllers.vpa.next_loop = SimTime((now.as_millis() / every + 1) * every);
-    let vpas: BTreeSet<ObjectKey> = sim.state.vpas.keys().cloned().collect();
+    let vpas: BTreeSet<ObjectKey> = crate::sim::sort::set(sim.state.vpas.keys().cloned());
     sim.controllers.vpa.notes.retain(|k, _| vpas.contains(k));
     if !sim.spec.settings.vertical_pod_autoscaler {
         let line = "the Vertical Pod Autoscaler is not installed: its CRD exists, but no recommender, updater or admission controller runs (the Lab document's `verticalPodAutoscaler: true` installs them)".to_string();

@@ -52,7 +52,7 @@ pub(super) fn create_deployment(args: &Args, ctx: &CommandContext) -> Result<Com
         .map_err(err)?;
     let port = args.int32("port")?.filter(|p| *p >= 0);
     let labels: BTreeMap<String, String> =
-        [("app".to_string(), name.clone())].into_iter().collect();
+        crate::sim::sort::map([("app".to_string(), name.clone())]);
     let containers = images
         .iter()
         .map(|image| Container {

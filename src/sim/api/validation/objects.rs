@@ -79,10 +79,11 @@ pub fn validate_manifest(m: &Manifest) -> Vec<FieldError> {
         Manifest::Job(j) => {
             let mut errs = namespaced_meta(&j.meta, Kind::Job);
             // The registry's `generateSelector` labels the template before validation.
-            let generated: BTreeMap<String, String> = JOB_NAME_LABELS
-                .iter()
-                .map(|k| ((*k).to_string(), j.meta.name.clone()))
-                .collect();
+            let generated: BTreeMap<String, String> = crate::sim::sort::map(
+                JOB_NAME_LABELS
+                    .iter()
+                    .map(|k| ((*k).to_string(), j.meta.name.clone())),
+            );
             errs.extend(validate_pod_template(
                 &j.spec.template,
                 &generated,

@@ -57,14 +57,14 @@ pub(super) fn run(
     scaled_up: bool,
 ) {
     let now = s.now;
-    let managed: BTreeSet<String> = s.groups.iter().map(|g| g.name.clone()).collect();
-    let deleting: BTreeSet<String> = sim
-        .controllers
-        .cluster_autoscaler
-        .deletions
-        .iter()
-        .map(|d| d.node.clone())
-        .collect();
+    let managed: BTreeSet<String> = crate::sim::sort::set(s.groups.iter().map(|g| g.name.clone()));
+    let deleting: BTreeSet<String> = crate::sim::sort::set(
+        sim.controllers
+            .cluster_autoscaler
+            .deletions
+            .iter()
+            .map(|d| d.node.clone()),
+    );
     let threshold = settings.scale_down_utilization_threshold_permille;
 
     // The planner: one pass over the candidates, in name order, on a shared snapshot.
@@ -261,7 +261,8 @@ pub(super) fn run(
         None
     };
     if let Some(line) = cooldown {
-        let groups: BTreeSet<String> = unneeded.values().map(|u| u.group.clone()).collect();
+        let groups: BTreeSet<String> =
+            crate::sim::sort::set(unneeded.values().map(|u| u.group.clone()));
         for g in groups {
             s.note(&g, line.clone());
         }

@@ -318,12 +318,13 @@ pub fn is_daemonset_pod(pod: &Pod) -> bool {
 
 /// The first local-storage volume a pod may not lose (upstream `HasBlockingLocalStorage`).
 fn blocking_local_volume(pod: &Pod) -> Option<String> {
-    let allowed: BTreeSet<&str> = pod
-        .meta
-        .annotations
-        .get(SAFE_TO_EVICT_LOCAL_VOLUMES)
-        .map(|v| v.split(',').map(str::trim).collect())
-        .unwrap_or_default();
+    let allowed: BTreeSet<&str> = crate::sim::sort::set(
+        pod.meta
+            .annotations
+            .get(SAFE_TO_EVICT_LOCAL_VOLUMES)
+            .into_iter()
+            .flat_map(|v| v.split(',').map(str::trim)),
+    );
     pod.spec
         .volumes
         .iter()

@@ -329,11 +329,12 @@ pub fn replicas(
         return Err("no pods returned by selector while calculating replica count".to_string());
     }
     let g = group_pods(pods_list, metrics, resource, now);
-    let mut values: BTreeMap<String, u64> = metrics
-        .iter()
-        .filter(|(name, _)| !g.ignored.contains(*name) && !g.unready.contains(*name))
-        .map(|(name, m)| (name.clone(), m.value))
-        .collect();
+    let mut values: BTreeMap<String, u64> = crate::sim::sort::map(
+        metrics
+            .iter()
+            .filter(|(name, _)| !g.ignored.contains(*name) && !g.unready.contains(*name))
+            .map(|(name, m)| (name.clone(), m.value)),
+    );
     if values.is_empty() {
         return Err(
             "did not receive metrics for targeted pods (pods might be unready)".to_string(),
