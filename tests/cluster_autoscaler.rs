@@ -269,7 +269,7 @@ fn max_size_is_respected_with_upstream_message() {
     // Each pod is told once, however many scans pass.
     let mut pods: Vec<&str> = nt.iter().map(|e| e.object.name.as_str()).collect();
     let n = pods.len();
-    pods.sort_unstable();
+    eks_lab::sim::sort::sort(&mut pods);
     pods.dedup();
     assert_eq!(pods.len(), n);
     assert!(pending(&sim) > 0);

@@ -9,6 +9,7 @@
 //! pod is), so the runner drives the lab through an [`UpgradeWatch`], which looks at the data
 //! planes after every step in which the store or the control plane version changed.
 
+use crate::sim::sort::CollectSorted;
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
@@ -261,7 +262,7 @@ fn words(text: &str) -> BTreeSet<&str> {
 /// Sum over `[from, to)` of the rate above `base`, from running intervals with their prices
 /// (nano-dollars per hour), in nano-dollar-seconds per hour.
 fn surplus(intervals: &[(u64, Option<u64>, u64)], base: u64, from: u64, to: u64) -> u128 {
-    let mut cuts: BTreeSet<u64> = [from, to].into_iter().collect();
+    let mut cuts: BTreeSet<u64> = [from, to].into_iter().collect_set();
     for &(start, stop, _) in intervals {
         for t in [Some(start), stop].into_iter().flatten() {
             if from < t && t < to {

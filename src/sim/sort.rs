@@ -49,6 +49,28 @@ pub fn set<T: Ord>(items: impl IntoIterator<Item = T>) -> BTreeSet<T> {
     s
 }
 
+/// `collect()` into a `BTreeMap` or `BTreeSet` through [`map`] and [`set`]: the same result,
+/// without std's sort generated again for the item type.
+pub trait CollectSorted: Iterator + Sized {
+    /// As `collect::<BTreeMap<_, _>>()`.
+    fn collect_map<K: Ord, V>(self) -> BTreeMap<K, V>
+    where
+        Self: Iterator<Item = (K, V)>,
+    {
+        map(self)
+    }
+
+    /// As `collect::<BTreeSet<_>>()`.
+    fn collect_set(self) -> BTreeSet<Self::Item>
+    where
+        Self::Item: Ord,
+    {
+        set(self)
+    }
+}
+
+impl<I: Iterator> CollectSorted for I {}
+
 /// The indices `0..n` in stably sorted order: a bottom-up merge sort.
 fn stable_order(n: usize, cmp: &mut dyn FnMut(usize, usize) -> Ordering) -> Vec<usize> {
     let mut from: Vec<usize> = (0..n).collect();
@@ -140,6 +162,8 @@ mod tests {
         assert_eq!(map(pairs), want);
         let want: BTreeSet<_> = [5, 1, 5, 3].into_iter().collect();
         assert_eq!(set([5, 1, 5, 3]), want);
+        assert_eq!(pairs.into_iter().collect_map(), map(pairs));
+        assert_eq!([5, 1, 5, 3].into_iter().collect_set(), want);
     }
 
     #[test]

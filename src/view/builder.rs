@@ -19,6 +19,7 @@ use crate::sim::eks::{
     EndpointAccess, FargateProfileSelector, LogType, NodegroupKind, NodegroupUpdateConfig,
     SupportType, UpdateStrategy,
 };
+use crate::sim::sort::CollectSorted;
 use crate::sim::spec::{
     AddonManagement, ClusterAutoscalerSettings, Expander, FargateProfileSpec, LabSpec,
     NodegroupSpec,
@@ -311,9 +312,9 @@ impl Draft {
         Draft {
             name: spec.cluster.name.clone(),
             version: spec.cluster.version.to_string(),
-            zones: spec.cluster.zones.iter().cloned().collect(),
+            zones: spec.cluster.zones.iter().cloned().collect_set(),
             endpoint: EndpointMode::from_access(&spec.cluster.endpoint_access),
-            logging: spec.cluster.logging.iter().copied().collect(),
+            logging: spec.cluster.logging.iter().copied().collect_set(),
             seed: spec.seed.to_string(),
             skip_creation: spec.settings.skip_cluster_creation,
             keep_workloads: true,

@@ -70,6 +70,13 @@ export async function openPage(browser, site, { width = 1280, height = 800, path
   page.on('console', (m) => { if (m.type() === 'error' && !allowConsoleErrors) problems.push(`console error: ${m.text()}`); });
   page.on('pageerror', (e) => { if (!allowConsoleErrors) problems.push(`page error: ${e.message}`); });
   await page.goto(site.url + sub);
+  // The load event comes before the wasm has started: wait for the lab (or its error panel),
+  // so a test that then changes storage is not raced by the lab's own start-up reading it.
+  await page.waitForFunction(
+    () => document.querySelector('[data-testid=sim-clock]') || !document.getElementById('fatal')?.hidden,
+    undefined,
+    { timeout: 15000 },
+  ).catch(() => {});
   return { page, context, problems, requests };
 }
 

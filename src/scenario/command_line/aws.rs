@@ -426,7 +426,7 @@ fn operations(verbs: &[&Verb], service: &str) -> Vec<&'static str> {
                 .map(|(_, o)| *o),
         )
         .collect();
-    ops.sort_unstable();
+    crate::sim::sort::sort(&mut ops);
     ops
 }
 

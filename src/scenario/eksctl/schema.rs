@@ -432,7 +432,7 @@ mod tests {
                 .copied()
                 .collect();
             let n = all.len();
-            all.sort_unstable();
+            crate::sim::sort::sort(&mut all);
             all.dedup();
             assert_eq!(all.len(), n, "{:?}: a field is listed twice", f.known);
             for (k, note) in t.notes {

@@ -30,6 +30,7 @@ pub use simulator::{
     SAFE_TO_EVICT, SAFE_TO_EVICT_LOCAL_VOLUMES, SCALE_DOWN_DISABLED, TO_BE_DELETED_TAINT,
 };
 
+use crate::sim::sort::CollectSorted;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
@@ -263,7 +264,7 @@ fn scan(sim: &mut Simulation, settings: &ClusterAutoscalerSettings) {
         st.why = groups
             .into_iter()
             .map(|g| (g, vec![line.clone()]))
-            .collect();
+            .collect_map();
         st.pod_reasons.clear();
         return;
     }

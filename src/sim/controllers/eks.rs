@@ -1,6 +1,7 @@
 //! The EKS service: cluster creation and its control plane, default add-ons, node groups,
 //! Fargate profiles and cluster configuration updates.
 
+use crate::sim::sort::CollectSorted;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::sim::api::meta::SelectorOperator;
@@ -306,7 +307,7 @@ pub fn initial_state(spec: &LabSpec) -> Result<State, String> {
         version: c.version,
         status: ClusterStatus::Creating,
         endpoint_access: c.endpoint_access.clone(),
-        logging: c.logging.iter().copied().collect(),
+        logging: c.logging.iter().copied().collect_set(),
         authentication_mode: c.authentication_mode,
         support_type: c.support_type,
         zones: c.zones.clone(),
@@ -473,7 +474,7 @@ pub(crate) fn precached_images(sim: &Simulation) -> BTreeSet<String> {
         ),
     ]
     .into_iter()
-    .collect()
+    .collect_set()
 }
 
 fn not_on_fargate() -> Vec<Vec<SelectorRequirement>> {
@@ -498,7 +499,7 @@ fn labels(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
     pairs
         .iter()
         .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
-        .collect()
+        .collect_map()
 }
 
 /// The default add-ons: vpc-cni (aws-node DaemonSet), kube-proxy (DaemonSet) and coredns
@@ -683,7 +684,7 @@ fn system_deployment(
                 annotations: annotations
                     .iter()
                     .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
-                    .collect(),
+                    .collect_map(),
                 spec: PodSpec {
                     containers: vec![Container {
                         name: name.to_string(),

@@ -12,6 +12,7 @@
 pub mod behavior;
 pub mod replica_calculator;
 
+use crate::sim::sort::CollectSorted;
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
@@ -221,7 +222,7 @@ fn compute_metric(
                     },
                 ))
             })
-            .collect();
+            .collect_map();
         if m.is_empty() {
             Err("no metrics returned from resource metrics API".to_string())
         } else {

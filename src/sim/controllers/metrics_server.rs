@@ -7,6 +7,7 @@
 //! Usage comes from the workload's traffic model (`sim::traffic`); pods without one are
 //! assumed to use a steady share of their requests.
 
+use crate::sim::sort::CollectSorted;
 use std::collections::BTreeMap;
 
 use crate::sim::Simulation;
@@ -87,13 +88,13 @@ impl<'a> UsageContext<'a> {
                     o.name.as_str(),
                 ))
             })
-            .collect();
+            .collect_map();
         let traffic = sim
             .state
             .traffic
             .iter()
             .map(|(k, t)| ((k.namespace.as_str(), k.name.as_str()), t))
-            .collect();
+            .collect_map();
         let mut ctx = UsageContext {
             sim,
             owners,

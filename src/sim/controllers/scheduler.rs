@@ -13,6 +13,7 @@ pub mod node_resources_fit;
 pub mod node_unschedulable;
 pub mod taint_toleration;
 
+use crate::sim::sort::CollectSorted;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::sim::Simulation;
@@ -197,7 +198,7 @@ pub fn snapshot(state: &crate::sim::state::State) -> Vec<NodeInfo<'_>> {
                 },
             )
         })
-        .collect();
+        .collect_map();
     for pod in state.pods.values() {
         if !pod.occupies_node() {
             continue;

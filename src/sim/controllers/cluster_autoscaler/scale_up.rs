@@ -9,6 +9,7 @@
 //! with the scheduler's filters, bin-packed first-fit-decreasing onto new template nodes (at most
 //! max − desired of them), and the expander picks one group.
 
+use crate::sim::sort::CollectSorted;
 use std::collections::BTreeMap;
 
 use super::expander::{self, ScaleUpOption};
@@ -408,7 +409,7 @@ pub(super) fn run(
             let ng = sim.state.nodegroups.get(&g.name)?;
             Some((g.name.clone(), simulator::template(sim, ng)?))
         })
-        .collect();
+        .collect_map();
     let deleting: Vec<String> = sim
         .controllers
         .cluster_autoscaler

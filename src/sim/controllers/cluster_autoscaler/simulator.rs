@@ -5,6 +5,7 @@
 //! Upstream: `simulator/` (`SanitizedTemplateNodeInfoFromNodeGroup`, `utilization.Calculate`,
 //! `drainability/rules`) and the AWS provider's `buildNodeFromTemplate`.
 
+use crate::sim::sort::CollectSorted;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::sim::Simulation;
@@ -385,5 +386,5 @@ pub fn pdb_budgets(sim: &Simulation) -> BTreeMap<ObjectKey, u64> {
                 crate::sim::api::count(p.status.disruptions_allowed),
             )
         })
-        .collect()
+        .collect_map()
 }

@@ -27,6 +27,7 @@
 //! bump), checkpoints (the recommender's history survives its restarts as if checkpointed),
 //! and the expiry of aggregates 8 days after their last sample (old samples only decay).
 
+use crate::sim::sort::CollectSorted;
 use std::collections::BTreeMap;
 
 use super::{RECOMMENDER, component_ready, live_pods, notes_mut, updater};
@@ -748,7 +749,7 @@ fn feed(sim: &mut Simulation) {
                 o.name.as_str(),
             ))
         })
-        .collect();
+        .collect_map();
     for (key, m) in &state.pod_metrics {
         let Some(pod) = state.pods.get(key) else {
             continue;
