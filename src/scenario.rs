@@ -97,13 +97,9 @@ pub fn load_bytes(bytes: &[u8]) -> Result<Loaded, Vec<Diagnostic>> {
     }
 }
 
-/// Reads a scenario file. `Err` holds every error (and the warnings), sorted by position.
-pub fn load(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
-    check_size(text.len() as u64).map_err(|d| vec![d])?;
-    let stream = match yaml::parse_stream(text, MAX_DOCUMENTS) {
-        Ok(s) => s,
-        Err(e) => return Err(vec![yaml_error(e)]),
-    };
+/// The YAML stream of `text`, and a sink holding its syntax errors.
+fn parse(text: &str) -> Result<(yaml::Stream, Sink), Vec<Diagnostic>> {
+    let stream = yaml::parse_stream(text, MAX_DOCUMENTS).map_err(|e| vec![yaml_error(e)])?;
     let mut sink = Sink {
         document: 1,
         ..Sink::default()
@@ -112,6 +108,13 @@ pub fn load(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
         sink.document = e.document;
         sink.error(e.mark, "", e.message.clone());
     }
+    Ok((stream, sink))
+}
+
+/// Reads a scenario file. `Err` holds every error (and the warnings), sorted by position.
+pub fn load(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
+    check_size(text.len() as u64).map_err(|d| vec![d])?;
+    let (stream, mut sink) = parse(text)?;
     let mut spec = LabSpec::default();
     let sorted = classify(&mut sink, &stream.documents);
     decode_documents(&mut sink, &sorted, &mut spec);
@@ -171,18 +174,7 @@ pub fn load_manifests(text: &str) -> Result<Vec<Manifest>, Vec<Diagnostic>> {
     if let Some(d) = too_big(text.len() as u64, "text", "pasted manifests") {
         return Err(vec![d]);
     }
-    let stream = match yaml::parse_stream(text, MAX_DOCUMENTS) {
-        Ok(s) => s,
-        Err(e) => return Err(vec![yaml_error(e)]),
-    };
-    let mut sink = Sink {
-        document: 1,
-        ..Sink::default()
-    };
-    for e in &stream.errors {
-        sink.document = e.document;
-        sink.error(e.mark, "", e.message.clone());
-    }
+    let (stream, mut sink) = parse(text)?;
     let mut out = Vec::new();
     for doc in &stream.documents {
         sink.document = doc.index;

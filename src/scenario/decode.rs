@@ -482,6 +482,22 @@ impl<'a> Obj<'a> {
     }
 }
 
+/// For tests: the root of `text`'s first YAML document and a sink for document 1.
+#[cfg(test)]
+pub(crate) fn first_document(text: &str) -> (crate::scenario::yaml::Node, Sink) {
+    let root = crate::scenario::yaml::parse_stream(text, 10)
+        .expect("the test's YAML parses")
+        .documents
+        .remove(0)
+        .root
+        .expect("the test's document is not empty");
+    let sink = Sink {
+        document: 1,
+        ..Sink::default()
+    };
+    (root, sink)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -592,23 +608,25 @@ mod tests {
         assert_eq!(suggestion(&"x".repeat(100_000), &["replicas"]), None);
     }
 
+    /// The unbanded Levenshtein distance, the reference for the banded one.
+    fn full(a: &[char], b: &[char]) -> usize {
+        let mut prev: Vec<usize> = (0..=b.len()).collect();
+        for (i, ca) in a.iter().enumerate() {
+            let mut cur = vec![i + 1];
+            for (j, cb) in b.iter().enumerate() {
+                cur.push(
+                    (prev[j] + usize::from(ca != cb))
+                        .min(prev[j + 1] + 1)
+                        .min(cur[j] + 1),
+                );
+            }
+            prev = cur;
+        }
+        prev[b.len()]
+    }
+
     #[test]
     fn the_banded_distance_agrees_with_the_full_one() {
-        fn full(a: &[char], b: &[char]) -> usize {
-            let mut prev: Vec<usize> = (0..=b.len()).collect();
-            for (i, ca) in a.iter().enumerate() {
-                let mut cur = vec![i + 1];
-                for (j, cb) in b.iter().enumerate() {
-                    cur.push(
-                        (prev[j] + usize::from(ca != cb))
-                            .min(prev[j + 1] + 1)
-                            .min(cur[j] + 1),
-                    );
-                }
-                prev = cur;
-            }
-            prev[b.len()]
-        }
         let words = [
             "", "a", "ab", "ba", "abc", "acb", "replica", "replicas", "Replicas", "rpelicas",
             "xyz", "abcdef", "badcfe",
@@ -635,21 +653,6 @@ mod tests {
         let mut next = move || {
             seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
             (seed >> 33) as usize
-        };
-        let full = |a: &[char], b: &[char]| {
-            let mut prev: Vec<usize> = (0..=b.len()).collect();
-            for (i, ca) in a.iter().enumerate() {
-                let mut cur = vec![i + 1];
-                for (j, cb) in b.iter().enumerate() {
-                    cur.push(
-                        (prev[j] + usize::from(ca != cb))
-                            .min(prev[j + 1] + 1)
-                            .min(cur[j] + 1),
-                    );
-                }
-                prev = cur;
-            }
-            prev[b.len()]
         };
         for _ in 0..3000 {
             let mut word = || -> Vec<char> {

@@ -364,20 +364,11 @@ fn logging(sink: &mut Sink, top: &Obj<'_>, c: &mut ClusterSpec) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::yaml::parse_stream;
+
     use crate::sim::spec::SubnetSpec;
 
     fn decode_text(text: &str) -> (ClusterConfig, Sink) {
-        let root = parse_stream(text, 10)
-            .unwrap()
-            .documents
-            .remove(0)
-            .root
-            .unwrap();
-        let mut sink = Sink {
-            document: 1,
-            ..Sink::default()
-        };
+        let (root, mut sink) = crate::scenario::decode::first_document(text);
         let cfg = decode(&mut sink, &root);
         (cfg, sink)
     }

@@ -192,22 +192,13 @@ pub(crate) fn label_selector(sink: &mut Sink, node: &Node, path: &str) -> Option
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::yaml::parse_stream;
+
     use crate::sim::api::{DeploymentStrategy, IntOrPercent};
     use crate::sim::quantity::{MIB, Resources};
     use crate::sim::spec::Manifest;
 
     fn load(text: &str) -> (Option<Manifest>, Sink) {
-        let root = parse_stream(text, 10)
-            .unwrap()
-            .documents
-            .remove(0)
-            .root
-            .unwrap();
-        let mut sink = Sink {
-            document: 1,
-            ..Sink::default()
-        };
+        let (root, mut sink) = crate::scenario::decode::first_document(text);
         let kind = root
             .get("kind")
             .and_then(Node::as_text)

@@ -309,21 +309,12 @@ pub(crate) fn take_run_duration(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::yaml::parse_stream;
+
     use crate::sim::api::{ContainerPort, VolumeSource};
     use crate::sim::quantity::{MIB, Resources};
 
     fn spec(text: &str, owner: Owner) -> (Option<PodSpec>, Sink) {
-        let root = parse_stream(text, 10)
-            .unwrap()
-            .documents
-            .remove(0)
-            .root
-            .unwrap();
-        let mut sink = Sink {
-            document: 1,
-            ..Sink::default()
-        };
+        let (root, mut sink) = crate::scenario::decode::first_document(text);
         (pod_spec(&mut sink, &root, "spec", owner), sink)
     }
 

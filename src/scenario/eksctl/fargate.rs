@@ -135,19 +135,9 @@ fn decode_in(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::yaml::parse_stream;
 
     fn decode(text: &str) -> (Option<FargateProfileSpec>, Sink) {
-        let root = parse_stream(text, 10)
-            .unwrap()
-            .documents
-            .remove(0)
-            .root
-            .unwrap();
-        let mut sink = Sink {
-            document: 1,
-            ..Sink::default()
-        };
+        let (root, mut sink) = crate::scenario::decode::first_document(text);
         (
             decode_fargate_profile(&mut sink, &root, "fargateProfiles[0]"),
             sink,

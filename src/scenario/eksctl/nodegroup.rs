@@ -382,20 +382,11 @@ fn update_limit(sink: &mut Sink, u: &Obj<'_>) -> Option<NodegroupUpdateConfig> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::yaml::parse_stream;
+
     use crate::sim::api::{Taint, TaintEffect};
 
     fn ng(text: &str, managed: bool) -> (Option<NodegroupSpec>, Sink) {
-        let root = parse_stream(text, 10)
-            .unwrap()
-            .documents
-            .remove(0)
-            .root
-            .unwrap();
-        let mut sink = Sink {
-            document: 1,
-            ..Sink::default()
-        };
+        let (root, mut sink) = crate::scenario::decode::first_document(text);
         let out = decode(
             &mut sink,
             &root,

@@ -406,20 +406,11 @@ fn policy(sink: &mut Sink, node: &Node, path: &str) -> Option<HpaPolicy> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::yaml::parse_stream;
+
     use crate::sim::spec::Manifest;
 
     fn load(text: &str) -> (Option<Manifest>, Sink) {
-        let root = parse_stream(text, 10)
-            .unwrap()
-            .documents
-            .remove(0)
-            .root
-            .unwrap();
-        let mut sink = Sink {
-            document: 1,
-            ..Sink::default()
-        };
+        let (root, mut sink) = crate::scenario::decode::first_document(text);
         (
             super::super::decode(&mut sink, &root, "", "HorizontalPodAutoscaler"),
             sink,

@@ -318,23 +318,14 @@ fn resource_list(sink: &mut Sink, node: &Node, path: &str) -> Option<Resources> 
 #[cfg(test)]
 mod tests {
     use crate::scenario::decode::Sink;
-    use crate::scenario::yaml::{Node, parse_stream};
+    use crate::scenario::yaml::Node;
     use crate::sim::api::autoscaling::ResourceName;
     use crate::sim::api::vpa::{ContainerScalingMode, ControlledValues, UpdateMode};
     use crate::sim::quantity::{MIB, Resources};
     use crate::sim::spec::Manifest;
 
     fn load(text: &str) -> (Option<Manifest>, Sink) {
-        let root = parse_stream(text, 10)
-            .unwrap()
-            .documents
-            .remove(0)
-            .root
-            .unwrap();
-        let mut sink = Sink {
-            document: 1,
-            ..Sink::default()
-        };
+        let (root, mut sink) = crate::scenario::decode::first_document(text);
         let kind = root
             .get("kind")
             .and_then(Node::as_text)

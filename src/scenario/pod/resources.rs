@@ -181,20 +181,11 @@ pub(super) fn container_port(sink: &mut Sink, node: &Node, path: &str) -> Option
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::yaml::parse_stream;
+
     use crate::sim::quantity::MIB;
 
     fn container(text: &str) -> (Container, Sink) {
-        let root = parse_stream(text, 10)
-            .unwrap()
-            .documents
-            .remove(0)
-            .root
-            .unwrap();
-        let mut sink = Sink {
-            document: 1,
-            ..Sink::default()
-        };
+        let (root, mut sink) = crate::scenario::decode::first_document(text);
         let o = obj(
             &mut sink,
             &root,

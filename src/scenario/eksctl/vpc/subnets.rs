@@ -400,22 +400,12 @@ pub(crate) fn is_subnet_id(text: &str) -> bool {
 mod tests {
     use super::*;
     use crate::scenario::eksctl::decode as decode_config;
-    use crate::scenario::yaml::parse_stream;
 
     fn config(vpc: &str) -> (ClusterSpec, Sink) {
         let text = format!(
             "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata: {{name: lab}}\nvpc:\n{vpc}"
         );
-        let root = parse_stream(&text, 10)
-            .unwrap()
-            .documents
-            .remove(0)
-            .root
-            .unwrap();
-        let mut sink = Sink {
-            document: 1,
-            ..Sink::default()
-        };
+        let (root, mut sink) = crate::scenario::decode::first_document(&text);
         (decode_config(&mut sink, &root).cluster, sink)
     }
 
