@@ -5,6 +5,11 @@ const tag = document.querySelector('script[data-lab-js]');
 try {
   const { default: init } = await import(tag.dataset.labJs);
   await init({ module_or_path: tag.dataset.labWasm });
+  // Once the lab runs, a service worker keeps it for offline use (static/sw.js). Browsers
+  // allow one only on https or localhost; elsewhere the lab simply needs the network.
+  if ('serviceWorker' in navigator && window.isSecureContext) {
+    navigator.serviceWorker.register('./sw.js').catch((e) => console.warn(`EKS Lab works without offline use here: ${e}`));
+  }
 } catch (e) {
   const panel = document.getElementById('fatal');
   // A panic has already said what went wrong in the panel (the lab's panic hook); keep that.

@@ -108,10 +108,13 @@ pub fn app() -> Html {
             Rc::new(persistence::share_url(spec, now))
         })
     };
-    // Autosave: whenever the learner acts or the lab is rebuilt, and every ten ticks while it runs.
+    // Autosave: whenever the learner acts, plays, pauses or steps, or the lab is rebuilt, and
+    // every ten ticks while it runs (a pause saves the exact time it stopped at).
     {
         let (lab, replay) = (lab.clone(), replay.clone());
-        use_effect_with((lab.epoch, lab.actions.len(), generation / 10), move |_| {
+        let running = lab.running;
+        let moved = if running { generation / 10 } else { generation };
+        use_effect_with((lab.epoch, lab.actions.len(), moved, running), move |_| {
             // Mid-replay the lab is behind the time it was saved at: keep the save as it is.
             if lab.replay.is_none() {
                 autosave(&lab, &replay);

@@ -5,6 +5,7 @@
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
@@ -19,11 +20,21 @@ const TYPES = {
   '.json': 'application/json', '.yaml': 'text/yaml; charset=utf-8', '.txt': 'text/plain; charset=utf-8',
 };
 
-/** Serves `dir` at `base` on 127.0.0.1 with a free port. */
+const COMPRESSIBLE = new Set(['.html', '.js', '.mjs', '.wasm', '.css', '.svg', '.json', '.yaml', '.txt']);
+
+/**
+ * Serves `dir` at `base` on 127.0.0.1 with a free port, gzipped when the browser asks (as static
+ * hosts do), with `cache-control: no-cache` (the browser may keep a copy but must revalidate).
+ * `hits` counts the requests that reached the server, by path below `base`; `setDir` switches
+ * what is served (a "new version" of the site).
+ */
 export async function serve(dir = DIST, base = BASE) {
   if (!fs.existsSync(path.join(dir, 'index.html'))) {
     throw new Error(`no build at ${dir}: run \`trunk build --release\` first`);
   }
+  const hits = new Map();
+  const gzipped = new Map();
+  let root = dir;
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://x');
     if (!url.pathname.startsWith(base)) {
@@ -31,17 +42,30 @@ export async function serve(dir = DIST, base = BASE) {
       return;
     }
     let rel = decodeURIComponent(url.pathname.slice(base.length)) || 'index.html';
-    const file = path.join(dir, path.normalize(rel).replace(/^(\.\.[/\\])+/, ''));
+    hits.set(rel, (hits.get(rel) || 0) + 1);
+    const file = path.join(root, path.normalize(rel).replace(/^(\.\.[/\\])+/, ''));
     fs.readFile(file, (err, body) => {
       if (err) { res.writeHead(404).end('not found'); return; }
-      res.writeHead(200, { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream', 'cache-control': 'no-store' });
+      const ext = path.extname(file);
+      const headers = { 'content-type': TYPES[ext] || 'application/octet-stream', 'cache-control': 'no-cache', vary: 'accept-encoding' };
+      if (COMPRESSIBLE.has(ext) && /\bgzip\b/.test(req.headers['accept-encoding'] || '')) {
+        const key = `${file}:${body.length}`;
+        if (!gzipped.has(key)) gzipped.set(key, zlib.gzipSync(body, { level: 9 }));
+        body = gzipped.get(key);
+        headers['content-encoding'] = 'gzip';
+      }
+      res.writeHead(200, headers);
       res.end(body);
     });
   });
   await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
   const { port } = server.address();
   const origin = `http://127.0.0.1:${port}`;
-  return { origin, url: origin + base, close: () => new Promise((ok) => server.close(ok)) };
+  return {
+    origin, url: origin + base, hits,
+    setDir: (d) => { root = d; },
+    close: () => new Promise((ok) => { server.closeAllConnections?.(); server.close(ok); }),
+  };
 }
 
 /** Launches Debian's Chromium headless (no browser download). */

@@ -94,7 +94,7 @@ export async function aHugeScaleIsRefusedOrBoundedAndTheLabSurvivesAReload({ bro
   }
   await waitFor(page, 'the replay to finish', () => !document.querySelector('[data-testid=replay]'), undefined, 120000);
   const back = clockSeconds(await text(page, '[data-testid=sim-clock]'));
-  expect(back === reached, `the reload restored the lab at ${reached} s, not ${back} s`);
+  expect(back === reached, `the reload restored the lab at ${back} s, not at ${reached} s where it was paused`);
   await page.getByRole('tab', { name: 'Workloads' }).click();
   const row = await text(page, '[data-deployment="default/web"]');
   expect(row.includes('10000'), `web still asks for 10000 replicas after the reload: ${row}`);
