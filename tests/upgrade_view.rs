@@ -5,6 +5,9 @@
 
 mod support;
 
+#[path = "upgrade_view/cluster_view.rs"]
+mod cluster_view;
+
 use std::collections::BTreeMap;
 
 use eks_lab::sim::Simulation;

@@ -23,7 +23,7 @@ use crate::ui::components::workloads::{Workloads, deployment_rows};
 use crate::ui::hooks::{use_keyboard, use_sim_clock};
 use crate::ui::persistence;
 use crate::ui::state::{LabAction, LabState, Selection, Tab};
-use crate::view::cluster::ClusterView;
+use crate::view::cluster::{ClusterView, GroupKey};
 
 /// How many of the newest events the log can show (and its filter searches).
 const EVENT_ROWS: usize = 1000;
@@ -46,8 +46,8 @@ pub fn app() -> Html {
     let generation = lab.generation;
     let cluster = {
         let lab = lab.clone();
-        use_memo(generation, move |_| {
-            ClusterView::from_sim(&lab.sim.borrow())
+        use_memo((generation, lab.open_group.clone()), move |(_, open)| {
+            ClusterView::open(&lab.sim.borrow(), open.as_ref())
         })
     };
     // The log re-renders when events arrive, and refreshes its ages about once a second of
@@ -240,6 +240,10 @@ pub fn app() -> Html {
         let lab = lab.clone();
         Callback::from(move |s: Selection| lab.dispatch(LabAction::Select(Some(s))))
     };
+    let on_open_group = {
+        let lab = lab.clone();
+        Callback::from(move |g: Option<GroupKey>| lab.dispatch(LabAction::OpenGroup(g)))
+    };
     let on_close = {
         let lab = lab.clone();
         Callback::from(move |()| lab.dispatch(LabAction::Select(None)))
@@ -312,7 +316,7 @@ pub fn app() -> Html {
                     </div>
                 </aside>
                 <section class="cluster-area" aria-label="Cluster">
-                    <ClusterPanel view={cluster} {on_select} />
+                    <ClusterPanel view={cluster} {on_select} {on_open_group} />
                 </section>
                 <aside class="events-area" aria-label="Events">
                     <EventLog rows={(*events).clone()} />

@@ -22,6 +22,7 @@ use crate::sim::clock::{SimDuration, SimTime, TICK};
 use crate::sim::command::Command;
 use crate::sim::spec::{LabSpec, TimelineEntry};
 use crate::ui::hooks::TICK_MS;
+use crate::view::cluster::GroupKey;
 use crate::view::persist::Restored;
 use crate::view::replay::{self, Replay};
 
@@ -103,6 +104,8 @@ pub struct LabState {
     pub replay: Option<Replay>,
     /// The last tick could not take all the steps its speed asked for.
     pub lagging: bool,
+    /// A cluster too big to draw node by node: the group opened to show its nodes.
+    pub open_group: Option<GroupKey>,
 }
 
 impl PartialEq for LabState {
@@ -117,6 +120,7 @@ impl PartialEq for LabState {
             && self.rescue == o.rescue
             && self.replay == o.replay
             && self.lagging == o.lagging
+            && self.open_group == o.open_group
     }
 }
 
@@ -141,6 +145,8 @@ pub enum LabAction {
         text: String,
     },
     Select(Option<Selection>),
+    /// Open one group of a cluster drawn by group (or close it).
+    OpenGroup(Option<GroupKey>),
     SetTab(Tab),
     Notice(Option<String>),
     /// Stop a replay where it got to; the lab stays paused there.
@@ -173,6 +179,7 @@ impl LabState {
             speed_idx: DEFAULT_SPEED,
             acc_ms: 0,
             selected: None,
+            open_group: None,
             tab: Tab::Build,
             notice,
             rescue: None,
@@ -356,6 +363,7 @@ impl Reducible for LabState {
                 }
                 next.selected = sel;
             }
+            LabAction::OpenGroup(g) => next.open_group = g,
             LabAction::SetTab(t) => next.tab = t,
             LabAction::Notice(n) => {
                 next.notice = n;

@@ -164,6 +164,65 @@ impl NodeCard {
     }
 }
 
+/// Past this many nodes, or `MAX_POD_CHIPS` pods, the cluster is drawn group by group (one
+/// summary per AZ, node group and capacity type, pods as counts and bars) instead of node by
+/// node, so the page stays responsive with thousands of nodes; a group can be opened to see its
+/// nodes.
+pub const MAX_NODE_CARDS: usize = 60;
+pub const MAX_POD_CHIPS: usize = 2000;
+/// Nodes drawn when one group is opened; the rest are counted.
+pub const MAX_OPEN_CARDS: usize = 100;
+/// Pods listed in the tray of unscheduled pods; the rest are counted.
+pub const MAX_PENDING_CHIPS: usize = 50;
+
+/// Which instances a group's nodes run on: what `eks.amazonaws.com/capacityType` says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Capacity {
+    OnDemand,
+    Spot,
+    /// Fargate pods run on capacity AWS manages.
+    Fargate,
+}
+
+impl Capacity {
+    pub const fn label(self) -> &'static str {
+        match self {
+            Capacity::OnDemand => "On-Demand",
+            Capacity::Spot => "Spot",
+            Capacity::Fargate => "Fargate",
+        }
+    }
+}
+
+/// One group of the drawn-by-group cluster: an AZ, a node group and a capacity type.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct GroupKey {
+    pub zone: String,
+    pub group: String,
+    pub kind: DataPlaneKind,
+    pub capacity: Capacity,
+}
+
+/// The sums a group's summary shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GroupSummary {
+    pub nodes: u64,
+    pub ready: u64,
+    pub cordoned: u64,
+    /// Nodes whose kubelet is older than the control plane.
+    pub behind: u64,
+    pub cpu_requested: u64,
+    pub cpu_allocatable: u64,
+    pub mem_requested: u64,
+    pub mem_allocatable: u64,
+    pub pods: u64,
+    pub max_pods: u64,
+    pub running: u64,
+    /// Bound to a node, not running yet (pulling, starting).
+    pub creating: u64,
+    pub terminating: u64,
+}
+
 /// A node group's nodes within one AZ.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GroupView {
@@ -172,7 +231,26 @@ pub struct GroupView {
     /// The group's Kubernetes version and status (`1.34`, `UPDATING`); empty for Fargate.
     pub version: String,
     pub status: &'static str,
+    /// Drawn by group: the group's capacity type (groups are split by it) and its key.
+    pub capacity: Option<Capacity>,
+    pub summary: GroupSummary,
+    /// The node cards: every node when drawn node by node; when drawn by group, the first
+    /// `MAX_OPEN_CARDS` of an opened group and none of the others.
     pub nodes: Vec<NodeCard>,
+    /// Drawn by group, this group is the one opened.
+    pub open: bool,
+}
+
+impl GroupView {
+    /// The key to open this group with (drawn by group only).
+    pub fn key(&self, zone: &str) -> Option<GroupKey> {
+        self.capacity.map(|capacity| GroupKey {
+            zone: zone.to_string(),
+            group: self.name.clone(),
+            kind: self.kind,
+            capacity,
+        })
+    }
 }
 
 /// One AZ column.
@@ -207,7 +285,14 @@ pub struct ClusterView {
     pub support: &'static str,
     pub control_plane: Vec<ControlPlaneBox>,
     pub zones: Vec<ZoneView>,
+    /// The first `MAX_PENDING_CHIPS` pods no node has taken yet.
     pub pending: Vec<PodChip>,
+    /// How many pods no node has taken yet.
+    pub pending_total: usize,
+    /// Too many nodes or pods to draw one by one: the zones hold group summaries.
+    pub by_group: bool,
+    pub node_total: usize,
+    pub pod_total: usize,
 }
 
 /// The Okabe-Ito palette has seven colours besides black.
@@ -281,8 +366,26 @@ pub fn pending_reason(sim: &Simulation, p: &Pod) -> Option<String> {
         .map(|e| e.message.clone())
 }
 
+/// What one node carries, gathered in one pass over the pods.
+#[derive(Default)]
+struct Load<'a> {
+    cpu: u64,
+    mem: u64,
+    pods: u64,
+    running: u64,
+    creating: u64,
+    terminating: u64,
+    chips: Vec<&'a Pod>,
+}
+
 impl ClusterView {
+    /// The cluster, with no group opened.
     pub fn from_sim(sim: &Simulation) -> ClusterView {
+        ClusterView::open(sim, None)
+    }
+
+    /// The cluster; drawn by group, `zoom` is the group opened to show its nodes.
+    pub fn open(sim: &Simulation, zoom: Option<&GroupKey>) -> ClusterView {
         let st = sim.state();
         let c = &st.cluster;
         let support =
@@ -336,12 +439,54 @@ impl ClusterView {
             .filter(|(_, done)| done.is_some())
             .map(|(n, _)| n.as_str())
             .collect();
-        let mut chips_by_node: BTreeMap<&str, Vec<PodChip>> = BTreeMap::new();
+        let by_group = st.nodes.len() > MAX_NODE_CARDS || st.pods.len() > MAX_POD_CHIPS;
+        let open = zoom.filter(|_| by_group);
+        // The nodes whose pods are drawn as chips: all of them, or the opened group's.
+        let capacity_of = |n: &crate::sim::api::Node| match n.data_plane {
+            DataPlane::Fargate { .. } => Capacity::Fargate,
+            _ => match st.instances.get(&n.instance_id).map(|i| i.lifecycle) {
+                Some(crate::sim::eks::ec2::InstanceLifecycle::Spot) => Capacity::Spot,
+                _ => Capacity::OnDemand,
+            },
+        };
+        let in_open = |n: &crate::sim::api::Node| {
+            open.is_some_and(|k| {
+                k.zone == n.zone
+                    && k.group == n.data_plane.group_name()
+                    && k.kind == DataPlaneKind::from(&n.data_plane)
+                    && k.capacity == capacity_of(n)
+            })
+        };
+        // One pass over the pods: each node's requests and pod states, its chips when drawn,
+        // and the unscheduled pods.
+        let mut load: BTreeMap<&str, Load<'_>> = BTreeMap::new();
         let mut pending = Vec::new();
+        let mut pending_total = 0;
         for p in st.pods.values() {
             match p.spec.node_name.as_deref() {
-                Some(n) => chips_by_node.entry(n).or_default().push(chip(sim, p)),
-                None if !p.status.phase.is_terminal() => pending.push(chip(sim, p)),
+                Some(n) => {
+                    let carried = load.entry(n).or_default();
+                    if p.occupies_node() {
+                        let r = p.requests();
+                        carried.cpu += r.cpu.0;
+                        carried.mem += r.memory.0;
+                        carried.pods += 1;
+                    }
+                    if p.is_terminating() {
+                        carried.terminating += 1;
+                    } else if p.status.phase == PodPhase::Running {
+                        carried.running += 1;
+                    } else if p.status.phase == PodPhase::Pending {
+                        carried.creating += 1;
+                    }
+                    carried.chips.push(p);
+                }
+                None if !p.status.phase.is_terminal() => {
+                    pending_total += 1;
+                    if pending.len() < MAX_PENDING_CHIPS {
+                        pending.push(chip(sim, p));
+                    }
+                }
                 None => {}
             }
         }
@@ -355,19 +500,52 @@ impl ClusterView {
                 groups: Vec::new(),
             })
             .collect();
+        let empty = Load::default();
         for n in st.nodes.values() {
             let Some(z) = zones.iter_mut().find(|z| z.zone == n.zone) else {
                 continue;
             };
             let kind = DataPlaneKind::from(&n.data_plane);
-            let group = n.data_plane.group_name().to_string();
-            let chips = chips_by_node.remove(n.name()).unwrap_or_default();
-            let (mut cpu, mut mem, mut pods) = (0, 0, 0);
-            for p in st.pods_on_node(n.name()) {
-                let r = p.requests();
-                cpu += r.cpu.0;
-                mem += r.memory.0;
-                pods += 1;
+            let group = n.data_plane.group_name();
+            let capacity = by_group.then(|| capacity_of(n));
+            let carried = load.get(n.name()).unwrap_or(&empty);
+            let behind =
+                KubernetesVersion::parse(&n.status.kubelet_version).is_ok_and(|k| k < c.version);
+            let i = z
+                .groups
+                .iter()
+                .position(|g| g.name == group && g.kind == kind && g.capacity == capacity)
+                .unwrap_or_else(|| {
+                    let ng = st.nodegroups.get(group);
+                    z.groups.push(GroupView {
+                        version: ng.map(|g| g.version.to_string()).unwrap_or_default(),
+                        status: ng.map_or("", |g| g.status.as_str()),
+                        name: group.to_string(),
+                        kind,
+                        capacity,
+                        summary: GroupSummary::default(),
+                        nodes: Vec::new(),
+                        open: by_group && in_open(n),
+                    });
+                    z.groups.len() - 1
+                });
+            let g = &mut z.groups[i];
+            let sum = &mut g.summary;
+            sum.nodes += 1;
+            sum.ready += u64::from(n.is_ready());
+            sum.cordoned += u64::from(n.spec.unschedulable);
+            sum.behind += u64::from(behind);
+            sum.cpu_requested += carried.cpu;
+            sum.cpu_allocatable += n.status.allocatable.cpu.0;
+            sum.mem_requested += carried.mem;
+            sum.mem_allocatable += n.status.allocatable.memory.0;
+            sum.pods += carried.pods;
+            sum.max_pods += n.status.max_pods;
+            sum.running += carried.running;
+            sum.creating += carried.creating;
+            sum.terminating += carried.terminating;
+            if by_group && !(g.open && g.nodes.len() < MAX_OPEN_CARDS) {
+                continue;
             }
             let inst = st.instances.get(&n.instance_id);
             let rollout = if draining.contains(&n.name()) {
@@ -385,44 +563,27 @@ impl ClusterView {
             } else {
                 NodeRollout::Steady
             };
-            let card = NodeCard {
+            g.nodes.push(NodeCard {
                 name: n.name().to_string(),
                 kind,
                 instance_type: n.instance_type.clone(),
                 ready: n.is_ready(),
                 cordoned: n.spec.unschedulable,
                 kubelet_version: n.status.kubelet_version.clone(),
-                behind: KubernetesVersion::parse(&n.status.kubelet_version)
-                    .is_ok_and(|k| k < c.version),
+                behind,
                 rollout,
-                cpu_requested: cpu,
+                cpu_requested: carried.cpu,
                 cpu_allocatable: n.status.allocatable.cpu.0,
-                mem_requested: mem,
+                mem_requested: carried.mem,
                 mem_allocatable: n.status.allocatable.memory.0,
-                pods,
+                pods: carried.pods,
                 max_pods: n.status.max_pods,
-                chips,
-            };
-            if let Some(g) = z
-                .groups
-                .iter_mut()
-                .find(|g| g.name == group && g.kind == kind)
-            {
-                g.nodes.push(card);
-            } else {
-                let ng = st.nodegroups.get(&group);
-                z.groups.push(GroupView {
-                    version: ng.map(|g| g.version.to_string()).unwrap_or_default(),
-                    status: ng.map_or("", |g| g.status.as_str()),
-                    name: group,
-                    kind,
-                    nodes: vec![card],
-                });
-            }
+                chips: carried.chips.iter().map(|p| chip(sim, p)).collect(),
+            });
         }
         for z in &mut zones {
             crate::sim::sort::sort_by(&mut z.groups, |a, b| {
-                (a.kind, &a.name).cmp(&(b.kind, &b.name))
+                (a.kind, &a.name, a.capacity).cmp(&(b.kind, &b.name, b.capacity))
             });
         }
         ClusterView {
@@ -433,6 +594,10 @@ impl ClusterView {
             control_plane,
             zones,
             pending,
+            pending_total,
+            by_group,
+            node_total: st.nodes.len(),
+            pod_total: st.pods.len(),
         }
     }
 }

@@ -9,13 +9,18 @@ use yew::prelude::*;
 
 use crate::sim::api::ObjectKey;
 use crate::ui::state::Selection;
-use crate::view::cluster::{ClusterView, DataPlaneKind, NodeCard, NodeRollout, PodChip};
+use crate::view::cluster::{
+    Capacity, ClusterView, DataPlaneKind, GroupKey, GroupView, MAX_OPEN_CARDS, NodeCard,
+    NodeRollout, PodChip,
+};
 use crate::view::format;
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct ClusterPanelProps {
     pub view: Rc<ClusterView>,
     pub on_select: Callback<Selection>,
+    /// Opens a group of a cluster drawn by group (`None` closes it).
+    pub on_open_group: Callback<Option<GroupKey>>,
 }
 
 fn bar(label: &str, used: u64, total: u64, text: String) -> Html {
@@ -97,6 +102,56 @@ fn node_card(n: &NodeCard, on_select: &Callback<Selection>) -> Html {
     }
 }
 
+/// A group's summary when the cluster is drawn by group: its nodes' states, summed CPU, memory
+/// and pod-slot bars, its pods by state, and a button that opens it to show its nodes.
+fn group_summary(zone: &str, g: &GroupView, p: &ClusterPanelProps) -> Html {
+    let s = &g.summary;
+    let mut states = vec![format!("{} Ready", s.ready)];
+    if s.nodes > s.ready {
+        states.push(format!("{} NotReady", s.nodes - s.ready));
+    }
+    if s.cordoned > 0 {
+        states.push(format!("{} SchedulingDisabled", s.cordoned));
+    }
+    if s.behind > 0 {
+        states.push(format!("{} old kubelet", s.behind));
+    }
+    let mut pods = vec![format!("{} Running", s.running)];
+    if s.creating > 0 {
+        pods.push(format!("{} ContainerCreating", s.creating));
+    }
+    if s.terminating > 0 {
+        pods.push(format!("{} Terminating", s.terminating));
+    }
+    let key = g.key(zone);
+    let open = g.open;
+    let toggle = p
+        .on_open_group
+        .reform(move |_: MouseEvent| if open { None } else { key.clone() });
+    let label = g.capacity.map_or("", |c| c.label());
+    html! {
+        <div class="group-summary" data-group={g.name.clone()} data-capacity={label}>
+            <p class="summary-line">
+                <strong>{ format!("{} node{}", s.nodes, if s.nodes == 1 { "" } else { "s" }) }</strong>
+                { format!(" · {}", states.join(" · ")) }
+            </p>
+            { bar("CPU", s.cpu_requested, s.cpu_allocatable, format!("{} / {}", format::cpu(s.cpu_requested), format::cpu(s.cpu_allocatable))) }
+            { bar("Mem", s.mem_requested, s.mem_allocatable, format!("{} / {}", format::mem(crate::sim::quantity::Bytes(s.mem_requested)), format::mem(crate::sim::quantity::Bytes(s.mem_allocatable)))) }
+            { bar("Pods", s.pods, s.max_pods, format!("{} / {}", s.pods, s.max_pods)) }
+            <p class="summary-line">{ format!("Pods: {}", pods.join(" · ")) }</p>
+            <button type="button" class="open-group" aria-expanded={open.to_string()} onclick={toggle}>
+                { if open { "Hide nodes".to_string() } else { format!("Show {} node{}", s.nodes, if s.nodes == 1 { "" } else { "s" }) } }
+            </button>
+            if open {
+                { for g.nodes.iter().map(|n| node_card(n, &p.on_select)) }
+                if s.nodes > g.nodes.len() as u64 {
+                    <p class="empty">{ format!("The first {MAX_OPEN_CARDS} of {} nodes are shown.", s.nodes) }</p>
+                }
+            }
+        </div>
+    }
+}
+
 #[function_component(ClusterPanel)]
 pub fn cluster_panel(p: &ClusterPanelProps) -> Html {
     let v = &p.view;
@@ -120,6 +175,9 @@ pub fn cluster_panel(p: &ClusterPanelProps) -> Html {
                     </span>
                 }) }
             </div>
+            if v.by_group {
+                <p class="by-group-note" data-testid="by-group">{ format!("{} nodes and {} pods: drawn by Availability Zone, node group and capacity type. Show a group's nodes to see them one by one.", v.node_total, v.pod_total) }</p>
+            }
             <div class="zones">
                 { for v.zones.iter().map(|z| html! {
                     <section class="zone" aria-label={format!("Availability Zone {}", z.zone)}>
@@ -129,8 +187,13 @@ pub fn cluster_panel(p: &ClusterPanelProps) -> Html {
                                 <div class="group-title"><span class={classes!("badge", g.kind.css())} title={g.kind.label()}>{ g.kind.short() }</span>
                                     <button type="button" class="group-name" onclick={select_group(g.kind, g.name.clone())} title={format!("Inspect {} {}", g.kind.label(), g.name)}>{ &g.name }</button>
                                     if !g.version.is_empty() { <span class="group-version">{ g.version.clone() }</span> }
-                                    if g.status == "UPDATING" { <span class="group-updating">{ "UPDATING" }</span> }</div>
-                                { for g.nodes.iter().map(|n| node_card(n, on_select)) }
+                                    if g.status == "UPDATING" { <span class="group-updating">{ "UPDATING" }</span> }
+                                    if let Some(c) = g.capacity { <span class={classes!("capacity", (c == Capacity::Spot).then_some("spot"))}>{ c.label() }</span> }</div>
+                                if v.by_group {
+                                    { group_summary(&z.zone, g, p) }
+                                } else {
+                                    { for g.nodes.iter().map(|n| node_card(n, on_select)) }
+                                }
                             </div>
                         }) }
                         if z.groups.is_empty() {
@@ -140,8 +203,8 @@ pub fn cluster_panel(p: &ClusterPanelProps) -> Html {
                 }) }
             </div>
             <div class="pending-tray" aria-label="Pending pods">
-                <h3>{ format!("Unscheduled pods ({})", v.pending.len()) }</h3>
-                { for v.pending.iter().take(50).map(|c| html! {
+                <h3>{ if v.pending_total > v.pending.len() { format!("Unscheduled pods ({}, the first {} shown)", v.pending_total, v.pending.len()) } else { format!("Unscheduled pods ({})", v.pending_total) } }</h3>
+                { for v.pending.iter().map(|c| html! {
                     <div class="pending-row">{ chip_html(c, on_select) }<span class="pod-name">{ format!("{}/{}", c.namespace, c.name) }</span>
                         <span class="pending-reason">{ c.reason.clone().unwrap_or_else(|| c.status.clone()) }</span></div>
                 }) }
