@@ -2,6 +2,7 @@
 //! that describe labs (`scenario`), the JSON report (`report`), the lab's limits (`limits`),
 //! and the browser UI (`ui`, wasm32 only).
 
+pub mod cli;
 pub mod limits;
 pub mod report;
 pub mod scenario;

@@ -13,9 +13,9 @@
 //! assert_eq!(eks_lab::scenario::load(&eks_lab::scenario::to_yaml(&loaded.spec)).unwrap().spec, loaded.spec);
 //! ```
 //!
-//! The `command_line` module parses `kubectl`/`eksctl` lines for the timeline and the console.
+//! Timeline lines are parsed by `crate::cli`, the command-line parser the console and the
+//! runner use too.
 
-pub mod command_line;
 pub(crate) mod decode;
 pub(crate) mod eksctl;
 pub mod export;
@@ -28,7 +28,6 @@ pub mod yaml;
 use std::collections::BTreeSet;
 use std::fmt;
 
-pub use command_line::{CommandContext, format_command, parse_command, tokenize};
 pub use export::to_yaml;
 
 use decode::Sink;

@@ -4,7 +4,8 @@
 //! clamping, missing metrics-server, memory and multiple metrics, custom behaviors, `kubectl
 //! autoscale`, `kubectl get/describe hpa`, and the scenario round trip.
 
-use eks_lab::scenario::{self, CommandContext, Severity, parse_command, to_yaml};
+use eks_lab::cli::{CommandContext, parse_command};
+use eks_lab::scenario::{self, Severity, to_yaml};
 use eks_lab::sim::Simulation;
 use eks_lab::sim::api::{HorizontalPodAutoscaler, ObjectKey};
 use eks_lab::sim::clock::{SimDuration, SimTime};

@@ -8,9 +8,8 @@ mod numbers;
 
 use std::collections::BTreeMap;
 
-use eks_lab::scenario::{
-    CommandContext, Diagnostic, Severity, format_command, load, parse_command, to_yaml,
-};
+use eks_lab::cli::{CommandContext, format_command, parse_command};
+use eks_lab::scenario::{Diagnostic, Severity, load, to_yaml};
 use eks_lab::sim::Simulation;
 use eks_lab::sim::api::{
     DeploymentStrategy, IntOrPercent, Kind, ObjectKey, PodPhase, Taint, TaintEffect,

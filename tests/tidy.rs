@@ -77,9 +77,10 @@ fn sim_core_has_no_web_wall_clock_or_hash_order() {
 }
 
 #[test]
-fn scenario_and_view_models_stay_pure_too() {
+fn scenario_cli_and_view_models_stay_pure_too() {
     let mut bad = violations("src/scenario");
     bad.extend(violations("src/view"));
+    bad.extend(violations("src/cli"));
     assert!(bad.is_empty(), "{}", bad.join("\n"));
 }
 

@@ -4,8 +4,8 @@ mod support;
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use eks_lab::cli::{CommandContext, format_command};
 use eks_lab::report::{DataPlaneUpgrade, UpgradeWatch, updates, upgrades};
-use eks_lab::scenario::{CommandContext, format_command};
 use eks_lab::sim::Simulation;
 use eks_lab::sim::api::{IntOrPercent, ObjectKey, Pod, PodPhase};
 use eks_lab::sim::billing::CostComponent;

@@ -13,32 +13,12 @@ pub use writer::{needs_quotes, scalar};
 use objects::{fargate_profile, manifest, nodegroup};
 use writer::{MapBuilder, Y, render};
 
-use super::command_line::{CommandContext, format_command, parse_command};
 use super::lab::{self, DELAY_NAMES, structured_text};
+use crate::cli::{CommandContext, format_command, parse_command};
 use crate::sim::clock::SimDuration;
 use crate::sim::command::Command;
 use crate::sim::eks::{AuthenticationMode, EndpointAccess, NodegroupKind, SupportType};
 use crate::sim::spec::{AddonManagement, ClusterSpec, Delays, LabSpec, TimelineEntry};
-
-/// A duration the way the timeline writes it: `2h`, `1h30m`, `45s`, `1m30s500ms`.
-pub fn duration_text(d: SimDuration) -> String {
-    let ms = d.as_millis();
-    if ms == 0 {
-        return "0s".to_string();
-    }
-    let parts = [
-        (ms / 3_600_000, "h"),
-        (ms / 60_000 % 60, "m"),
-        (ms / 1000 % 60, "s"),
-        (ms % 1000, "ms"),
-    ];
-    parts
-        .iter()
-        .filter(|(v, _)| *v > 0)
-        .map(|(v, u)| format!("{v}{u}"))
-        .collect::<Vec<_>>()
-        .concat()
-}
 
 /// The scenario file for `spec`.
 pub fn to_yaml(spec: &LabSpec) -> String {
@@ -185,8 +165,8 @@ fn delays(d: &Delays) -> Y {
         .filter(|(_, (cur, def))| **cur != **def)
         .map(|(name, (cur, _))| {
             let v = MapBuilder::new()
-                .put("base", Y::str(duration_text(cur.base)))
-                .put("jitter", Y::str(duration_text(cur.jitter)))
+                .put("base", Y::str(SimDuration::text(cur.base)))
+                .put("jitter", Y::str(SimDuration::text(cur.jitter)))
                 .build();
             ((*name).to_string(), v)
         })
@@ -212,7 +192,7 @@ fn lab_document(spec: &LabSpec) -> Y {
         .put("seed", Y::num(spec.seed))
         .put("startDate", Y::str(spec.start_date.to_string()))
         .put_if(spec.duration.is_some(), "duration", || {
-            Y::str(duration_text(spec.duration.unwrap_or_default()))
+            Y::str(SimDuration::text(spec.duration.unwrap_or_default()))
         })
         .put("spotDiscountPercent", Y::num(s.spot_discount_percent))
         .put_if(s.skip_cluster_creation, "skipClusterCreation", || {
@@ -254,7 +234,7 @@ fn lab_document(spec: &LabSpec) -> Y {
 /// One timeline entry: the line as written when it still parses to the same command, the
 /// structured form when the entry came from one, else a generated line or structured form.
 fn timeline_entry(e: &TimelineEntry, ctx: &CommandContext) -> Option<Y> {
-    let at = ("at".to_string(), Y::str(duration_text(e.at)));
+    let at = ("at".to_string(), Y::str(SimDuration::text(e.at)));
     let run = |line: &str| Y::Map(vec![at.clone(), ("run".to_string(), Y::str(line))]);
     if parse_command(&e.text, ctx).as_ref() == Ok(&e.command) {
         return Some(run(&e.text));
@@ -302,13 +282,13 @@ mod tests {
             SimDuration(61_500),
         ] {
             assert_eq!(
-                SimDuration::parse(&duration_text(d)),
+                SimDuration::parse(&SimDuration::text(d)),
                 Ok(d),
                 "{}",
-                duration_text(d)
+                SimDuration::text(d)
             );
         }
-        assert_eq!(duration_text(SimDuration::from_mins(90)), "1h30m");
+        assert_eq!(SimDuration::text(SimDuration::from_mins(90)), "1h30m");
     }
 
     #[test]

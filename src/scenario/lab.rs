@@ -8,11 +8,11 @@
 
 pub(crate) mod autoscaling;
 
-use super::command_line::{CommandContext, parse_command};
 use super::decode::{Fields, Obj, Sink, join, obj};
 use super::eksctl::{fargate, nodegroup, parse_version};
 use super::manifest::{self, Class};
 use super::yaml::{Mark, Node};
+use crate::cli::{CommandContext, parse_command};
 use crate::sim::api::status::StatusError;
 use crate::sim::api::validation::{validate_manifest, validate_namespace_name};
 use crate::sim::clock::{Date, SimDuration};
@@ -239,7 +239,7 @@ pub(crate) fn decode(sink: &mut Sink, root: &Node, spec: &mut LabSpec) -> Vec<En
                     &join(&p, "at"),
                     format!(
                         "runs at {} after the lab's duration; it will never run",
-                        super::export::duration_text(entry.at)
+                        SimDuration::text(entry.at)
                     ),
                 );
             }

@@ -7,7 +7,6 @@
 use std::collections::BTreeMap;
 
 use super::decode::Sink;
-use super::export::duration_text;
 use super::yaml::Mark;
 use crate::sim::api::Kind;
 use crate::sim::api::validation::validate_namespace_name;
@@ -95,7 +94,7 @@ pub(crate) fn check(
         first_created.get(ns).map(|at| {
             format!(
                 "namespace {ns:?} is created only at {} in the timeline",
-                duration_text(*at)
+                SimDuration::text(*at)
             )
         })
     };
@@ -120,7 +119,7 @@ pub(crate) fn check(
                 Some(State::Created) => None,
                 Some(State::Deleted(at)) => Some(format!(
                     "namespace {ns:?} is deleted at {} in the timeline, before this entry; it will fail",
-                    duration_text(*at)
+                    SimDuration::text(*at)
                 )),
                 None => Some(match (later(ns), validate_namespace_name(ns).first()) {
                     (_, Some(why)) => format!(

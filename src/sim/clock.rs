@@ -124,6 +124,27 @@ impl SimDuration {
         }
         Ok(SimDuration(total))
     }
+
+    /// The duration as the timeline writes it and [`SimDuration::parse`] reads it back: `2h`,
+    /// `1h30m`, `45s`, `1m30s500ms`, `0s`.
+    pub fn text(self) -> String {
+        let ms = self.as_millis();
+        if ms == 0 {
+            return "0s".to_string();
+        }
+        let parts = [
+            (ms / 3_600_000, "h"),
+            (ms / 60_000 % 60, "m"),
+            (ms / 1000 % 60, "s"),
+            (ms % 1000, "ms"),
+        ];
+        parts
+            .iter()
+            .filter(|(v, _)| *v > 0)
+            .map(|(v, u)| format!("{v}{u}"))
+            .collect::<Vec<_>>()
+            .concat()
+    }
 }
 
 impl std::ops::Sub for SimDuration {
@@ -272,6 +293,24 @@ impl fmt::Display for Date {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_is_what_parse_reads_back() {
+        for (ms, text) in [
+            (0, "0s"),
+            (45_000, "45s"),
+            (90_500, "1m30s500ms"),
+            (5_400_000, "1h30m"),
+            (86_400_000 * 3, "72h"),
+        ] {
+            let d = SimDuration::from_millis(ms);
+            assert_eq!(d.text(), text);
+            assert_eq!(SimDuration::parse(text), Ok(d));
+        }
+        // The longest duration the lab holds still reads back.
+        let max = SimDuration::from_millis(u64::MAX);
+        assert_eq!(SimDuration::parse(&max.text()), Ok(max));
+    }
 
     #[test]
     fn parses_kubectl_style_durations() {

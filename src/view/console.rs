@@ -1,9 +1,9 @@
 //! The console's read-only side: `kubectl get`, `kubectl describe`, `eksctl get`, the AWS
 //! CLI's `describe-cluster`, `describe-nodegroup`, `list-updates` and `describe-update`, and
 //! `help`, answered from the simulation in the real tools' formats. Commands that change the lab go
-//! through `scenario::parse_command` instead; `run_query` returns `None` for those.
+//! through `cli::parse_command` instead; `run_query` returns `None` for those.
 
-use crate::scenario::tokenize;
+use crate::cli::tokenize;
 use crate::sim::Simulation;
 use crate::sim::api::ObjectKey;
 use crate::view::kubectl::{self, ObjectId, Table};

@@ -1,8 +1,9 @@
 //! The command surface: real command lines (the examples' timelines, the console's help)
-//! mutated token by token into `scenario::parse_command` and the console's `run_query`; each
+//! mutated token by token into `cli::parse_command` and the console's `run_query`; each
 //! refusal must read like the tool that refused it.
 
-use eks_lab::scenario::{self, CommandContext};
+use eks_lab::cli::{self, CommandContext};
+use eks_lab::scenario;
 use eks_lab::sim::Simulation;
 use eks_lab::sim::clock::SimTime;
 use eks_lab::view::console;
@@ -147,7 +148,7 @@ pub fn tool_error(line: &str, msg: &str) -> Result<(), String> {
     if first.starts_with("usage: ") && msg.lines().any(|l| l.starts_with("aws: error: ")) {
         return Ok(());
     }
-    let program = scenario::tokenize(line)
+    let program = cli::tokenize(line)
         .ok()
         .and_then(|w| w.into_iter().next())
         .unwrap_or_default();
@@ -155,7 +156,7 @@ pub fn tool_error(line: &str, msg: &str) -> Result<(), String> {
         return Ok(());
     }
     // parse_command's answer to a line with no words (the console ignores such lines).
-    if msg == "empty command" && scenario::tokenize(line).is_ok_and(|w| w.is_empty()) {
+    if msg == "empty command" && cli::tokenize(line).is_ok_and(|w| w.is_empty()) {
         return Ok(());
     }
     Err(format!("a refusal without the tool's error prefix: {msg}"))
@@ -170,9 +171,9 @@ fn check_command(dog: &Watchdog, sim: &Simulation, line: &str) -> Result<bool, F
         dog,
         line.as_bytes(),
         || {
-            let parsed = scenario::parse_command(line, &ctx);
+            let parsed = cli::parse_command(line, &ctx);
             if let Ok(cmd) = &parsed {
-                let _ = scenario::format_command(cmd, &ctx);
+                let _ = cli::format_command(cmd, &ctx);
             }
             parsed
         },
@@ -212,7 +213,7 @@ pub fn commands(findings: &mut Findings) -> usize {
     let ctx = CommandContext::new("lab");
     let valid = corpus
         .iter()
-        .filter(|l| scenario::parse_command(l, &ctx).is_ok())
+        .filter(|l| cli::parse_command(l, &ctx).is_ok())
         .count();
     assert!(
         corpus.len() >= 40 && valid >= 20,

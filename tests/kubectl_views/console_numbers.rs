@@ -3,7 +3,7 @@
 //! bounded; the same checks answer the workloads buttons, which submit commands directly.
 
 use super::ec2_lab;
-use eks_lab::scenario::{CommandContext, parse_command};
+use eks_lab::cli::{CommandContext, parse_command};
 use eks_lab::sim::api::ObjectKey;
 use eks_lab::sim::command::Command;
 use eks_lab::sim::quantity::MilliCpu;

@@ -2,7 +2,8 @@
 //! name (`The Namespace "Batch_NS" is invalid: ...`), when an object exists already, and when
 //! its namespace does not exist, for `create`, `apply -f -` and the other verbs.
 
-use eks_lab::scenario::{CommandContext, load_manifests, parse_command};
+use eks_lab::cli::{CommandContext, parse_command};
+use eks_lab::scenario::load_manifests;
 use eks_lab::sim::Simulation;
 use eks_lab::sim::command::Command;
 use eks_lab::sim::spec::{LabSpec, NodegroupSpec};

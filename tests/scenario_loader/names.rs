@@ -288,7 +288,7 @@ fn namespaces_used_before_they_exist_get_a_warning_naming_them() {
 
 #[test]
 fn a_save_with_refused_console_commands_restores() {
-    use eks_lab::scenario::{CommandContext, parse_command};
+    use eks_lab::cli::{CommandContext, parse_command};
     use eks_lab::sim::clock::{SimDuration, SimTime};
     use eks_lab::sim::spec::TimelineEntry;
     use eks_lab::view::persist::{decode_save, encode_save};

@@ -1,15 +1,15 @@
 //! The Lab document's autoscaling settings written back: traffic, Cluster Autoscaler flags,
 //! the VPA switch and Spot settings (only what differs from the defaults).
 
-use super::duration_text;
 use super::writer::{MapBuilder, Y};
+use crate::sim::clock::SimDuration;
 use crate::sim::spec::{ClusterAutoscalerSettings, SpotSettings};
 use crate::sim::traffic::{TrafficPattern, TrafficSpec};
 
 /// One `traffic` entry (also a timeline `traffic` action).
 pub(super) fn traffic(t: &TrafficSpec) -> Y {
     let defaults = TrafficSpec::with_pattern(t.target.clone(), t.pattern.clone());
-    let d = |x| Y::str(duration_text(x));
+    let d = |x| Y::str(SimDuration::text(x));
     let mut b = MapBuilder::new()
         .put("deployment", Y::str(&t.target.name))
         .put_if(t.target.namespace != "default", "namespace", || {
@@ -98,7 +98,7 @@ pub(super) fn cluster_autoscaler(ca: Option<&ClusterAutoscalerSettings>) -> Y {
         return Y::Map(Vec::new());
     };
     let def = ClusterAutoscalerSettings::default();
-    let d = |x| Y::str(duration_text(x));
+    let d = |x| Y::str(SimDuration::text(x));
     let priorities = Y::Map(
         ca.priorities
             .iter()
@@ -165,8 +165,8 @@ pub(super) fn spot(s: &SpotSettings) -> Y {
             "rebalanceLead",
             || {
                 MapBuilder::new()
-                    .put("base", Y::str(duration_text(s.rebalance_lead.base)))
-                    .put("jitter", Y::str(duration_text(s.rebalance_lead.jitter)))
+                    .put("base", Y::str(SimDuration::text(s.rebalance_lead.base)))
+                    .put("jitter", Y::str(SimDuration::text(s.rebalance_lead.jitter)))
                     .build()
             },
         )

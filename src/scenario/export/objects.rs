@@ -287,7 +287,7 @@ pub fn manifest(m: &Manifest) -> Y {
             if SimDuration(s.run_for_ms) != derived_run_for(&s.template) {
                 extra.insert(
                     RUN_DURATION_ANNOTATION.to_string(),
-                    super::duration_text(SimDuration(s.run_for_ms)),
+                    SimDuration::text(SimDuration(s.run_for_ms)),
                 );
             }
             let spec = MapBuilder::new()

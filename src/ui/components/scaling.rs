@@ -9,7 +9,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::scenario::{CommandContext, parse_command};
+use crate::cli::{CommandContext, parse_command};
 use crate::sim::Simulation;
 use crate::sim::command::Command;
 use crate::ui::components::form::event_value;

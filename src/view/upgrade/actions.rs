@@ -2,7 +2,7 @@
 //! line `format_command` gives for it, so the event log and saved scenarios show what a
 //! learner would type.
 
-use crate::scenario::{CommandContext, format_command};
+use crate::cli::{CommandContext, format_command};
 use crate::sim::Simulation;
 use crate::sim::api::ObjectKey;
 use crate::sim::catalog::{AddonName, KubernetesVersion};

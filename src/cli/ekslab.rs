@@ -231,7 +231,7 @@ pub(super) fn format_traffic(t: &TrafficSpec, ctx: &CommandContext) -> Option<St
     if t.base != defaults.base {
         return None;
     }
-    let dur = crate::scenario::export::duration_text;
+    let dur = SimDuration::text;
     let mut words = vec![format!("ekslab traffic deployment/{}", t.target.name)];
     if t.target.namespace != ctx.namespace {
         words.push(format!("-n {}", t.target.namespace));

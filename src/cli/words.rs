@@ -234,7 +234,7 @@ mod tests {
             Err("unexpected EOF while looking for matching `''".to_string())
         );
         assert_eq!(
-            crate::scenario::parse_command(
+            crate::cli::parse_command(
                 "kubectl get \"pods",
                 &super::super::CommandContext::new("lab")
             ),

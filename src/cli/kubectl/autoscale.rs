@@ -5,7 +5,7 @@
 //! server's defaults (1, and CPU at 80%).
 
 use super::{deployment, err};
-use crate::scenario::command_line::{Args, CommandContext};
+use crate::cli::{Args, CommandContext};
 use crate::sim::api::autoscaling::{
     DEFAULT_CPU_UTILIZATION, HorizontalPodAutoscaler, HorizontalPodAutoscalerSpec,
     HorizontalPodAutoscalerStatus, MetricSpec, MetricTarget, ResourceName,

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::err;
-use crate::scenario::command_line::{Args, CommandContext};
+use crate::cli::{Args, CommandContext};
 use crate::sim::api::{
     Container, ContainerPort, Deployment, DeploymentSpec, DeploymentStatus, DeploymentStrategy,
     LabelSelector, Namespace, ObjectMeta, PodSpec, PodTemplateSpec,
