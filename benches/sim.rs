@@ -7,7 +7,7 @@ use std::time::Instant;
 use eks_lab::sim::Simulation;
 use eks_lab::sim::clock::SimDuration;
 
-#[path = "../tests/support/bench_spec.rs"]
+#[path = "../tests/integration/support/bench_spec.rs"]
 mod bench_spec;
 
 #[expect(

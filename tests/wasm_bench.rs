@@ -7,7 +7,7 @@ use eks_lab::sim::Simulation;
 use eks_lab::sim::clock::SimDuration;
 use wasm_bindgen_test::{console_log, wasm_bindgen_test, wasm_bindgen_test_configure};
 
-#[path = "support/bench_spec.rs"]
+#[path = "integration/support/bench_spec.rs"]
 mod bench_spec;
 
 wasm_bindgen_test_configure!(run_in_browser);

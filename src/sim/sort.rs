@@ -3,7 +3,7 @@
 //! std's `sort`, `sort_by` and `sort_by_key` are generated afresh for every closure: thirty
 //! call sites cost about 150 KB of wasm before `wasm-opt`. These functions give the same
 //! result (stable: equal elements keep their order) through one merge sort on indices with a
-//! dynamic comparator, so each call site adds only a few small lines of code. `tests/tidy.rs`
+//! dynamic comparator, so each call site adds only a few small lines of code. `tests/integration/tidy.rs`
 //! keeps the std sorts out of the crate.
 
 use std::cmp::Ordering;

@@ -1,6 +1,6 @@
 //! Upgrades: control plane, managed node groups, self-managed blue/green, add-ons, Fargate.
 
-mod support;
+use crate::support;
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -3,7 +3,7 @@
 //! cost never decreasing, event times never decreasing), and PodDisruptionBudgets are
 //! respected by drains.
 
-mod support;
+use crate::support;
 
 use eks_lab::sim::Simulation;
 use eks_lab::sim::api::IntOrPercent;

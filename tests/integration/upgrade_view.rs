@@ -3,7 +3,7 @@
 //! bracket what the simulation then does, and that the cluster view marks old, new, cordoned
 //! and draining nodes while an update runs.
 
-mod support;
+use crate::support;
 
 #[path = "upgrade_view/cluster_view.rs"]
 mod cluster_view;

@@ -1,9 +1,5 @@
 //! Shared test helpers: builders for specs and manifests, a random lab generator for property
 //! tests, and the invariant checker.
-#![allow(
-    dead_code,
-    reason = "each test binary uses a different subset of the helpers"
-)]
 
 use std::collections::{BTreeMap, BTreeSet};
 
