@@ -309,7 +309,7 @@ pub fn app() -> Html {
                             Tab::Workloads => html! { <Workloads rows={(*deployments).clone()} namespaces={(*namespaces).clone()} on_submit={on_submit.clone()} {last_result} cautions={(*cautions).clone()} /> },
                             Tab::Scaling => html! { <Scaling sim={lab.sim.clone()} {generation} on_submit={on_submit.clone()} /> },
                             Tab::Upgrades => html! { <Upgrades sim={lab.sim.clone()} {generation} on_submit={on_submit.clone()} /> },
-                            Tab::Console => html! { <Console sim={lab.sim.clone()} {generation} {on_submit} /> },
+                            Tab::Console => html! { <Console sim={lab.sim.clone()} outcomes={lab.sim.borrow().outcomes().len()} {on_submit} /> },
                             Tab::Scenario => html! { <ScenarioPanel yaml={(*yaml).clone()} share_url={(*share_url).clone()} {on_open} {on_restart} {on_notice} /> },
                             Tab::Inspect => html! { <Inspector model={(*inspector).clone()} {on_close} /> },
                         } }

@@ -3,6 +3,8 @@
 //! `help`, answered from the simulation in the real tools' formats. Commands that change the lab go
 //! through `cli::parse_command` instead; `run_query` returns `None` for those.
 
+pub mod history;
+
 use crate::cli::tokenize;
 use crate::sim::Simulation;
 use crate::sim::api::ObjectKey;
