@@ -24,6 +24,7 @@ use crate::ui::hooks::{use_keyboard, use_sim_clock};
 use crate::ui::persistence;
 use crate::ui::state::{LabAction, LabState, Selection, Tab};
 use crate::view::cluster::{ClusterView, GroupKey};
+use crate::view::scaling::ScalingModel;
 
 /// How many of the newest events the log can show (and its filter searches).
 const EVENT_ROWS: usize = 1000;
@@ -307,7 +308,7 @@ pub fn app() -> Html {
                         { match lab.tab {
                             Tab::Build => html! { <Builder base={lab.base.clone()} epoch={lab.epoch} {on_build} /> },
                             Tab::Workloads => html! { <Workloads rows={(*deployments).clone()} namespaces={(*namespaces).clone()} on_submit={on_submit.clone()} {last_result} cautions={(*cautions).clone()} /> },
-                            Tab::Scaling => html! { <Scaling sim={lab.sim.clone()} {generation} on_submit={on_submit.clone()} /> },
+                            Tab::Scaling => html! { <Scaling model={Rc::new(ScalingModel::from_sim(&lab.sim.borrow()))} on_submit={on_submit.clone()} /> },
                             Tab::Upgrades => html! { <Upgrades sim={lab.sim.clone()} {generation} on_submit={on_submit.clone()} /> },
                             Tab::Console => html! { <Console sim={lab.sim.clone()} outcomes={lab.sim.borrow().outcomes().len()} {on_submit} /> },
                             Tab::Scenario => html! { <ScenarioPanel yaml={(*yaml).clone()} share_url={(*share_url).clone()} {on_open} {on_restart} {on_notice} /> },

@@ -250,6 +250,84 @@ pub fn spot_panel(sim: &Simulation) -> SpotPanel {
     }
 }
 
+/// Pending pods the Scaling tab lists with their reasons; more are counted.
+pub const PENDING_SHOWN: usize = 12;
+
+/// An HPA as the Scaling tab shows it: what it scales and its last computation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HpaCard {
+    pub name: String,
+    /// `hpa/web → deployment/web: 2 → 5 replicas`.
+    pub heading: String,
+    pub lines: Vec<String>,
+}
+
+/// Everything the Scaling tab draws besides its forms, so the tab takes this instead of the
+/// simulation and redraws only when it changes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScalingModel {
+    pub cluster: String,
+    /// Deployments outside kube-system, `namespace/name`: the forms' targets.
+    pub deployments: Vec<String>,
+    /// Each traffic model: `default/web: 120 req/s now, constant 120 req/s`.
+    pub traffic: Vec<String>,
+    pub hpas: Vec<HpaCard>,
+    pub pending: Vec<PendingPod>,
+    pub pending_total: usize,
+    pub cluster_autoscaler: CaPanel,
+    pub vpas: Vec<VpaCard>,
+    pub vpa_installed: bool,
+    pub spot: SpotPanel,
+}
+
+impl ScalingModel {
+    pub fn from_sim(sim: &Simulation) -> ScalingModel {
+        let st = sim.state();
+        let now = sim.now();
+        ScalingModel {
+            cluster: st.cluster.name.clone(),
+            deployments: st
+                .deployments
+                .keys()
+                .filter(|k| k.namespace != "kube-system")
+                .map(ToString::to_string)
+                .collect(),
+            traffic: st
+                .traffic
+                .iter()
+                .map(|(k, a)| {
+                    format!(
+                        "{k}: {} req/s now, {}",
+                        a.rps(now),
+                        a.spec.pattern.describe()
+                    )
+                })
+                .collect(),
+            hpas: st
+                .hpas
+                .values()
+                .map(|h| HpaCard {
+                    name: h.meta.name.clone(),
+                    heading: format!(
+                        "hpa/{} → deployment/{}: {} → {} replicas",
+                        h.meta.name,
+                        h.spec.target_name,
+                        h.status.current_replicas,
+                        h.status.desired_replicas
+                    ),
+                    lines: h.status.explanation.lines.clone(),
+                })
+                .collect(),
+            pending: pending_pods(sim, PENDING_SHOWN),
+            pending_total: pending_count(sim),
+            cluster_autoscaler: cluster_autoscaler_panel(sim),
+            vpas: vpa_cards(sim),
+            vpa_installed: sim.spec.settings.vertical_pod_autoscaler,
+            spot: spot_panel(sim),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -262,6 +340,38 @@ mod tests {
         ))
         .unwrap();
         Simulation::new(crate::scenario::load(&text).unwrap().spec).unwrap()
+    }
+
+    #[test]
+    fn the_scaling_model_holds_what_the_tab_draws() {
+        let mut sim = example("hpa");
+        sim.run_for(crate::sim::clock::SimDuration::from_mins(20));
+        let m = ScalingModel::from_sim(&sim);
+        assert_eq!(m.cluster, sim.state().cluster.name);
+        assert!(m.deployments.iter().all(|d| !d.starts_with("kube-system/")));
+        assert!(
+            m.deployments.contains(&"default/web".to_string()),
+            "{:?}",
+            m.deployments
+        );
+        assert_eq!(m.traffic.len(), sim.state().traffic.len());
+        assert!(m.traffic[0].starts_with("default/web: "), "{:?}", m.traffic);
+        assert!(m.traffic[0].contains(" req/s now, "), "{:?}", m.traffic);
+        let h = &m.hpas[0];
+        let hpa = sim.state().hpas.values().next().unwrap();
+        assert_eq!(
+            h.heading,
+            format!(
+                "hpa/{} → deployment/web: {} → {} replicas",
+                hpa.meta.name, hpa.status.current_replicas, hpa.status.desired_replicas
+            )
+        );
+        assert_eq!(h.lines, hpa.status.explanation.lines);
+        assert!(!h.lines.is_empty(), "the HPA explains its last computation");
+        assert_eq!(m.pending_total, pending_count(&sim));
+        assert!(m.pending.len() <= PENDING_SHOWN);
+        // The same lab gives the same model: the tab redraws only when something changed.
+        assert_eq!(m, ScalingModel::from_sim(&sim));
     }
 
     #[test]

@@ -4,19 +4,14 @@
 //! is a command line, parsed by the same parser as the console and timelines, and emitted
 //! through `on_submit`.
 
-use std::cell::RefCell;
 use std::rc::Rc;
 
 use yew::prelude::*;
 
 use crate::cli::{CommandContext, parse_command};
-use crate::sim::Simulation;
 use crate::sim::command::Command;
 use crate::ui::components::form::event_value;
-use crate::view::scaling::{self as derive, CaPanel, PendingPod, SpotPanel, VpaCard};
-
-/// Pending pods listed with their reasons; more are counted.
-const PENDING_SHOWN: usize = 12;
+use crate::view::scaling::{CaPanel, PENDING_SHOWN, PendingPod, ScalingModel, SpotPanel, VpaCard};
 
 /// The VPA manifest the form applies: what a learner would write and `kubectl apply`.
 fn vpa_manifest(target: &str, mode: &str) -> String {
@@ -26,19 +21,11 @@ fn vpa_manifest(target: &str, mode: &str) -> String {
     )
 }
 
-#[derive(Properties, Debug)]
+#[derive(Properties, Debug, PartialEq)]
 pub struct ScalingProps {
-    pub sim: Rc<RefCell<Simulation>>,
-    pub generation: u64,
+    /// What the tab draws besides its forms (`view::scaling::ScalingModel`).
+    pub model: Rc<ScalingModel>,
     pub on_submit: Callback<(Command, String)>,
-}
-
-impl PartialEq for ScalingProps {
-    fn eq(&self, o: &Self) -> bool {
-        Rc::ptr_eq(&self.sim, &o.sim)
-            && self.generation == o.generation
-            && self.on_submit == o.on_submit
-    }
 }
 
 /// The traffic form's fields, as typed.
@@ -93,19 +80,13 @@ impl TrafficForm {
 
 #[function_component(Scaling)]
 pub fn scaling(p: &ScalingProps) -> Html {
-    let sim = p.sim.borrow();
-    let deployments: Vec<String> = sim
-        .state()
-        .deployments
-        .keys()
-        .filter(|k| k.namespace != "kube-system")
-        .map(ToString::to_string)
-        .collect();
+    let m = &*p.model;
+    let deployments = &m.deployments;
     let traffic = use_state(TrafficForm::default);
     let hpa = use_state(|| ("50".to_string(), "2".to_string(), "10".to_string()));
     let vpa_mode = use_state(|| "Off".to_string());
     let error = use_state(|| None::<String>);
-    let cluster = sim.state().cluster.name.clone();
+    let cluster = m.cluster.clone();
     let submit_line = {
         let (on_submit, error, cluster) = (p.on_submit.clone(), error.clone(), cluster.clone());
         move |line: String| match parse_command(&line, &CommandContext::new(cluster.clone())) {
@@ -196,13 +177,7 @@ pub fn scaling(p: &ScalingProps) -> Html {
         })
     };
     let t = &*traffic;
-    let now = sim.now();
-    let pending = derive::pending_pods(&sim, PENDING_SHOWN);
-    let n_pending = derive::pending_count(&sim);
-    let ca = derive::cluster_autoscaler_panel(&sim);
-    let vpas = derive::vpa_cards(&sim);
-    let spot = derive::spot_panel(&sim);
-    let vpa_installed = sim.spec.settings.vertical_pod_autoscaler;
+    let vpa_installed = m.vpa_installed;
     html! {
         <div class="scaling">
             <h2>{ "Scaling" }</h2>
@@ -238,9 +213,7 @@ pub fn scaling(p: &ScalingProps) -> Html {
                 <p class="help">{ "Each request costs CPU (10m = 10 ms) and memory; ready pods share the load, so usage follows the rate. " }<code>{ "ekslab traffic" }</code></p>
                 <button type="submit" class="primary" disabled={deployments.is_empty()}>{ "Apply traffic" }</button>
                 <ul class="status-list">
-                    { for sim.state().traffic.iter().map(|(k, a)| html! {
-                        <li>{ format!("{k}: {} now, {}", format!("{} req/s", a.rps(now)), a.spec.pattern.describe()) }</li>
-                    }) }
+                    { for m.traffic.iter().map(|t| html! { <li>{ t.clone() }</li> }) }
                 </ul>
             </form>
             <form class="hpa" onsubmit={autoscale} aria-label="Horizontal Pod Autoscaler">
@@ -252,15 +225,15 @@ pub fn scaling(p: &ScalingProps) -> Html {
                 </div>
                 <p class="help">{ "Needs the metrics-server add-on. Every 15 s: desired = ceil(replicas × usage ÷ target), ±10% tolerance, scale-down after a 5-minute window. " }<code>{ "kubectl autoscale" }</code></p>
                 <button type="submit" disabled={deployments.is_empty()}>{ format!("Autoscale {target}") }</button>
-                { for sim.state().hpas.values().map(|h| html! {
-                    <div class="explain" data-hpa={h.meta.name.clone()}>
-                        <h4>{ format!("hpa/{} → deployment/{}: {} → {} replicas", h.meta.name, h.spec.target_name, h.status.current_replicas, h.status.desired_replicas) }</h4>
-                        <ul>{ for h.status.explanation.lines.iter().map(|l| html! { <li>{ l.clone() }</li> }) }</ul>
+                { for m.hpas.iter().map(|h| html! {
+                    <div class="explain" data-hpa={h.name.clone()}>
+                        <h4>{ h.heading.clone() }</h4>
+                        <ul>{ for h.lines.iter().map(|l| html! { <li>{ l.clone() }</li> }) }</ul>
                     </div>
                 }) }
             </form>
-            { pending_section(&pending, n_pending) }
-            { ca_section(&ca) }
+            { pending_section(&m.pending, m.pending_total) }
+            { ca_section(&m.cluster_autoscaler) }
             <form class="vpa" onsubmit={create_vpa} aria-label="Vertical Pod Autoscaler">
                 <h3>{ "Vertical Pod Autoscaler" }</h3>
                 if !vpa_installed {
@@ -281,9 +254,9 @@ pub fn scaling(p: &ScalingProps) -> Html {
                 </details>
                 <p class="help">{ "Recommends requests from observed usage: target P90 + 15% margin, bounds P50/P95; the updater evicts at most half the pods at once and never below 2 replicas or past a PodDisruptionBudget." }</p>
                 <button type="submit" disabled={deployments.is_empty()}>{ format!("Create VPA for {target}") }</button>
-                { for vpas.iter().map(vpa_card) }
+                { for m.vpas.iter().map(vpa_card) }
             </form>
-            { spot_section(&spot) }
+            { spot_section(&m.spot) }
             if let Some(e) = &*error { <pre class="error" role="alert">{ e.clone() }</pre> }
         </div>
     }
