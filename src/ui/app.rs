@@ -25,6 +25,7 @@ use crate::ui::persistence;
 use crate::ui::state::{LabAction, LabState, Selection, Tab};
 use crate::view::cluster::{ClusterView, GroupKey};
 use crate::view::scaling::ScalingModel;
+use crate::view::upgrade::UpgradesModel;
 
 /// How many of the newest events the log can show (and its filter searches).
 const EVENT_ROWS: usize = 1000;
@@ -309,7 +310,7 @@ pub fn app() -> Html {
                             Tab::Build => html! { <Builder base={lab.base.clone()} epoch={lab.epoch} {on_build} /> },
                             Tab::Workloads => html! { <Workloads rows={(*deployments).clone()} namespaces={(*namespaces).clone()} on_submit={on_submit.clone()} {last_result} cautions={(*cautions).clone()} /> },
                             Tab::Scaling => html! { <Scaling model={Rc::new(ScalingModel::from_sim(&lab.sim.borrow()))} on_submit={on_submit.clone()} /> },
-                            Tab::Upgrades => html! { <Upgrades sim={lab.sim.clone()} {generation} on_submit={on_submit.clone()} /> },
+                            Tab::Upgrades => html! { <Upgrades model={Rc::new(UpgradesModel::from_sim(&lab.sim.borrow()))} on_submit={on_submit.clone()} /> },
                             Tab::Console => html! { <Console sim={lab.sim.clone()} outcomes={lab.sim.borrow().outcomes().len()} {on_submit} /> },
                             Tab::Scenario => html! { <ScenarioPanel yaml={(*yaml).clone()} share_url={(*share_url).clone()} {on_open} {on_restart} {on_notice} /> },
                             Tab::Inspect => html! { <Inspector model={(*inspector).clone()} {on_close} /> },

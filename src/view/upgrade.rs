@@ -12,12 +12,14 @@ mod actions;
 mod addons;
 mod estimate;
 mod impact;
+mod model;
 mod timeline;
 
 use std::collections::BTreeMap;
 
 pub use actions::{Action, blue_green_name, line as command_line, update_config};
 pub use estimate::{Estimate, EstimatePart, GroupEstimate, duration_range, rate};
+pub use model::UpgradesModel;
 pub use timeline::{PhaseBar, Timeline, TimelineRow, UpdateErrorLine, duration_text};
 
 use crate::sim::Simulation;

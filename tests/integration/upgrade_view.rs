@@ -953,3 +953,55 @@ fn third_party_add_ons_come_last_and_the_cluster_autoscaler_tracks_the_minor() {
         .unwrap();
     assert_eq!(ms.state, StepState::Done);
 }
+
+#[test]
+fn the_upgrades_model_holds_the_plan_the_timeline_and_a_chart_per_group() {
+    let mut spec = quick_spec();
+    spec.nodegroups.push(managed(2));
+    spec.nodegroups
+        .push(fixed_size(NodegroupSpec::managed("ng-2"), 1));
+    let mut sim = lab(spec);
+    let m = eks_lab::view::upgrade::UpgradesModel::from_sim(&sim);
+    assert_eq!(m.plan, UpgradePlan::from_sim(&sim));
+    assert_eq!(m.timeline, Timeline::from_sim(&sim));
+    let names: Vec<&str> = m.charts.iter().map(|(g, _)| g.as_str()).collect();
+    let planned: Vec<&str> = m.plan.nodegroups.iter().map(|g| g.name.as_str()).collect();
+    assert_eq!(names, planned);
+    assert_eq!(m.chart("ng-2").unwrap().0, "ng-2");
+    assert_eq!(
+        m.chart("").unwrap().0,
+        names[0],
+        "no choice yet: the first group"
+    );
+    assert_eq!(
+        m.chart("gone").unwrap().0,
+        names[0],
+        "a deleted group: the first"
+    );
+    // Before any update a chart shows the last hour; once the group is updated it starts five
+    // minutes before the update.
+    let (_, before) = m.chart("ng-1").unwrap();
+    upgrade_control_plane(&mut sim);
+    run(
+        &mut sim,
+        Command::UpgradeNodegroup {
+            name: "ng-1".into(),
+            version: None,
+            force: false,
+        },
+    )
+    .unwrap();
+    let started = sim.now();
+    sim.run_for(SimDuration::from_mins(2));
+    let after = eks_lab::view::upgrade::UpgradesModel::from_sim(&sim);
+    let (_, series) = after.chart("ng-1").unwrap();
+    assert_ne!(series, before);
+    assert_eq!(
+        series,
+        &ChartSeries::for_nodegroup(
+            sim.metrics().samples(),
+            "ng-1",
+            SimTime::from_secs(started.as_secs().saturating_sub(300)),
+        )
+    );
+}

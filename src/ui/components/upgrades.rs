@@ -4,39 +4,27 @@
 //! the chart of a node group's Auto Scaling group sizes. Every button emits its commands
 //! through `on_submit`, with the command line `format_command` gives.
 
-use std::cell::RefCell;
 use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::sim::Simulation;
-use crate::sim::clock::{SimDuration, SimTime};
 use crate::sim::command::Command;
-use crate::sim::eks::UpdateTarget;
 use crate::ui::components::charts::Chart;
 use crate::ui::components::form::event_value;
 use crate::ui::components::upgrade_nodegroup::NodegroupCard;
 use crate::ui::components::upgrade_timeline::UpdateTimeline;
-use crate::view::charts::{ChartKind, ChartSeries};
+use crate::view::charts::ChartKind;
 use crate::view::format;
 use crate::view::upgrade::{
-    Action, AddonPlan, Estimate, FargatePlan, StepState, Timeline, UpgradePlan, VersionFacts, Who,
+    Action, AddonPlan, Estimate, FargatePlan, StepState, UpgradesModel, VersionFacts, Who,
     duration_range,
 };
 
-#[derive(Properties, Debug)]
+#[derive(Properties, Debug, PartialEq)]
 pub struct UpgradesProps {
-    pub sim: Rc<RefCell<Simulation>>,
-    pub generation: u64,
+    /// The planner, the timeline and the charts (`view::upgrade::UpgradesModel`).
+    pub model: Rc<UpgradesModel>,
     pub on_submit: Callback<(Command, String)>,
-}
-
-impl PartialEq for UpgradesProps {
-    fn eq(&self, o: &Self) -> bool {
-        Rc::ptr_eq(&self.sim, &o.sim)
-            && self.generation == o.generation
-            && self.on_submit == o.on_submit
-    }
 }
 
 /// A step's state as a badge: a symbol and a word as well as a colour.
@@ -187,40 +175,17 @@ fn estimate_section(e: &Estimate) -> Html {
     }
 }
 
-/// The window the Auto Scaling group chart shows: from five minutes before the group's first
-/// update, or the last hour.
-fn chart_since(sim: &Simulation, ng: &str) -> SimTime {
-    let first = sim
-        .state()
-        .updates
-        .iter()
-        .find(|u| u.target == UpdateTarget::Nodegroup(ng.to_string()))
-        .map(|u| u.created_at);
-    let back =
-        |t: SimTime, d: SimDuration| SimTime::from_secs(t.as_secs().saturating_sub(d.as_secs()));
-    first.map_or_else(
-        || back(sim.now(), SimDuration::from_hours(1)),
-        |t| back(t, SimDuration::from_mins(5)),
-    )
-}
-
 #[function_component(Upgrades)]
 pub fn upgrades(p: &UpgradesProps) -> Html {
-    let sim = p.sim.borrow();
-    let plan = UpgradePlan::from_sim(&sim);
-    let timeline = Rc::new(Timeline::from_sim(&sim));
+    let m = &*p.model;
+    let plan = &m.plan;
+    let timeline = Rc::new(m.timeline.clone());
     let chart_group = use_state(String::new);
-    let groups: Vec<String> = plan.nodegroups.iter().map(|g| g.name.clone()).collect();
-    let shown = if groups.contains(&chart_group) {
-        (*chart_group).clone()
-    } else {
-        groups.first().cloned().unwrap_or_default()
-    };
-    let series = Rc::new(ChartSeries::for_nodegroup(
-        sim.metrics().samples(),
-        &shown,
-        chart_since(&sim, &shown),
-    ));
+    let groups: Vec<String> = m.charts.iter().map(|(g, _)| g.clone()).collect();
+    let (shown, series) = m
+        .chart(&chart_group)
+        .map(|(g, s)| (g.clone(), Rc::new(s.clone())))
+        .unwrap_or_default();
     let on_chart_group = {
         let chart_group = chart_group.clone();
         Callback::from(move |e: Event| chart_group.set(event_value(&e)))
