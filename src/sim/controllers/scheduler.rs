@@ -13,6 +13,8 @@ pub mod node_ports;
 pub mod node_resources_fit;
 pub mod node_unschedulable;
 pub mod taint_toleration;
+#[cfg(test)]
+pub(crate) mod testing;
 
 use crate::sim::sort::CollectSorted;
 use std::collections::{BTreeMap, BTreeSet};
@@ -453,4 +455,181 @@ pub fn is_pending_default(pod: &Pod) -> bool {
     pod.status.phase == PodPhase::Pending
         && pod.spec.node_name.is_none()
         && pod.spec.scheduler_name == DEFAULT_SCHEDULER
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::{node, pod};
+    use super::*;
+    use crate::sim::spec::LabSpec;
+
+    #[test]
+    fn num_feasible_nodes_to_find_follows_upstream() {
+        // (nodes, feasible nodes to find): upstream's TestNumFeasibleNodesToFind with the
+        // adaptive default percentage.
+        for (n, want) in [
+            (0, 0),
+            (10, 10),
+            (99, 99),
+            (100, 100),
+            (101, 100),
+            (1000, 420),
+            (5000, 500),
+            (6000, 300),
+            (10_000, 500),
+        ] {
+            assert_eq!(num_feasible_nodes_to_find(n), want, "{n} nodes");
+        }
+    }
+
+    #[test]
+    fn spread_score_prefers_emptier_zones_and_nodes() {
+        // (on node, in zone, fullest zone, score)
+        for (on_node, in_zone, max_zone, want) in [
+            (0, 0, 0, 100),
+            (0, 0, 4, 100),
+            (0, 4, 4, 50),
+            (2, 2, 4, 65),
+            (10, 4, 4, 0),
+        ] {
+            assert_eq!(spread_score(on_node, in_zone, max_zone), want);
+        }
+    }
+
+    fn store(nodes: &[Node], pods: &[Pod]) -> State {
+        let mut spec = LabSpec::default();
+        spec.settings.skip_cluster_creation = true;
+        let mut state = Simulation::new(spec).unwrap().state.clone();
+        state.pods.clear();
+        for n in nodes {
+            state.nodes.insert(n.meta.name.clone(), n.clone());
+        }
+        for p in pods {
+            state.pods.insert(p.meta.key(), p.clone());
+        }
+        state
+    }
+
+    fn enqueue_all(s: &mut SchedulerState, state: &State) {
+        for p in state.pods.values() {
+            if p.spec.node_name.is_none() {
+                s.active.insert((p.meta.uid, p.meta.key()));
+            }
+        }
+    }
+
+    #[test]
+    fn a_cycle_counts_each_placement_before_the_next_pod() {
+        let nodes = [
+            node("a").allocatable(1000, 4096).obj(),
+            node("b").allocatable(1000, 4096).obj(),
+        ];
+        let pods: Vec<Pod> = (0..3)
+            .map(|i| pod(&format!("p{i}")).uid(i + 1).requests(600, 0).obj())
+            .collect();
+        let state = store(&nodes, &pods);
+        let mut s = SchedulerState::default();
+        enqueue_all(&mut s, &state);
+        let cycle = schedule_queue(&state, &mut s, &mut SimRng::stream(1, "scheduler"));
+        let mut chosen: Vec<&str> = cycle.bindings.iter().map(|(_, n)| n.as_str()).collect();
+        crate::sim::sort::sort(&mut chosen);
+        assert_eq!(chosen, ["a", "b"]);
+        assert_eq!(cycle.failures.len(), 1);
+        assert_eq!(
+            cycle.failures[0].2,
+            "0/2 nodes are available: 2 Insufficient cpu. preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod."
+        );
+    }
+
+    #[test]
+    fn large_clusters_filter_from_a_rotating_start() {
+        // 1,000 nodes: 420 feasible nodes are enough, and the next pod starts after them.
+        let nodes: Vec<Node> = (0..1000).map(|i| node(&format!("n{i:04}")).obj()).collect();
+        let mut state = store(&nodes, &[pod("p").uid(1).obj(), pod("q").uid(2).obj()]);
+        let mut s = SchedulerState::default();
+        s.active.insert((1, pod("p").obj().meta.key()));
+        let mut rng = SimRng::stream(1, "scheduler");
+        let first = schedule_queue(&state, &mut s, &mut rng);
+        assert_eq!(s.next_start_node_index, 420);
+        let n: usize = first.bindings[0].1[1..].parse().unwrap();
+        assert!(n < 420, "placed on n{n}, outside the first 420 nodes");
+        // The caller binds (the next cycle checks the cache against the store).
+        let (key, node_name) = first.bindings[0].clone();
+        state.pods.get_mut(&key).unwrap().spec.node_name = Some(node_name);
+        s.active.insert((2, pod("q").obj().meta.key()));
+        let second = schedule_queue(&state, &mut s, &mut rng);
+        let n: usize = second.bindings[0].1[1..].parse().unwrap();
+        assert!((420..840).contains(&n), "placed on n{n}");
+        assert_eq!(s.next_start_node_index, 840);
+    }
+
+    #[test]
+    fn a_pod_that_fits_nowhere_is_tried_on_every_node() {
+        let nodes: Vec<Node> = (0..300)
+            .map(|i| node(&format!("n{i:03}")).allocatable(500, 1024).obj())
+            .collect();
+        let state = store(&nodes, &[pod("big").uid(1).requests(1000, 0).obj()]);
+        let mut s = SchedulerState {
+            next_start_node_index: 123,
+            ..SchedulerState::default()
+        };
+        enqueue_all(&mut s, &state);
+        let cycle = schedule_queue(&state, &mut s, &mut SimRng::stream(1, "scheduler"));
+        assert!(
+            cycle.failures[0]
+                .2
+                .starts_with("0/300 nodes are available: 300 Insufficient cpu.")
+        );
+        assert_eq!(s.next_start_node_index, 123);
+    }
+
+    #[test]
+    fn the_cache_follows_pods_and_nodes() {
+        let a = node("a").zone("us-east-1a").obj();
+        let b = node("b").zone("us-east-1b").obj();
+        let web_pod = |name: &str, uid: u64, on: &str| {
+            pod(name)
+                .uid(uid)
+                .requests(100, 64)
+                .host_port(80)
+                .owner(Kind::ReplicaSet, "web-1")
+                .node(on)
+                .obj()
+        };
+        let mut state = store(&[a, b], &[web_pod("p1", 1, "a"), web_pod("p2", 2, "a")]);
+        let mut cache = Cache::default();
+        for p in state.pods.values() {
+            let facts = cache.facts(p);
+            cache.add(&p.meta.key(), "a", facts);
+        }
+        cache.align(&state.nodes);
+        cache.check(&state);
+        let usage = cache.usages(&state.nodes).next().unwrap().1;
+        assert_eq!((usage.pods, usage.requested.cpu.0), (2, 200));
+        assert_eq!(usage.host_ports, [80, 80]);
+        let owner = cache.facts(&web_pod("x", 9, "a")).owner.unwrap();
+        assert_eq!(cache.spread(owner), [2]);
+
+        // One pod goes: its port stays taken by the other.
+        let gone = pod("p1").obj().meta.key();
+        state.pods.remove(&gone);
+        cache.remove(&gone);
+        cache.check(&state);
+        let usage = cache.usages(&state.nodes).next().unwrap().1;
+        assert_eq!(usage.host_ports, [80]);
+
+        // Node a goes: its pod no longer counts towards its zone; b still has an entry.
+        state.nodes.remove("a");
+        cache.align(&state.nodes);
+        cache.check(&state);
+        assert_eq!(cache.spread(owner), [0]);
+        assert_eq!(cache.usages(&state.nodes).count(), 1);
+
+        // A node named a comes back in another zone: the pod counts there.
+        let a2 = node("a").zone("us-east-1c").obj();
+        state.nodes.insert("a".into(), a2);
+        cache.align(&state.nodes);
+        cache.check(&state);
+        assert_eq!(cache.spread(owner), [0, 0, 1]);
+    }
 }
