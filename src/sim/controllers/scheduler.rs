@@ -276,19 +276,20 @@ pub(crate) fn pod_changed(sim: &mut Simulation, key: &ObjectKey) {
 
 /// Runs the filters on one node, stopping at the first failure (upstream behaviour).
 pub fn filter(pod: &Pod, info: &NodeInfo<'_>) -> Status {
-    for f in [
-        node_unschedulable::filter,
-        taint_toleration::filter,
-        node_affinity::filter,
-        node_ports::filter,
-        node_resources_fit::filter,
-    ] {
-        let status = f(pod, info);
-        if status != Status::Success {
-            return status;
-        }
+    let mut status = node_unschedulable::filter(pod, info);
+    if status == Status::Success {
+        status = taint_toleration::filter(pod, info);
     }
-    Status::Success
+    if status == Status::Success {
+        status = node_affinity::filter(pod, info);
+    }
+    if status == Status::Success {
+        status = node_ports::filter(pod, info);
+    }
+    if status == Status::Success {
+        status = node_resources_fit::filter(pod, info);
+    }
+    status
 }
 
 /// How many feasible nodes the filters look for before scoring (upstream

@@ -202,6 +202,15 @@ impl Cache {
     /// comparing): every node has an entry counting in its zone; an entry whose node went
     /// stops counting in any zone, and goes once it holds no pods.
     pub fn align(&mut self, nodes: &BTreeMap<String, Node>) {
+        // Most cycles nothing changed: the same names, each node in the zone its entry has.
+        let zones = &self.zone_ids;
+        if self.nodes.len() == nodes.len()
+            && self.nodes.iter().zip(nodes).all(|((n, u), (m, node))| {
+                n == m && u.zone.is_some_and(|z| zones[z as usize] == node.zone)
+            })
+        {
+            return;
+        }
         for (name, node) in nodes {
             let zone = self.zone_ids.iter().position(|z| *z == node.zone);
             let zone = Some(zone.unwrap_or_else(|| {
