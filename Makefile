@@ -25,7 +25,8 @@ test: setup-web setup-browser setup-e2e
 	@scripts/check.sh
 
 # Figures, not pass/fail: 24 simulated hours of 100 nodes and 3,000 pods, natively and in
-# wasm32 under headless Chromium.
+# wasm32 under headless Chromium; natively, the scheduler placing up to 100,000 pods on 5,000
+# nodes.
 bench: setup-web setup-browser
 	cargo bench --bench sim
 	CHROMEDRIVER=$$(command -v chromedriver) cargo test --release --target wasm32-unknown-unknown --test wasm_bench -- --include-ignored --nocapture

@@ -290,6 +290,7 @@ pub(crate) fn create_pod(sim: &mut Simulation, mut pod: Pod) -> Result<ObjectKey
     let preassigned = pod.spec.node_name.is_some();
     sim.state.pods.insert(key.clone(), pod);
     sim.state.touch();
+    super::scheduler::pod_changed(sim, &key);
     if preassigned {
         super::kubelet::enqueue(sim, &key);
     } else if scheduler_name == super::fargate::FARGATE_SCHEDULER {

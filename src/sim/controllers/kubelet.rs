@@ -286,6 +286,7 @@ pub(crate) fn container_exited(sim: &mut Simulation, key: &ObjectKey, uid: u64) 
     let fargate = pod.spec.scheduler_name == super::fargate::FARGATE_SCHEDULER;
     sim.state.touch();
     sim.controllers.capacity_revision += 1;
+    super::scheduler::pod_changed(sim, key);
     if let (Some(ip), Some(node), false, false) = (ip, node, host_network, fargate) {
         super::vpc_cni::release_pod_ip(sim, &node, &ip);
     }

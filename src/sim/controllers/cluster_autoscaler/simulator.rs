@@ -53,7 +53,6 @@ impl Template {
             pods: self.ds_pods,
             gpus: 0,
             host_ports: self.ds_ports.clone(),
-            owners: BTreeMap::new(),
         }
     }
 }

@@ -14,3 +14,53 @@ pub fn filter(pod: &Pod, info: &NodeInfo<'_>) -> Status {
         Status::Success
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::controllers::scheduler::testing::{info, node, pod};
+
+    fn conflict() -> Status {
+        Status::Unschedulable(vec![ERR_REASON.to_string()])
+    }
+
+    #[test]
+    fn filter() {
+        let cases = [
+            (
+                "no ports",
+                pod("p").obj(),
+                vec![pod("q").host_port(80).obj()],
+                Status::Success,
+            ),
+            (
+                "free port",
+                pod("p").host_port(8080).obj(),
+                vec![],
+                Status::Success,
+            ),
+            (
+                "another port in use",
+                pod("p").host_port(8080).obj(),
+                vec![pod("q").host_port(80).obj()],
+                Status::Success,
+            ),
+            (
+                "the same port in use",
+                pod("p").host_port(8080).obj(),
+                vec![pod("q").host_port(8080).obj()],
+                conflict(),
+            ),
+            (
+                "one of several ports in use",
+                pod("p").host_port(80).host_port(443).obj(),
+                vec![pod("q").host_port(443).obj()],
+                conflict(),
+            ),
+        ];
+        for (name, pod, existing, want) in cases {
+            let n = node("n").obj();
+            assert_eq!(super::filter(&pod, &info(&n, &existing)), want, "{name}");
+        }
+    }
+}

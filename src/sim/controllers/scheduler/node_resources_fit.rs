@@ -73,3 +73,144 @@ fn after(pod: &Pod, info: &NodeInfo<'_>) -> (u64, u64) {
     };
     (info.requested.cpu.0 + cpu, info.requested.memory.0 + mem)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::controllers::scheduler::testing::{info, node, pod};
+
+    fn insufficient(reasons: &[&str]) -> Status {
+        Status::Unschedulable(reasons.iter().map(|r| (*r).to_string()).collect())
+    }
+
+    #[test]
+    fn filter() {
+        // Nodes of 4 CPUs and 8 GiB unless a case says otherwise.
+        let cases = [
+            (
+                "no requests",
+                pod("p").obj(),
+                node("n"),
+                vec![],
+                Status::Success,
+            ),
+            (
+                "fits exactly",
+                pod("p").requests(1000, 2048).obj(),
+                node("n"),
+                vec![pod("q").requests(3000, 6144).obj()],
+                Status::Success,
+            ),
+            (
+                "too much cpu",
+                pod("p").requests(1001, 0).obj(),
+                node("n"),
+                vec![pod("q").requests(3000, 0).obj()],
+                insufficient(&["Insufficient cpu"]),
+            ),
+            (
+                "too much memory",
+                pod("p").requests(0, 4097).obj(),
+                node("n"),
+                vec![pod("q").requests(0, 4096).obj()],
+                insufficient(&["Insufficient memory"]),
+            ),
+            (
+                "every insufficient resource is reported",
+                pod("p").requests(5000, 9000).obj(),
+                node("n").max_pods(1),
+                vec![pod("q").obj()],
+                insufficient(&["Too many pods", "Insufficient cpu", "Insufficient memory"]),
+            ),
+            (
+                "pod count",
+                pod("p").obj(),
+                node("n").max_pods(2),
+                vec![pod("q").obj(), pod("r").obj()],
+                insufficient(&["Too many pods"]),
+            ),
+            (
+                "a node without GPUs",
+                pod("p").gpus(1).obj(),
+                node("n"),
+                vec![],
+                insufficient(&["Insufficient nvidia.com/gpu"]),
+            ),
+            (
+                "a GPU node with a free GPU",
+                pod("p").gpus(1).obj(),
+                node("n").instance_type("g4dn.xlarge"),
+                vec![],
+                Status::Success,
+            ),
+            (
+                "a GPU node whose GPU is taken",
+                pod("p").gpus(1).obj(),
+                node("n").instance_type("g4dn.xlarge"),
+                vec![pod("q").gpus(1).obj()],
+                insufficient(&["Insufficient nvidia.com/gpu"]),
+            ),
+        ];
+        for (name, pod, node, existing, want) in cases {
+            let n = node.obj();
+            assert_eq!(super::filter(&pod, &info(&n, &existing)), want, "{name}");
+        }
+    }
+
+    #[test]
+    fn least_allocated_and_balanced_scores() {
+        // (case, pod, already requested on a 4-CPU 8-GiB node, least allocated, balanced)
+        // LeastAllocated: mean of (4000 − cpu) × 100 / 4000 and (8192 − MiB) × 100 / 8192;
+        // BalancedAllocation: 100 − |cpu‰ − memory‰| / 20.
+        let cases = [
+            (
+                "empty node, default 100m and 200 MiB",
+                pod("p").obj(),
+                (0, 0),
+                97,
+                100,
+            ),
+            (
+                "half the cpu, a quarter of the memory",
+                pod("p").requests(2000, 2048).obj(),
+                (0, 0),
+                62,
+                88,
+            ),
+            (
+                "full after placing",
+                pod("p").requests(2000, 4096).obj(),
+                (2000, 4096),
+                0,
+                100,
+            ),
+            (
+                "cpu over allocatable counts as full",
+                pod("p").requests(4000, 0).obj(),
+                (1000, 0),
+                48,
+                52,
+            ),
+        ];
+        for (name, pod, (cpu, mem), least, balanced) in cases {
+            let n = node("n").obj();
+            let existing = [super::super::testing::pod("q").requests(cpu, mem).obj()];
+            let existing = if cpu + mem == 0 {
+                &existing[..0]
+            } else {
+                &existing[..]
+            };
+            let i = info(&n, existing);
+            assert_eq!(
+                least_allocated_score(&pod, &i),
+                least,
+                "{name}: least allocated"
+            );
+            assert_eq!(
+                balanced_allocation_score(&pod, &i),
+                balanced,
+                "{name}: balanced"
+            );
+        }
+    }
+}

@@ -653,6 +653,7 @@ fn kubelet_resize(
             sim.controllers.vpa.resizes.remove(key);
             sim.state.touch();
             sim.controllers.capacity_revision += 1;
+            crate::sim::controllers::scheduler::pod_changed(sim, key);
             for (reason, verb) in [
                 (reason::RESIZE_STARTED, "started"),
                 (reason::RESIZE_COMPLETED, "completed"),
