@@ -18,6 +18,7 @@
 //! ```
 
 pub mod api;
+pub mod api_server;
 pub mod billing;
 pub mod catalog;
 pub mod clock;

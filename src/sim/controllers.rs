@@ -8,7 +8,6 @@
 //! which makes an idle hour of a large cluster cost almost nothing to simulate.
 
 pub mod addon_update;
-pub mod api_server;
 pub mod auto_scaling_group;
 pub mod cluster_autoscaler;
 pub mod control_plane_update;
@@ -29,7 +28,7 @@ pub mod spot;
 pub mod vertical_pod_autoscaler;
 pub mod vpc_cni;
 
-use super::{Simulation, Timer};
+use super::{Simulation, Timer, api_server};
 
 /// Controllers' private bookkeeping.
 #[derive(Debug, Clone, Default)]

@@ -110,7 +110,7 @@ pub(crate) fn reconcile(sim: &mut Simulation) {
         }
         for (pk, target, _) in &pods {
             if target.as_ref().is_none_or(|n| !eligible_nodes.contains(n)) {
-                super::api_server::delete_pod(sim, pk);
+                crate::sim::api_server::delete_pod(sim, pk);
                 sim.record(
                     EventType::Normal,
                     reason::SUCCESSFUL_DELETE,
@@ -211,7 +211,7 @@ fn rolling_update(
             }
             budget -= 1;
         }
-        super::api_server::delete_pod(sim, k);
+        crate::sim::api_server::delete_pod(sim, k);
         sim.record(
             EventType::Normal,
             reason::SUCCESSFUL_DELETE,
@@ -231,7 +231,7 @@ fn ds_ref(key: &ObjectKey) -> ObjectRef {
 
 /// Creates the DaemonSet's pod for `node`; false when the API server refused it.
 fn create_pod(sim: &mut Simulation, ds: &DaemonSet, node: &str) -> bool {
-    let name = super::api_server::generate_name(sim, &ds.meta.namespace, &ds.meta.name);
+    let name = crate::sim::api_server::generate_name(sim, &ds.meta.namespace, &ds.meta.name);
     let mut meta = ObjectMeta::named(ds.meta.namespace.clone(), name.clone());
     meta.labels = ds.template.labels.clone();
     meta.labels.insert(REVISION_LABEL.into(), revision_hash(ds));
@@ -260,6 +260,6 @@ fn create_pod(sim: &mut Simulation, ds: &DaemonSet, node: &str) -> bool {
         status: PodStatus::default(),
         lab: PodLab::default(),
     };
-    let result = super::api_server::create_pod(sim, pod);
-    super::api_server::record_creation(sim, ds_ref(&ds.meta.key()), &name, result, SOURCE)
+    let result = crate::sim::api_server::create_pod(sim, pod);
+    crate::sim::api_server::record_creation(sim, ds_ref(&ds.meta.key()), &name, result, SOURCE)
 }

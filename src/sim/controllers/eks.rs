@@ -975,7 +975,7 @@ fn finish_cluster_creation(sim: &mut Simulation) {
     for m in manifests {
         let (kind, name) = (m.kind(), m.name().to_string());
         let ns = m.namespace().to_string();
-        if let Err(e) = super::api_server::apply(sim, m) {
+        if let Err(e) = crate::sim::api_server::apply(sim, m) {
             sim.record(
                 EventType::Warning,
                 reason::COMMAND_FAILED,
@@ -1161,7 +1161,7 @@ pub(crate) fn delete_fargate_profile(sim: &mut Simulation, name: &str) -> Result
         .map(|p| p.meta.key())
         .collect();
     for k in pods {
-        super::api_server::delete_pod(sim, &k);
+        crate::sim::api_server::delete_pod(sim, &k);
     }
     let d = sim
         .rng

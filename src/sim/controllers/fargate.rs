@@ -13,7 +13,7 @@ use crate::sim::eks::FargateProfileStatus;
 use crate::sim::event::{EventType, reason};
 use crate::sim::{Simulation, Timer};
 
-use super::api_server::pod_ref;
+use crate::sim::api_server::pod_ref;
 
 pub const FARGATE_SCHEDULER: &str = "fargate-scheduler";
 /// The label the webhook sets (and users may set to pin a profile).

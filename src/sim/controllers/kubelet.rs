@@ -16,7 +16,7 @@ use crate::sim::eks::{InstanceState, NodegroupKind};
 use crate::sim::event::{EventType, reason};
 use crate::sim::{Simulation, Timer};
 
-use super::api_server::pod_ref;
+use crate::sim::api_server::pod_ref;
 
 /// Pods bound to a node whose start has not begun yet.
 #[derive(Debug, Clone, Default)]
@@ -498,7 +498,7 @@ pub(crate) fn delete_node(sim: &mut Simulation, name: &str) {
         .map(|p| p.meta.key())
         .collect();
     for k in pods {
-        super::api_server::remove_pod(sim, &k);
+        crate::sim::api_server::remove_pod(sim, &k);
     }
 }
 

@@ -219,7 +219,7 @@ pub(crate) fn reconcile(sim: &mut Simulation) {
         if eks_run && timed_out {
             // PDBs are not respected past the timeout for scale-in and deletion (eks-facts §4).
             for k in &waiting {
-                super::api_server::delete_pod(sim, k);
+                crate::sim::api_server::delete_pod(sim, k);
             }
             sim.controllers.drains.remove(i);
             finish(sim, &op);
@@ -232,15 +232,15 @@ pub(crate) fn reconcile(sim: &mut Simulation) {
             let force = op.purpose == DrainPurpose::NodegroupUpdate { force: true };
             for k in &waiting {
                 if bypass {
-                    super::api_server::delete_pod(sim, k);
+                    crate::sim::api_server::delete_pod(sim, k);
                     evicted += 1;
                     continue;
                 }
-                match super::api_server::evict(sim, k) {
+                match crate::sim::api_server::evict(sim, k) {
                     Ok(()) => evicted += 1,
                     Err(_) if force => {
                         // A forced update does not respect PDBs (eks-facts §4).
-                        super::api_server::delete_pod(sim, k);
+                        crate::sim::api_server::delete_pod(sim, k);
                         evicted += 1;
                     }
                     Err(e) => {

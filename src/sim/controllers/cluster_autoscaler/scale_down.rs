@@ -18,9 +18,10 @@ use super::simulator::{self, Blocker, TO_BE_DELETED_TAINT, add_pod, fits};
 use super::{CaTimer, Deletion, SOURCE, Scan, node_ref, pod_ref, schedule};
 use crate::sim::Simulation;
 use crate::sim::api::{ObjectKey, PodPhase, Taint, TaintEffect};
+use crate::sim::api_server;
 use crate::sim::clock::SimDuration;
+use crate::sim::controllers::auto_scaling_group;
 use crate::sim::controllers::scheduler::{self, NodeInfo};
-use crate::sim::controllers::{api_server, auto_scaling_group};
 use crate::sim::event::{EventType, reason};
 use crate::sim::spec::ClusterAutoscalerSettings;
 

@@ -37,8 +37,8 @@ use super::{
 use crate::sim::Simulation;
 use crate::sim::api::vpa::{UpdateMode, VerticalPodAutoscaler};
 use crate::sim::api::{Kind, ObjectKey, ObjectRef, Pod, PodPhase, PodSpec};
+use crate::sim::api_server::{self, EvictionError, pod_ref};
 use crate::sim::clock::{SimDuration, SimTime};
-use crate::sim::controllers::api_server::{self, EvictionError, pod_ref};
 use crate::sim::event::{self, EventType};
 use crate::sim::quantity::{Bytes, MilliCpu, Resources};
 

@@ -1,5 +1,6 @@
-//! The API server's side of things: apply and delete objects, admission (including the Fargate
-//! mutating webhook), graceful pod deletion and the eviction subresource with PDB checks.
+//! The API server, the store's write path: apply, create and delete objects, admission
+//! (including the Fargate mutating webhook), graceful pod deletion and the eviction subresource
+//! with PDB checks. It is not a controller: controllers write through it.
 
 use crate::sim::api::status::StatusError;
 use crate::sim::api::validation::validate_manifest;
@@ -280,10 +281,10 @@ pub(crate) fn create_pod(sim: &mut Simulation, mut pod: Pod) -> Result<ObjectKey
     }
     init_meta(sim, &mut pod.meta);
     if pod.spec.scheduler_name.is_empty() {
-        pod.spec.scheduler_name = super::scheduler::DEFAULT_SCHEDULER.to_string();
+        pod.spec.scheduler_name = crate::sim::controllers::scheduler::DEFAULT_SCHEDULER.to_string();
     }
-    super::vertical_pod_autoscaler::admission::admit(sim, &mut pod);
-    super::fargate::admit(sim, &mut pod);
+    crate::sim::controllers::vertical_pod_autoscaler::admission::admit(sim, &mut pod);
+    crate::sim::controllers::fargate::admit(sim, &mut pod);
     let key = pod.meta.key();
     let uid = pod.meta.uid;
     let scheduler_name = pod.spec.scheduler_name.clone();
@@ -291,11 +292,11 @@ pub(crate) fn create_pod(sim: &mut Simulation, mut pod: Pod) -> Result<ObjectKey
     sim.state.pods.insert(key.clone(), pod);
     sim.state.touch();
     if preassigned {
-        super::kubelet::enqueue(sim, &key);
-    } else if scheduler_name == super::fargate::FARGATE_SCHEDULER {
-        super::fargate::enqueue(sim, &key);
+        crate::sim::controllers::kubelet::enqueue(sim, &key);
+    } else if scheduler_name == crate::sim::controllers::fargate::FARGATE_SCHEDULER {
+        crate::sim::controllers::fargate::enqueue(sim, &key);
     } else {
-        super::scheduler::enqueue(sim, &key, uid);
+        crate::sim::controllers::scheduler::enqueue(sim, &key, uid);
     }
     Ok(key)
 }
@@ -397,13 +398,13 @@ pub(crate) fn remove_pod(sim: &mut Simulation, key: &ObjectKey) {
     };
     sim.state.touch();
     sim.controllers.capacity_revision += 1;
-    super::scheduler::forget(sim, key);
-    super::kubelet::forget(sim, key);
-    super::fargate::forget(sim, key);
+    crate::sim::controllers::scheduler::forget(sim, key);
+    crate::sim::controllers::kubelet::forget(sim, key);
+    crate::sim::controllers::fargate::forget(sim, key);
     if let (Some(ip), Some(node)) = (&pod.status.pod_ip, &pod.spec.node_name)
         && !pod.spec.host_network
     {
-        super::vpc_cni::release_pod_ip(sim, node, ip);
+        crate::sim::controllers::vpc_cni::release_pod_ip(sim, node, ip);
     }
     if let (Some(size), Some(start)) = (pod.lab.fargate_size, pod.lab.billing_start) {
         let billed = sim.now().saturating_sub(start).as_secs();
@@ -416,10 +417,10 @@ pub(crate) fn remove_pod(sim: &mut Simulation, key: &ObjectKey) {
             );
         }
     }
-    if pod.spec.scheduler_name == super::fargate::FARGATE_SCHEDULER
+    if pod.spec.scheduler_name == crate::sim::controllers::fargate::FARGATE_SCHEDULER
         && let Some(node) = &pod.spec.node_name
     {
-        super::fargate::remove_node(sim, node);
+        crate::sim::controllers::fargate::remove_node(sim, node);
     }
 }
 
@@ -628,7 +629,7 @@ pub(crate) fn delete(sim: &mut Simulation, kind: Kind, key: &ObjectKey) -> Resul
             if !sim.state.nodes.contains_key(&key.name) {
                 return not_found("nodes");
             }
-            super::kubelet::delete_node(sim, &key.name);
+            crate::sim::controllers::kubelet::delete_node(sim, &key.name);
             Ok(format!("node \"{}\" deleted", key.name))
         }
         other => Err(format!(
