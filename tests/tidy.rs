@@ -380,11 +380,6 @@ const CONTROLLER_EDGES_LEFT: &[(&str, &str, &str)] = &[
         "uses the deployment controller's template hash",
     ),
     (
-        "daemonset",
-        "fargate",
-        "uses Fargate's profile matching and compute-type label",
-    ),
-    (
         "eks",
         "auto_scaling_group",
         "terminates a deleted group's instances through the ASG",
@@ -431,11 +426,6 @@ const CONTROLLER_EDGES_LEFT: &[(&str, &str, &str)] = &[
     ),
     (
         "kubelet",
-        "fargate",
-        "reads FARGATE_SCHEDULER from the Fargate controller",
-    ),
-    (
-        "kubelet",
         "vpc_cni",
         "assigns and releases pod IPs through the CNI",
     ),
@@ -476,11 +466,6 @@ const CONTROLLER_EDGES_LEFT: &[(&str, &str, &str)] = &[
     ),
     (
         "vertical_pod_autoscaler",
-        "fargate",
-        "uses Fargate's profile matching and FARGATE_SCHEDULER",
-    ),
-    (
-        "vertical_pod_autoscaler",
         "metrics_server",
         "reads metrics and owners through the metrics-server module",
     ),
@@ -511,10 +496,6 @@ const OUTSIDE_EDGES_LEFT: &[(&str, &str)] = &[
     (
         "src/scenario/eksctl/vpc/subnets.rs",
         "names default subnets with the eks controller's default_subnet_id",
-    ),
-    (
-        "src/ui/components/workloads.rs",
-        "reads FARGATE_SCHEDULER from the Fargate controller",
     ),
     (
         "src/view/builder.rs",
@@ -641,7 +622,7 @@ const API_SERVER_EDGES_LEFT: &[(&str, &str)] = &[
     ),
     (
         "scheduler",
-        "hands new pods to the scheduler's queue; reads DEFAULT_SCHEDULER from it",
+        "hands new pods to the scheduler's queue and forgets deleted ones there",
     ),
     (
         "vertical_pod_autoscaler",

@@ -281,7 +281,7 @@ pub(crate) fn create_pod(sim: &mut Simulation, mut pod: Pod) -> Result<ObjectKey
     }
     init_meta(sim, &mut pod.meta);
     if pod.spec.scheduler_name.is_empty() {
-        pod.spec.scheduler_name = crate::sim::controllers::scheduler::DEFAULT_SCHEDULER.to_string();
+        pod.spec.scheduler_name = crate::sim::api::pod::DEFAULT_SCHEDULER.to_string();
     }
     crate::sim::controllers::vertical_pod_autoscaler::admission::admit(sim, &mut pod);
     crate::sim::controllers::fargate::admit(sim, &mut pod);
@@ -293,7 +293,7 @@ pub(crate) fn create_pod(sim: &mut Simulation, mut pod: Pod) -> Result<ObjectKey
     sim.state.touch();
     if preassigned {
         crate::sim::controllers::kubelet::enqueue(sim, &key);
-    } else if scheduler_name == crate::sim::controllers::fargate::FARGATE_SCHEDULER {
+    } else if scheduler_name == crate::sim::eks::fargate_profile::FARGATE_SCHEDULER {
         crate::sim::controllers::fargate::enqueue(sim, &key);
     } else {
         crate::sim::controllers::scheduler::enqueue(sim, &key, uid);
@@ -417,7 +417,7 @@ pub(crate) fn remove_pod(sim: &mut Simulation, key: &ObjectKey) {
             );
         }
     }
-    if pod.spec.scheduler_name == crate::sim::controllers::fargate::FARGATE_SCHEDULER
+    if pod.spec.scheduler_name == crate::sim::eks::fargate_profile::FARGATE_SCHEDULER
         && let Some(node) = &pod.spec.node_name
     {
         crate::sim::controllers::fargate::remove_node(sim, node);

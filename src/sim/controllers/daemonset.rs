@@ -138,15 +138,18 @@ fn warn_if_fargate_selected(sim: &mut Simulation, ds: &DaemonSet) {
     if sim.controllers.daemonset_fargate_warned.contains(&key) {
         return;
     }
-    let excluded =
-        ds.template.spec.node_affinity.iter().flatten().any(|r| {
-            r.key == super::fargate::COMPUTE_TYPE && r.operator == SelectorOperator::NotIn
-        });
+    let excluded = ds.template.spec.node_affinity.iter().flatten().any(|r| {
+        r.key == crate::sim::eks::fargate_profile::COMPUTE_TYPE
+            && r.operator == SelectorOperator::NotIn
+    });
     if excluded {
         return;
     }
-    let Some(profile) = super::fargate::profile_for(sim, &ds.meta.namespace, &ds.template.labels)
-    else {
+    let Some(profile) = crate::sim::eks::fargate_profile::active_profile_for(
+        &sim.state.fargate_profiles,
+        &ds.meta.namespace,
+        &ds.template.labels,
+    ) else {
         return;
     };
     sim.controllers.daemonset_fargate_warned.insert(key.clone());

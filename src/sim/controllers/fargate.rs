@@ -15,11 +15,9 @@ use crate::sim::{Simulation, Timer};
 
 use crate::sim::api_server::pod_ref;
 
-pub const FARGATE_SCHEDULER: &str = "fargate-scheduler";
-/// The label the webhook sets (and users may set to pin a profile).
-pub const PROFILE_LABEL: &str = "eks.amazonaws.com/fargate-profile";
-/// Pods annotated `eks.amazonaws.com/compute-type: ec2` are never sent to Fargate.
-pub const COMPUTE_TYPE: &str = "eks.amazonaws.com/compute-type";
+use crate::sim::eks::fargate_profile::{
+    COMPUTE_TYPE, FARGATE_SCHEDULER, PROFILE_LABEL, active_profile_for,
+};
 
 /// Pods waiting for Fargate capacity.
 #[derive(Debug, Clone, Default)]
@@ -338,9 +336,5 @@ pub fn profile_for(
     namespace: &str,
     labels: &BTreeMap<String, String>,
 ) -> Option<String> {
-    sim.state
-        .fargate_profiles
-        .values()
-        .find(|p| p.status == FargateProfileStatus::Active && p.matches(namespace, labels))
-        .map(|p| p.name.clone())
+    active_profile_for(&sim.state.fargate_profiles, namespace, labels)
 }

@@ -113,7 +113,7 @@ fn start_pod(sim: &mut Simulation, key: &ObjectKey, node_name: &str, ip: String,
         .first()
         .map(|c| c.image.clone())
         .unwrap_or_default();
-    let fargate = pod.spec.scheduler_name == super::fargate::FARGATE_SCHEDULER;
+    let fargate = pod.spec.scheduler_name == crate::sim::eks::fargate_profile::FARGATE_SCHEDULER;
     if fargate {
         // Fargate billing runs from the start of the image download (eks-facts §1.2).
         pod.lab.billing_start = Some(now);
@@ -283,7 +283,7 @@ pub(crate) fn container_exited(sim: &mut Simulation, key: &ObjectKey, uid: u64) 
     let ip = pod.status.pod_ip.clone();
     let node = pod.spec.node_name.clone();
     let host_network = pod.spec.host_network;
-    let fargate = pod.spec.scheduler_name == super::fargate::FARGATE_SCHEDULER;
+    let fargate = pod.spec.scheduler_name == crate::sim::eks::fargate_profile::FARGATE_SCHEDULER;
     sim.state.touch();
     sim.controllers.capacity_revision += 1;
     if let (Some(ip), Some(node), false, false) = (ip, node, host_network, fargate) {

@@ -22,8 +22,7 @@ use crate::sim::clock::{SimDuration, SimTime};
 use crate::sim::event::{EventType, reason};
 use crate::sim::quantity::Resources;
 
-/// The scheduler's name on pods it schedules.
-pub const DEFAULT_SCHEDULER: &str = "default-scheduler";
+pub use crate::sim::api::pod::DEFAULT_SCHEDULER;
 
 /// Unschedulable pods are retried at least this often even without a cluster change
 /// (upstream `podMaxInUnschedulablePodsDuration`, 5 minutes).

@@ -524,7 +524,7 @@ fn candidate(pod: &Pod, vpa: &VerticalPodAutoscaler, now: SimTime) -> Option<Can
 
 /// Why a running pod cannot be resized in place, if it cannot.
 fn in_place_impossible(sim: &Simulation, pod: &Pod) -> Option<String> {
-    if pod.spec.scheduler_name == crate::sim::controllers::fargate::FARGATE_SCHEDULER {
+    if pod.spec.scheduler_name == crate::sim::eks::fargate_profile::FARGATE_SCHEDULER {
         return Some(
             "it runs on Fargate, whose micro-VM is sized once when the pod starts".to_string(),
         );
