@@ -155,7 +155,7 @@ impl Simulation {
     /// Builds a lab from its spec. The cluster starts CREATING (or ACTIVE when the spec says
     /// to skip creation); node groups, Fargate profiles and manifests follow once it is ACTIVE.
     pub fn new(spec: LabSpec) -> Result<Simulation, String> {
-        controllers::eks::validate_spec(&spec)?;
+        crate::sim::eks::validation::validate_spec(&spec)?;
         let state = controllers::eks::initial_state(&spec)?;
         let mut sim = Simulation {
             now: SimTime::EPOCH,

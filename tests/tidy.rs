@@ -335,16 +335,6 @@ const CONTROLLER_EDGES_LEFT: &[(&str, &str, &str)] = &[
         "sets an add-on's image with the deployment controller's set_image, not an API update",
     ),
     (
-        "addon_update",
-        "eks",
-        "reads the ECR registry constant kept in the eks controller",
-    ),
-    (
-        "auto_scaling_group",
-        "eks",
-        "reads the per-group node quota kept in the eks controller",
-    ),
-    (
         "auto_scaling_group",
         "kubelet",
         "marks nodes NotReady and deletes them through the kubelet on termination",
@@ -476,30 +466,6 @@ const OUTSIDE_EDGES_LEFT: &[(&str, &str)] = &[
     (
         "src/report.rs",
         "reads the Cluster Autoscaler's and VPA's explanations from their controller state",
-    ),
-    (
-        "src/scenario.rs",
-        "validates the spec with the eks controller's validate_spec",
-    ),
-    (
-        "src/scenario/command_line/aws.rs",
-        "reads the node group update's MAX_UNAVAILABLE_QUOTA",
-    ),
-    (
-        "src/scenario/eksctl/fargate.rs",
-        "reads Fargate profile quotas from the eks controller",
-    ),
-    (
-        "src/scenario/eksctl/nodegroup/sizes.rs",
-        "reads MAX_NODES_PER_MANAGED_NODEGROUP from the eks controller",
-    ),
-    (
-        "src/scenario/eksctl/vpc/subnets.rs",
-        "names default subnets with the eks controller's default_subnet_id",
-    ),
-    (
-        "src/view/builder.rs",
-        "validates the spec with the eks controller's validate_spec",
     ),
     (
         "src/view/cluster.rs",

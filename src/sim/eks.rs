@@ -5,7 +5,9 @@ pub mod cluster;
 pub mod ec2;
 pub mod fargate_profile;
 pub mod nodegroup;
+pub mod quotas;
 pub mod update;
+pub mod validation;
 pub mod vpc;
 
 pub use cluster::{
@@ -22,3 +24,6 @@ pub use update::{
     ErrorCode, Fault, Update, UpdateError, UpdatePhase, UpdateStatus, UpdateTarget, UpdateType,
 };
 pub use vpc::Subnet;
+
+/// The registry EKS pulls its add-on images from (us-east-1).
+pub const ECR: &str = "602401143452.dkr.ecr.us-east-1.amazonaws.com";

@@ -41,7 +41,7 @@ pub fn workload(name: AddonName) -> (Kind, ObjectKey) {
 }
 
 pub fn image(name: AddonName, version: &str) -> String {
-    let ecr = super::eks::ECR;
+    let ecr = crate::sim::eks::ECR;
     match name {
         AddonName::VpcCni => format!("{ecr}/amazon-k8s-cni:{version}"),
         AddonName::KubeProxy => format!(

@@ -465,11 +465,11 @@ pub(crate) fn scale(
         crate::limits::check::nodegroup_size(i128::from(m), format_args!("--{flag}={m}"))
             .map_err(|e| format!("Error: {e}"))?;
         if ng.kind == NodegroupKind::Managed
-            && m > crate::sim::controllers::eks::MAX_NODES_PER_MANAGED_NODEGROUP
+            && m > crate::sim::eks::quotas::MAX_NODES_PER_MANAGED_NODEGROUP
         {
             return Err(format!(
                 "Error: maxSize ({m}) exceeds the quota of {} nodes per managed node group",
-                crate::sim::controllers::eks::MAX_NODES_PER_MANAGED_NODEGROUP
+                crate::sim::eks::quotas::MAX_NODES_PER_MANAGED_NODEGROUP
             ));
         }
     }

@@ -47,8 +47,7 @@ pub const WAIT_AFTER_DRAIN: SimDuration = SimDuration::from_secs(60);
 /// How long the scale-up phase waits for new nodes before `NodeCreationFailure` (U: the user
 /// guide names the failure, not the time; the lab uses the drain's 15 minutes).
 pub const NODE_CREATION_TIMEOUT: SimDuration = SimDuration::from_mins(15);
-/// The maxUnavailable quota (eks-facts §4).
-pub const MAX_UNAVAILABLE_QUOTA: i32 = 100;
+use crate::sim::eks::quotas::MAX_UNAVAILABLE_QUOTA;
 
 /// A node group update in progress.
 #[derive(Debug, Clone)]
