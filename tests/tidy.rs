@@ -365,11 +365,6 @@ const CONTROLLER_EDGES_LEFT: &[(&str, &str, &str)] = &[
         "simulates with the scheduler's filters and NodeInfo, as upstream imports the framework; waits for the scheduler rewrite",
     ),
     (
-        "daemonset",
-        "deployment",
-        "uses the deployment controller's template hash",
-    ),
-    (
         "eks",
         "auto_scaling_group",
         "terminates a deleted group's instances through the ASG",
@@ -383,16 +378,6 @@ const CONTROLLER_EDGES_LEFT: &[(&str, &str, &str)] = &[
         "eks",
         "node_drain",
         "starts the drains of a node group deletion directly",
-    ),
-    (
-        "eks",
-        "nodegroup_update",
-        "names AMIs with the node group update's ami_name",
-    ),
-    (
-        "fargate",
-        "kubelet",
-        "names Fargate nodes with the kubelet's node_name_for_ip",
     ),
     (
         "fargate",
@@ -472,18 +457,6 @@ const OUTSIDE_EDGES_LEFT: &[(&str, &str)] = &[
         "reads the scheduler's pending reasons and the drains in progress",
     ),
     (
-        "src/view/kubectl/describe.rs",
-        "uses the deployment controller's template hash",
-    ),
-    (
-        "src/view/kubectl/eksctl.rs",
-        "names the security group with control_plane_update's security_group_id",
-    ),
-    (
-        "src/view/kubectl/facts.rs",
-        "names nodes with the kubelet's node_name_for_ip",
-    ),
-    (
         "src/view/scaling.rs",
         "reads the scheduler's, Cluster Autoscaler's, VPA's and Spot's state and explanations",
     ),
@@ -493,15 +466,11 @@ const OUTSIDE_EDGES_LEFT: &[(&str, &str)] = &[
     ),
     (
         "src/view/upgrade.rs",
-        "uses check_upgrade, surge, parallelism and in-progress updates from the update controllers",
+        "reads the node group update in progress (its phase and batch) from nodegroup_update's state",
     ),
     (
         "src/view/upgrade/addons.rs",
         "reads add-on rollouts and workloads from addon_update",
-    ),
-    (
-        "src/view/upgrade/estimate.rs",
-        "reads the update controllers' timing constants",
     ),
 ];
 

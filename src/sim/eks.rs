@@ -4,10 +4,12 @@
 pub mod cluster;
 pub mod ec2;
 pub mod fargate_profile;
+pub mod managed_update;
 pub mod nodegroup;
 pub mod quotas;
 pub mod update;
 pub mod validation;
+pub mod version_update;
 pub mod vpc;
 
 pub use cluster::{

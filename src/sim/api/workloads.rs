@@ -129,3 +129,16 @@ impl Job {
         self.status.completion_time.is_some()
     }
 }
+
+/// `pod-template-hash`: FNV-32a of the template, encoded with Kubernetes' `SafeEncodeString`.
+pub fn template_hash(t: &PodTemplateSpec) -> String {
+    const ALPHANUMS: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
+    let full = crate::sim::digest::Digest::new()
+        .update(format!("{t:?}").as_bytes())
+        .value();
+    let h32 = (full ^ (full >> 32)) as u32;
+    h32.to_string()
+        .bytes()
+        .map(|b| ALPHANUMS[b as usize % ALPHANUMS.len()] as char)
+        .collect()
+}

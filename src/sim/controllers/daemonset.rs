@@ -167,7 +167,7 @@ fn warn_if_fargate_selected(sim: &mut Simulation, ds: &DaemonSet) {
 
 /// The `controller-revision-hash` label of the DaemonSet's current template.
 pub fn revision_hash(ds: &DaemonSet) -> String {
-    super::deployment::template_hash(&ds.template)
+    crate::sim::api::workloads::template_hash(&ds.template)
 }
 
 /// `RollingUpdate`: pods of an older template are deleted (and so recreated from the new one)

@@ -6,25 +6,15 @@ use std::collections::BTreeMap;
 
 use crate::sim::Simulation;
 use crate::sim::api::{
-    Deployment, DeploymentStrategy, Kind, ObjectKey, ObjectMeta, ObjectRef, OwnerRef,
-    PodTemplateSpec, ReplicaSet, count, int32,
+    Deployment, DeploymentStrategy, Kind, ObjectKey, ObjectMeta, ObjectRef, OwnerRef, ReplicaSet,
+    count, int32,
 };
 use crate::sim::command::ResourcePatch;
-use crate::sim::digest::Digest;
 use crate::sim::event::{EventType, reason};
 
-const SOURCE: &str = "deployment-controller";
+use crate::sim::api::workloads::template_hash;
 
-/// `pod-template-hash`: FNV-32a of the template, encoded with Kubernetes' `SafeEncodeString`.
-pub fn template_hash(t: &PodTemplateSpec) -> String {
-    const ALPHANUMS: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
-    let full = Digest::new().update(format!("{t:?}").as_bytes()).value();
-    let h32 = (full ^ (full >> 32)) as u32;
-    h32.to_string()
-        .bytes()
-        .map(|b| ALPHANUMS[b as usize % ALPHANUMS.len()] as char)
-        .collect()
-}
+const SOURCE: &str = "deployment-controller";
 
 /// Live pods of a ReplicaSet: (active, available).
 fn rs_pod_counts(sim: &Simulation) -> BTreeMap<ObjectKey, (u64, u64)> {

@@ -600,7 +600,7 @@ pub(crate) fn create_nodegroup(
         volume_type: spec.volume_type.clone(),
         ami_family: spec.ami_family.clone(),
         version,
-        ami_name: super::nodegroup_update::ami_name(version, &spec.instance_types[0]),
+        ami_name: crate::sim::eks::managed_update::ami_name(version, &spec.instance_types[0]),
         zones: spec.zones.clone(),
         max_pods_override: spec.max_pods_per_node,
         status: NodegroupStatus::Creating,

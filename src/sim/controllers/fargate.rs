@@ -242,7 +242,7 @@ pub(crate) fn capacity_ready(sim: &mut Simulation, key: &ObjectKey, uid: u64) {
         .get(PROFILE_LABEL)
         .cloned()
         .unwrap_or_default();
-    let name = format!("fargate-{}", super::kubelet::node_name_for_ip(&ip));
+    let name = format!("fargate-{}", crate::sim::eks::ec2::node_name_for_ip(&ip));
     let mut labels = BTreeMap::new();
     labels.insert("kubernetes.io/hostname".to_string(), name.clone());
     labels.insert("kubernetes.io/os".to_string(), "linux".to_string());

@@ -12,6 +12,7 @@ use crate::sim::api::{
 use crate::sim::catalog::instance_type;
 use crate::sim::catalog::instance_types::MaxPodsPolicy;
 use crate::sim::clock::SimDuration;
+use crate::sim::eks::ec2::node_name_for_ip;
 use crate::sim::eks::{InstanceState, NodegroupKind};
 use crate::sim::event::{EventType, reason};
 use crate::sim::{Simulation, Timer};
@@ -500,9 +501,4 @@ pub(crate) fn delete_node(sim: &mut Simulation, name: &str) {
     for k in pods {
         crate::sim::api_server::remove_pod(sim, &k);
     }
-}
-
-/// `ip-192-168-101-23.ec2.internal`: the EC2 private DNS name in us-east-1.
-pub fn node_name_for_ip(ip: &str) -> String {
-    format!("ip-{}.ec2.internal", ip.replace('.', "-"))
 }
