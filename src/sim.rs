@@ -145,6 +145,8 @@ pub struct Simulation {
     pub(crate) metrics: Metrics,
     pub(crate) spec: LabSpec,
     pub(crate) controllers: controllers::ControllerState,
+    /// The work queues the API server fills for the controllers that watch pods.
+    pub(crate) watch: api_server::watch::WorkQueues,
     inbox: Vec<Submitted>,
     next_submit_seq: u64,
     outcomes: Vec<CommandOutcome>,
@@ -166,6 +168,7 @@ impl Simulation {
             billing: Billing::default(),
             metrics: Metrics::default(),
             controllers: controllers::ControllerState::default(),
+            watch: api_server::watch::WorkQueues::default(),
             inbox: Vec::new(),
             next_submit_seq: 0,
             outcomes: Vec::new(),

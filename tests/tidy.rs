@@ -380,11 +380,6 @@ const CONTROLLER_EDGES_LEFT: &[(&str, &str, &str)] = &[
         "starts the drains of a node group deletion directly",
     ),
     (
-        "fargate",
-        "scheduler",
-        "binds pods with the scheduler's bind",
-    ),
-    (
         "horizontal_pod_autoscaler",
         "deployment",
         "scales through the deployment controller, not the scale subresource",
@@ -423,11 +418,6 @@ const CONTROLLER_EDGES_LEFT: &[(&str, &str, &str)] = &[
         "nodegroup_update",
         "node_drain",
         "cordons and starts drains directly",
-    ),
-    (
-        "scheduler",
-        "kubelet",
-        "bind hands the pod to the kubelet's queue directly",
     ),
     (
         "spot",
@@ -549,15 +539,11 @@ fn controllers_do_not_import_each_other() {
 const API_SERVER_EDGES_LEFT: &[(&str, &str)] = &[
     (
         "fargate",
-        "admission calls Fargate's mutation and hands pods to its queue; forgets deleted pods there",
+        "admission calls Fargate's mutation; a deleted pod's reserved Fargate address and node are released at once through the controller",
     ),
     (
         "kubelet",
-        "hands bound pods to the kubelet's queue and removes nodes through it",
-    ),
-    (
-        "scheduler",
-        "hands new pods to the scheduler's queue and forgets deleted ones there",
+        "deleting a Node runs the kubelet module's delete_node (the node controller's removal)",
     ),
     (
         "vertical_pod_autoscaler",

@@ -11,6 +11,8 @@ use crate::sim::event::{EventType, reason};
 use crate::sim::spec::Manifest;
 use crate::sim::{Simulation, Timer};
 
+pub mod watch;
+
 /// The file kubectl names in its errors for `kubectl apply -f -`: how the lab's console,
 /// forms and timeline apply manifests (kubectl's `FilenameOptions` reads `-` as `STDIN`).
 pub(crate) const APPLY_SOURCE: &str = "STDIN";
@@ -292,11 +294,11 @@ pub(crate) fn create_pod(sim: &mut Simulation, mut pod: Pod) -> Result<ObjectKey
     sim.state.pods.insert(key.clone(), pod);
     sim.state.touch();
     if preassigned {
-        crate::sim::controllers::kubelet::enqueue(sim, &key);
+        sim.watch.kubelet.add(uid, &key);
     } else if scheduler_name == crate::sim::eks::fargate_profile::FARGATE_SCHEDULER {
-        crate::sim::controllers::fargate::enqueue(sim, &key);
+        sim.watch.fargate.add(uid, &key);
     } else {
-        crate::sim::controllers::scheduler::enqueue(sim, &key, uid);
+        sim.watch.scheduler.add(uid, &key);
     }
     Ok(key)
 }
@@ -397,9 +399,10 @@ pub(crate) fn remove_pod(sim: &mut Simulation, key: &ObjectKey) {
         return;
     };
     sim.state.touch();
-    sim.controllers.capacity_revision += 1;
-    crate::sim::controllers::scheduler::forget(sim, key);
-    crate::sim::controllers::kubelet::forget(sim, key);
+    sim.watch.capacity_revision += 1;
+    sim.watch.scheduler.delete(key);
+    sim.watch.kubelet.delete(key);
+    sim.watch.fargate.delete(key);
     crate::sim::controllers::fargate::forget(sim, key);
     if let (Some(ip), Some(node)) = (&pod.status.pod_ip, &pod.spec.node_name)
         && !pod.spec.host_network
@@ -422,6 +425,37 @@ pub(crate) fn remove_pod(sim: &mut Simulation, key: &ObjectKey) {
     {
         crate::sim::controllers::fargate::remove_node(sim, node);
     }
+}
+
+/// The pods/binding subresource: sets `spec.nodeName` and the PodScheduled condition, records
+/// `Scheduled` for `scheduler` and hands the pod to its node's kubelet. False if the pod is gone.
+pub(crate) fn bind(
+    sim: &mut Simulation,
+    key: &ObjectKey,
+    node_name: &str,
+    scheduler: &'static str,
+) -> bool {
+    let now = sim.now();
+    let Some(pod) = sim.state.pods.get_mut(key) else {
+        return false;
+    };
+    pod.spec.node_name = Some(node_name.to_string());
+    pod.set_condition(PodConditionType::PodScheduled, true, "", "", now);
+    let uid = pod.meta.uid;
+    sim.state.touch();
+    let msg = format!(
+        "Successfully assigned {}/{} to {}",
+        key.namespace, key.name, node_name
+    );
+    sim.record(
+        EventType::Normal,
+        reason::SCHEDULED,
+        ObjectRef::new(Kind::Pod, key.namespace.clone(), key.name.clone()),
+        msg,
+        scheduler,
+    );
+    sim.watch.kubelet.add(uid, key);
+    true
 }
 
 /// Why an eviction was refused.

@@ -34,9 +34,6 @@ use super::{Simulation, Timer, api_server};
 #[derive(Debug, Clone, Default)]
 pub struct ControllerState {
     last_revision: Option<u64>,
-    /// Bumped whenever schedulable capacity may have grown (node added, ready, uncordoned;
-    /// pod removed or finished), so unschedulable pods get another attempt.
-    pub capacity_revision: u64,
     pub scheduler: scheduler::SchedulerState,
     pub kubelet: kubelet::KubeletState,
     pub fargate: fargate::FargateState,

@@ -60,10 +60,6 @@ pub(crate) fn admit(sim: &Simulation, pod: &mut Pod) {
     }
 }
 
-pub(crate) fn enqueue(sim: &mut Simulation, key: &ObjectKey) {
-    sim.controllers.fargate.queue.insert(key.clone());
-}
-
 /// Why Fargate refuses a pod, in the wording `fargate-scheduler` uses.
 pub fn unsupported_reason(pod: &Pod) -> Option<String> {
     let mut parts = Vec::new();
@@ -114,6 +110,9 @@ pub fn unsupported_reason(pod: &Pod) -> Option<String> {
 
 /// Checks and sizes queued pods and starts provisioning their capacity.
 pub(crate) fn reconcile(sim: &mut Simulation) {
+    let (_, added) = sim.watch.fargate.take();
+    let queue = &mut sim.controllers.fargate.queue;
+    queue.extend(added.into_iter().map(|(_, key)| key));
     if sim.controllers.fargate.queue.is_empty() {
         return;
     }
@@ -306,7 +305,7 @@ pub(crate) fn capacity_ready(sim: &mut Simulation, key: &ObjectKey, uid: u64) {
         msg,
         FARGATE_SCHEDULER,
     );
-    super::scheduler::bind(sim, key, &name, FARGATE_SCHEDULER);
+    crate::sim::api_server::bind(sim, key, &name, FARGATE_SCHEDULER);
 }
 
 /// The pod is gone: so is its Fargate node and its address.

@@ -27,17 +27,19 @@ pub struct KubeletState {
     pub sandbox_failed: BTreeSet<ObjectKey>,
 }
 
-pub(crate) fn enqueue(sim: &mut Simulation, key: &ObjectKey) {
-    sim.controllers.kubelet.to_start.insert(key.clone());
-}
-
-pub(crate) fn forget(sim: &mut Simulation, key: &ObjectKey) {
+fn forget(sim: &mut Simulation, key: &ObjectKey) {
     sim.controllers.kubelet.to_start.remove(key);
     sim.controllers.kubelet.sandbox_failed.remove(key);
 }
 
 /// Starts pods bound to Ready nodes.
 pub(crate) fn reconcile(sim: &mut Simulation) {
+    let (deleted, added) = sim.watch.kubelet.take();
+    for key in &deleted {
+        forget(sim, key);
+    }
+    let to_start = &mut sim.controllers.kubelet.to_start;
+    to_start.extend(added.into_iter().map(|(_, key)| key));
     if sim.controllers.kubelet.to_start.is_empty() {
         return;
     }
@@ -286,7 +288,7 @@ pub(crate) fn container_exited(sim: &mut Simulation, key: &ObjectKey, uid: u64) 
     let host_network = pod.spec.host_network;
     let fargate = pod.spec.scheduler_name == crate::sim::eks::fargate_profile::FARGATE_SCHEDULER;
     sim.state.touch();
-    sim.controllers.capacity_revision += 1;
+    sim.watch.capacity_revision += 1;
     if let (Some(ip), Some(node), false, false) = (ip, node, host_network, fargate) {
         super::vpc_cni::release_pod_ip(sim, &node, &ip);
     }
@@ -432,7 +434,7 @@ pub(crate) fn node_ready(sim: &mut Simulation, name: &str) {
         last_transition_time: now,
     };
     sim.state.touch();
-    sim.controllers.capacity_revision += 1;
+    sim.watch.capacity_revision += 1;
     let obj = ObjectRef::cluster_scoped(Kind::Node, name.to_string());
     sim.record(
         EventType::Normal,
@@ -482,7 +484,7 @@ pub(crate) fn delete_node(sim: &mut Simulation, name: &str) {
         return;
     }
     sim.state.touch();
-    sim.controllers.capacity_revision += 1;
+    sim.watch.capacity_revision += 1;
     let obj = ObjectRef::cluster_scoped(Kind::Node, name.to_string());
     sim.record(
         EventType::Normal,

@@ -70,7 +70,7 @@ pub(crate) fn cordon(
     n.spec.unschedulable = unschedulable;
     sim.state.touch();
     if !unschedulable {
-        sim.controllers.capacity_revision += 1;
+        sim.watch.capacity_revision += 1;
         sim.controllers.drains.retain(|d| d.node != node);
     }
     let (r, status) = if unschedulable {

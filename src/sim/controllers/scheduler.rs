@@ -62,22 +62,22 @@ pub struct SchedulerState {
     pub seen_capacity_revision: u64,
 }
 
-/// Adds a new pending pod to the queue.
-pub(crate) fn enqueue(sim: &mut Simulation, key: &ObjectKey, uid: u64) {
-    sim.controllers.scheduler.active.insert((uid, key.clone()));
-}
-
 /// Runs one scheduling cycle over the queue.
 pub(crate) fn reconcile(sim: &mut Simulation) {
     let now = sim.now();
+    let (deleted, added) = sim.watch.scheduler.take();
+    for key in &deleted {
+        forget(sim, key);
+    }
     let s = &mut sim.controllers.scheduler;
-    let capacity_changed = s.seen_capacity_revision != sim.controllers.capacity_revision;
+    s.active.extend(added);
+    let capacity_changed = s.seen_capacity_revision != sim.watch.capacity_revision;
     if capacity_changed
         || s.unschedulable
             .values()
             .any(|(_, t)| now.saturating_sub(*t) >= UNSCHEDULABLE_FLUSH)
     {
-        s.seen_capacity_revision = sim.controllers.capacity_revision;
+        s.seen_capacity_revision = sim.watch.capacity_revision;
         let retry: Vec<(ObjectKey, u64)> = s
             .unschedulable
             .iter()
@@ -149,34 +149,16 @@ pub(crate) fn reconcile(sim: &mut Simulation) {
     }
 }
 
-/// Binds a pod to a node: sets `spec.nodeName`, the PodScheduled condition and the
-/// `Scheduled` event, and hands the pod to the kubelet.
+/// Binds a pod to a node through the API server's binding subresource.
 pub(crate) fn bind(
     sim: &mut Simulation,
     key: &ObjectKey,
     node_name: &str,
     scheduler: &'static str,
 ) {
-    let now = sim.now();
-    let Some(pod) = sim.state.pods.get_mut(key) else {
-        return;
-    };
-    pod.spec.node_name = Some(node_name.to_string());
-    pod.set_condition(PodConditionType::PodScheduled, true, "", "", now);
-    sim.state.touch();
-    sim.controllers.scheduler.last_message.remove(key);
-    let msg = format!(
-        "Successfully assigned {}/{} to {}",
-        key.namespace, key.name, node_name
-    );
-    sim.record(
-        EventType::Normal,
-        reason::SCHEDULED,
-        ObjectRef::new(Kind::Pod, key.namespace.clone(), key.name.clone()),
-        msg,
-        scheduler,
-    );
-    super::kubelet::enqueue(sim, key);
+    if crate::sim::api_server::bind(sim, key, node_name, scheduler) {
+        sim.controllers.scheduler.last_message.remove(key);
+    }
 }
 
 /// Builds NodeInfos for every node from the pods bound to them.
@@ -370,7 +352,7 @@ pub fn pending_reason(sim: &Simulation, key: &ObjectKey) -> Option<String> {
 }
 
 /// Removes a deleted pod from the queues.
-pub(crate) fn forget(sim: &mut Simulation, key: &ObjectKey) {
+fn forget(sim: &mut Simulation, key: &ObjectKey) {
     let s = &mut sim.controllers.scheduler;
     s.unschedulable.remove(key);
     s.last_message.remove(key);

@@ -364,7 +364,7 @@ fn untaint(sim: &mut Simulation, node: &str) {
         n.spec.taints.retain(|t| t.key != TO_BE_DELETED_TAINT);
         if n.spec.taints.len() != before {
             sim.state.touch();
-            sim.controllers.capacity_revision += 1;
+            sim.watch.capacity_revision += 1;
         }
     }
 }

@@ -652,7 +652,7 @@ fn kubelet_resize(
             }
             sim.controllers.vpa.resizes.remove(key);
             sim.state.touch();
-            sim.controllers.capacity_revision += 1;
+            sim.watch.capacity_revision += 1;
             for (reason, verb) in [
                 (reason::RESIZE_STARTED, "started"),
                 (reason::RESIZE_COMPLETED, "completed"),
