@@ -405,11 +405,6 @@ const CONTROLLER_EDGES_LEFT: &[(&str, &str, &str)] = &[
         "terminates drained instances through the ASG",
     ),
     (
-        "node_drain",
-        "nodegroup_update",
-        "reports drained and timed-out nodes by calling up into the node group update",
-    ),
-    (
         "nodegroup_update",
         "auto_scaling_group",
         "terminates instances through the ASG",
@@ -417,7 +412,7 @@ const CONTROLLER_EDGES_LEFT: &[(&str, &str, &str)] = &[
     (
         "nodegroup_update",
         "node_drain",
-        "cordons and starts drains directly",
+        "cordons and starts drains by calling the drain controller (down to a leaf service); reads their outcomes from its state",
     ),
     (
         "spot",

@@ -37,7 +37,7 @@ pub struct ControllerState {
     pub scheduler: scheduler::SchedulerState,
     pub kubelet: kubelet::KubeletState,
     pub fargate: fargate::FargateState,
-    pub drains: Vec<node_drain::DrainOp>,
+    pub node_drain: node_drain::NodeDrainState,
     pub asg: auto_scaling_group::AsgState,
     pub daemonset_fargate_warned: std::collections::BTreeSet<super::api::ObjectKey>,
     /// Workloads whose last pod creation failed (their `FailedCreate` is logged once).

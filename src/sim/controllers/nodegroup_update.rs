@@ -28,6 +28,7 @@ use crate::sim::Simulation;
 use crate::sim::api::{Kind, ObjectKey, ObjectRef};
 use crate::sim::catalog::KubernetesVersion;
 use crate::sim::clock::SimTime;
+use crate::sim::controllers::node_drain::DrainOutcome;
 use crate::sim::eks::managed_update::{
     NODE_CREATION_TIMEOUT, PHASE_SCALE_DOWN, PHASE_SCALE_UP, PHASE_SETUP, PHASE_UPGRADE,
     SETUP_TIME, WAIT_AFTER_DRAIN, ami_name, parallelism, release_version, surge,
@@ -307,6 +308,14 @@ fn update_mut<'a>(sim: &'a mut Simulation, id: &str) -> Option<&'a mut Update> {
 
 /// Runs every node group update one step.
 pub(crate) fn reconcile(sim: &mut Simulation) {
+    // The drains this update started that ended since the last turn.
+    for d in std::mem::take(&mut sim.controllers.node_drain.finished) {
+        match d.outcome {
+            Some(DrainOutcome::Drained { evicted }) => node_drained(sim, &d.node, evicted),
+            Some(DrainOutcome::TimedOut { waiting }) => eviction_failed(sim, &d.node, &waiting),
+            None => {}
+        }
+    }
     if sim.controllers.nodegroup_updates.is_empty() {
         return;
     }
@@ -584,7 +593,7 @@ fn upgrade(sim: &mut Simulation, op: &NodegroupUpdateOp) {
 }
 
 /// The drain of an updating node finished: cordoned, it waits 60 s before termination.
-pub(crate) fn node_drained(sim: &mut Simulation, node: &str, evicted: u64) {
+fn node_drained(sim: &mut Simulation, node: &str, evicted: u64) {
     let now = sim.now();
     let Some(op) = sim
         .controllers
@@ -603,7 +612,7 @@ pub(crate) fn node_drained(sim: &mut Simulation, node: &str, evicted: u64) {
 }
 
 /// Pods did not leave within 15 minutes: the update fails with `PodEvictionFailure`.
-pub(crate) fn eviction_failed(sim: &mut Simulation, node: &str, pods: &[ObjectKey]) {
+fn eviction_failed(sim: &mut Simulation, node: &str, pods: &[ObjectKey]) {
     let Some(op) = sim
         .controllers
         .nodegroup_updates
@@ -626,7 +635,10 @@ pub(crate) fn eviction_failed(sim: &mut Simulation, node: &str, pods: &[ObjectKe
     };
     // Stop the other drains of the batch too.
     let batch: Vec<String> = op.batch.keys().cloned().collect();
-    sim.controllers.drains.retain(|d| !batch.contains(&d.node));
+    sim.controllers
+        .node_drain
+        .drains
+        .retain(|d| !batch.contains(&d.node));
     fail(sim, &op, err);
 }
 
