@@ -337,7 +337,7 @@ const CONTROLLER_EDGES_LEFT: &[(&str, &str, &str)] = &[
     (
         "auto_scaling_group",
         "kubelet",
-        "marks nodes NotReady and deletes them through the kubelet on termination",
+        "marks a terminated instance's node NotReady through the kubelet module",
     ),
     (
         "auto_scaling_group",
@@ -535,10 +535,6 @@ const API_SERVER_EDGES_LEFT: &[(&str, &str)] = &[
     (
         "fargate",
         "admission calls Fargate's mutation; a deleted pod's reserved Fargate address and node are released at once through the controller",
-    ),
-    (
-        "kubelet",
-        "deleting a Node runs the kubelet module's delete_node (the node controller's removal)",
     ),
     (
         "vertical_pod_autoscaler",

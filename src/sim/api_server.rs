@@ -458,6 +458,34 @@ pub(crate) fn bind(
     true
 }
 
+/// The Node object goes (its instance is gone): the pod garbage collector force-deletes the
+/// pods bound to it, and their controllers make replacements.
+pub(crate) fn delete_node(sim: &mut Simulation, name: &str) {
+    if sim.state.nodes.remove(name).is_none() {
+        return;
+    }
+    sim.state.touch();
+    sim.watch.capacity_revision += 1;
+    let obj = ObjectRef::cluster_scoped(Kind::Node, name.to_string());
+    sim.record(
+        EventType::Normal,
+        reason::REMOVING_NODE,
+        obj,
+        format!("Node {name} event: Removing Node {name} from Controller"),
+        "node-controller",
+    );
+    let pods: Vec<ObjectKey> = sim
+        .state
+        .pods
+        .values()
+        .filter(|p| p.spec.node_name.as_deref() == Some(name))
+        .map(|p| p.meta.key())
+        .collect();
+    for k in pods {
+        remove_pod(sim, &k);
+    }
+}
+
 /// Why an eviction was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EvictionError {
@@ -663,7 +691,7 @@ pub(crate) fn delete(sim: &mut Simulation, kind: Kind, key: &ObjectKey) -> Resul
             if !sim.state.nodes.contains_key(&key.name) {
                 return not_found("nodes");
             }
-            crate::sim::controllers::kubelet::delete_node(sim, &key.name);
+            delete_node(sim, &key.name);
             Ok(format!("node \"{}\" deleted", key.name))
         }
         other => Err(format!(

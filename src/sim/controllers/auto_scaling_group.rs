@@ -338,7 +338,7 @@ pub(crate) fn instance_terminated(sim: &mut Simulation, id: &str) {
     let node = inst.node_name.clone();
     super::vpc_cni::release_instance(sim, id);
     if !node.is_empty() {
-        super::kubelet::delete_node(sim, &node);
+        crate::sim::api_server::delete_node(sim, &node);
     }
     sim.state.touch();
 }

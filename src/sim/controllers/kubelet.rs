@@ -476,31 +476,3 @@ pub(crate) fn node_not_ready(sim: &mut Simulation, name: &str) {
         "node-controller",
     );
 }
-
-/// The Node object goes (its instance is gone): the pod garbage collector force-deletes the
-/// pods bound to it, and their controllers make replacements.
-pub(crate) fn delete_node(sim: &mut Simulation, name: &str) {
-    if sim.state.nodes.remove(name).is_none() {
-        return;
-    }
-    sim.state.touch();
-    sim.watch.capacity_revision += 1;
-    let obj = ObjectRef::cluster_scoped(Kind::Node, name.to_string());
-    sim.record(
-        EventType::Normal,
-        reason::REMOVING_NODE,
-        obj,
-        format!("Node {name} event: Removing Node {name} from Controller"),
-        "node-controller",
-    );
-    let pods: Vec<ObjectKey> = sim
-        .state
-        .pods
-        .values()
-        .filter(|p| p.spec.node_name.as_deref() == Some(name))
-        .map(|p| p.meta.key())
-        .collect();
-    for k in pods {
-        crate::sim::api_server::remove_pod(sim, &k);
-    }
-}
