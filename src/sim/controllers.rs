@@ -39,25 +39,20 @@ pub struct ControllerState {
     pub fargate: fargate::FargateState,
     pub node_drain: node_drain::NodeDrainState,
     pub asg: auto_scaling_group::AsgState,
-    pub daemonset_fargate_warned: std::collections::BTreeSet<super::api::ObjectKey>,
-    /// Workloads whose last pod creation failed (their `FailedCreate` is logged once).
+    pub daemonset: daemonset::DaemonSetState,
+    /// Workloads whose last pod creation failed (their `FailedCreate` is logged once); kept
+    /// by `api_server::record_creation`, which the ReplicaSet, DaemonSet and Job controllers
+    /// share as upstream's share `controller_utils`.
     pub create_failed: std::collections::BTreeSet<super::api::ObjectRef>,
-    /// `eksctl create cluster` has finished (the scenario's manifests are applied then).
-    pub cluster_ready: bool,
+    pub eks: eks::EksState,
     pub metrics_server: metrics_server::MetricsServerState,
     pub hpa: horizontal_pod_autoscaler::HpaState,
     pub vpa: vertical_pod_autoscaler::VpaState,
     pub cluster_autoscaler: cluster_autoscaler::ClusterAutoscalerState,
     pub spot: spot::SpotState,
-    /// The simulated day the support calendar was last checked.
-    pub support_day: Option<u64>,
-    /// The version whose entry into extended support was announced.
-    pub support_announced: Option<crate::sim::catalog::KubernetesVersion>,
-    pub nodegroup_updates: Vec<nodegroup_update::NodegroupUpdateOp>,
-    /// Sizes from before a failed node group update, which the next update returns to.
-    pub nodegroup_sizes_before_failure:
-        std::collections::BTreeMap<String, crate::sim::eks::NodegroupScalingConfig>,
-    pub addon_updates: Vec<addon_update::AddonUpdateOp>,
+    pub control_plane_update: control_plane_update::ControlPlaneUpdateState,
+    pub nodegroup_update: nodegroup_update::NodegroupUpdateState,
+    pub addon_update: addon_update::AddonUpdateState,
 }
 
 /// One pass of every controller, in order.

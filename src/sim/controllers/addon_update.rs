@@ -16,6 +16,13 @@ use crate::sim::catalog::{
 use crate::sim::eks::{AddonStatus, Update, UpdateStatus, UpdateTarget, UpdateType};
 use crate::sim::event::{EventType, reason};
 
+/// The add-on update controller's state.
+#[derive(Debug, Clone, Default)]
+pub struct AddonUpdateState {
+    /// Rollouts in progress.
+    pub ops: Vec<AddonUpdateOp>,
+}
+
 /// An add-on rollout in progress.
 #[derive(Debug, Clone)]
 pub struct AddonUpdateOp {
@@ -75,7 +82,8 @@ fn self_managed_command(name: AddonName) -> &'static str {
 /// The update running on an add-on, if any.
 pub fn in_progress(sim: &Simulation, name: AddonName) -> Option<&AddonUpdateOp> {
     sim.controllers
-        .addon_updates
+        .addon_update
+        .ops
         .iter()
         .find(|o| o.addon == name)
 }
@@ -296,7 +304,7 @@ fn start(sim: &mut Simulation, name: AddonName, target: &str, update_id: Option<
         ),
         if update_id.is_some() { "eks" } else { "eksctl" },
     );
-    sim.controllers.addon_updates.push(AddonUpdateOp {
+    sim.controllers.addon_update.ops.push(AddonUpdateOp {
         update_id,
         addon: name,
         version: target.to_string(),
@@ -305,17 +313,18 @@ fn start(sim: &mut Simulation, name: AddonName, target: &str, update_id: Option<
 
 /// Every rollout: done when each pod of the workload runs the new image and is ready.
 pub(crate) fn reconcile(sim: &mut Simulation) {
-    if sim.controllers.addon_updates.is_empty() {
+    if sim.controllers.addon_update.ops.is_empty() {
         return;
     }
-    let ops = sim.controllers.addon_updates.clone();
+    let ops = sim.controllers.addon_update.ops.clone();
     for op in ops {
         if !rolled_out(sim, &op) {
             continue;
         }
         let now = sim.now();
         sim.controllers
-            .addon_updates
+            .addon_update
+            .ops
             .retain(|o| o.addon != op.addon);
         let from = sim
             .state

@@ -504,7 +504,10 @@ pub(crate) fn scale(
     let old = ng.scaling.desired_size;
     ng.scaling = s;
     // The user chose new sizes: a later node group update returns to these.
-    sim.controllers.nodegroup_sizes_before_failure.remove(name);
+    sim.controllers
+        .nodegroup_update
+        .sizes_before_failure
+        .remove(name);
     sim.state.touch();
     sim.record(
         EventType::Normal,

@@ -28,6 +28,15 @@ use crate::sim::eks::{
 use crate::sim::event::{EventType, reason};
 use crate::sim::{Simulation, Timer};
 
+/// The control plane update controller's state.
+#[derive(Debug, Clone, Default)]
+pub struct ControlPlaneUpdateState {
+    /// The simulated day the support calendar was last checked.
+    pub support_day: Option<u64>,
+    /// The version whose entry into extended support was announced.
+    pub support_announced: Option<KubernetesVersion>,
+}
+
 fn cluster_ref(sim: &Simulation) -> ObjectRef {
     ObjectRef::cluster_scoped(Kind::Cluster, sim.state.cluster.name.clone())
 }
@@ -347,7 +356,7 @@ fn warn_behind(sim: &mut Simulation) {
 /// extended support ($0.60/h, billed by `billing`) and is upgraded at its end. Nodes are not.
 pub(crate) fn reconcile(sim: &mut Simulation) {
     let day = sim.now().as_secs() / 86_400;
-    if sim.controllers.support_day == Some(day) {
+    if sim.controllers.control_plane_update.support_day == Some(day) {
         return;
     }
     // Checked again every step until the cluster can act on it: a cluster still being created
@@ -355,7 +364,7 @@ pub(crate) fn reconcile(sim: &mut Simulation) {
     if !sim.state.cluster.is_active() || in_progress(sim).is_some() {
         return;
     }
-    sim.controllers.support_day = Some(day);
+    sim.controllers.control_plane_update.support_day = Some(day);
     let (version, support_type) = (sim.state.cluster.version, sim.state.cluster.support_type);
     let Some(info) = version_info(version) else {
         return;
@@ -366,9 +375,9 @@ pub(crate) fn reconcile(sim: &mut Simulation) {
         SupportStatus::Extended => support_type == SupportType::Standard,
         _ => false,
     };
-    let announced = sim.controllers.support_announced;
+    let announced = sim.controllers.control_plane_update.support_announced;
     if status == SupportStatus::Extended && !due && announced != Some(version) {
-        sim.controllers.support_announced = Some(version);
+        sim.controllers.control_plane_update.support_announced = Some(version);
         let msg = format!(
             "Kubernetes {version} left standard support on {}: the cluster is in extended support until {} and the control plane costs $0.60 per hour instead of $0.10 (upgrade policy EXTENDED)",
             info.end_of_standard, info.end_of_extended

@@ -13,6 +13,13 @@ use crate::sim::api::{
 };
 use crate::sim::event::{EventType, reason};
 
+/// The DaemonSet controller's state.
+#[derive(Debug, Clone, Default)]
+pub struct DaemonSetState {
+    /// DaemonSets already warned that Fargate runs none of their pods (logged once).
+    pub fargate_warned: BTreeSet<ObjectKey>,
+}
+
 const SOURCE: &str = "daemonset-controller";
 
 /// Most pods one sync creates (upstream `BurstReplicas`, daemon_controller.go: "values that
@@ -135,7 +142,7 @@ pub(crate) fn reconcile(sim: &mut Simulation) {
 /// DaemonSet's pods, say so once instead of leaving learners to wonder.
 fn warn_if_fargate_selected(sim: &mut Simulation, ds: &DaemonSet) {
     let key = ds.meta.key();
-    if sim.controllers.daemonset_fargate_warned.contains(&key) {
+    if sim.controllers.daemonset.fargate_warned.contains(&key) {
         return;
     }
     let excluded = ds.template.spec.node_affinity.iter().flatten().any(|r| {
@@ -152,7 +159,7 @@ fn warn_if_fargate_selected(sim: &mut Simulation, ds: &DaemonSet) {
     ) else {
         return;
     };
-    sim.controllers.daemonset_fargate_warned.insert(key.clone());
+    sim.controllers.daemonset.fargate_warned.insert(key.clone());
     let msg = format!(
         "Fargate profile \"{profile}\" selects this DaemonSet's pods, but DaemonSets are not supported on Fargate: its pods run only on EC2 nodes. Run the agent as a sidecar on Fargate pods instead."
     );

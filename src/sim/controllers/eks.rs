@@ -29,6 +29,13 @@ use crate::sim::state::State;
 
 use crate::sim::{Simulation, Timer};
 
+/// The EKS service's state.
+#[derive(Debug, Clone, Default)]
+pub struct EksState {
+    /// `eksctl create cluster` has finished (the scenario's manifests are applied then).
+    pub cluster_ready: bool,
+}
+
 fn cluster_ref(sim: &Simulation) -> ObjectRef {
     ObjectRef::cluster_scoped(Kind::Cluster, sim.state.cluster.name.clone())
 }
@@ -705,7 +712,7 @@ fn coredns_on_fargate(spec: &LabSpec) -> bool {
 /// groups of the config are all ACTIVE; only then does the learner's `kubectl apply` run, so
 /// the scenario's manifests are applied at that moment (namespaces first, then file order).
 fn finish_cluster_creation(sim: &mut Simulation) {
-    if sim.controllers.cluster_ready || !sim.state.cluster.is_active() {
+    if sim.controllers.eks.cluster_ready || !sim.state.cluster.is_active() {
         return;
     }
     let ngs_ready = sim.spec.nodegroups.iter().all(|n| {
@@ -723,7 +730,7 @@ fn finish_cluster_creation(sim: &mut Simulation) {
     if !(ngs_ready && fps_ready) {
         return;
     }
-    sim.controllers.cluster_ready = true;
+    sim.controllers.eks.cluster_ready = true;
     let msg = format!(
         "EKS cluster \"{}\" in \"{}\" region is ready",
         sim.state.cluster.name, sim.state.cluster.region

@@ -40,6 +40,15 @@ use crate::sim::eks::{
 };
 use crate::sim::event::{EventType, reason};
 
+/// The node group update controller's state.
+#[derive(Debug, Clone, Default)]
+pub struct NodegroupUpdateState {
+    /// Updates in progress.
+    pub ops: Vec<NodegroupUpdateOp>,
+    /// Sizes from before a failed node group update, which the next update returns to.
+    pub sizes_before_failure: BTreeMap<String, NodegroupScalingConfig>,
+}
+
 /// A node group update in progress.
 #[derive(Debug, Clone)]
 pub struct NodegroupUpdateOp {
@@ -70,7 +79,8 @@ fn ng_ref(name: &str) -> ObjectRef {
 /// The update in progress on a node group.
 pub fn in_progress<'a>(sim: &'a Simulation, nodegroup: &str) -> Option<&'a NodegroupUpdateOp> {
     sim.controllers
-        .nodegroup_updates
+        .nodegroup_update
+        .ops
         .iter()
         .find(|o| o.nodegroup == nodegroup)
 }
@@ -155,7 +165,8 @@ pub(crate) fn upgrade_nodegroup(
         // from before the first attempt.
         original: sim
             .controllers
-            .nodegroup_sizes_before_failure
+            .nodegroup_update
+            .sizes_before_failure
             .get(name)
             .copied()
             .unwrap_or(ng.scaling),
@@ -187,7 +198,7 @@ pub(crate) fn upgrade_nodegroup(
         g.ami_name = ami_name(target, &first_type);
     }
     let (mu, sg) = (op.max_unavailable, op.surge);
-    sim.controllers.nodegroup_updates.push(op);
+    sim.controllers.nodegroup_update.ops.push(op);
     sim.state.touch();
     let how = if force {
         "force update"
@@ -316,10 +327,10 @@ pub(crate) fn reconcile(sim: &mut Simulation) {
             None => {}
         }
     }
-    if sim.controllers.nodegroup_updates.is_empty() {
+    if sim.controllers.nodegroup_update.ops.is_empty() {
         return;
     }
-    let ops: Vec<NodegroupUpdateOp> = sim.controllers.nodegroup_updates.clone();
+    let ops: Vec<NodegroupUpdateOp> = sim.controllers.nodegroup_update.ops.clone();
     for op in ops {
         if !sim.state.nodegroups.contains_key(&op.nodegroup) {
             finish(sim, &op.update_id, UpdateStatus::Cancelled, None);
@@ -344,7 +355,8 @@ pub(crate) fn reconcile(sim: &mut Simulation) {
 fn set_op(sim: &mut Simulation, id: &str, f: impl FnOnce(&mut NodegroupUpdateOp)) {
     if let Some(o) = sim
         .controllers
-        .nodegroup_updates
+        .nodegroup_update
+        .ops
         .iter_mut()
         .find(|o| o.update_id == id)
     {
@@ -521,7 +533,8 @@ fn upgrade(sim: &mut Simulation, op: &NodegroupUpdateOp) {
     }
     let batch_empty = sim
         .controllers
-        .nodegroup_updates
+        .nodegroup_update
+        .ops
         .iter()
         .find(|o| o.update_id == op.update_id)
         .is_none_or(|o| o.batch.is_empty());
@@ -597,7 +610,8 @@ fn node_drained(sim: &mut Simulation, node: &str, evicted: u64) {
     let now = sim.now();
     let Some(op) = sim
         .controllers
-        .nodegroup_updates
+        .nodegroup_update
+        .ops
         .iter_mut()
         .find(|o| o.batch.contains_key(node))
     else {
@@ -615,7 +629,8 @@ fn node_drained(sim: &mut Simulation, node: &str, evicted: u64) {
 fn eviction_failed(sim: &mut Simulation, node: &str, pods: &[ObjectKey]) {
     let Some(op) = sim
         .controllers
-        .nodegroup_updates
+        .nodegroup_update
+        .ops
         .iter()
         .find(|o| o.batch.contains_key(node))
         .cloned()
@@ -656,7 +671,8 @@ fn fail(sim: &mut Simulation, op: &NodegroupUpdateOp, err: UpdateError) {
         }
     );
     sim.controllers
-        .nodegroup_sizes_before_failure
+        .nodegroup_update
+        .sizes_before_failure
         .insert(op.nodegroup.clone(), op.original);
     if let Some(g) = sim.state.nodegroups.get_mut(&op.nodegroup) {
         g.version = op.old_version;
@@ -677,12 +693,14 @@ fn finish(sim: &mut Simulation, id: &str, status: UpdateStatus, err: Option<Upda
     let now = sim.now();
     let ng = sim
         .controllers
-        .nodegroup_updates
+        .nodegroup_update
+        .ops
         .iter()
         .find(|o| o.update_id == id)
         .map(|o| o.nodegroup.clone());
     sim.controllers
-        .nodegroup_updates
+        .nodegroup_update
+        .ops
         .retain(|o| o.update_id != id);
     if let Some(u) = update_mut(sim, id) {
         if let Some(e) = err {
@@ -759,7 +777,8 @@ fn scale_down(sim: &mut Simulation, op: &NodegroupUpdateOp) {
 
 fn complete(sim: &mut Simulation, op: &NodegroupUpdateOp) {
     sim.controllers
-        .nodegroup_sizes_before_failure
+        .nodegroup_update
+        .sizes_before_failure
         .remove(&op.nodegroup);
     let version = sim
         .state
