@@ -1,11 +1,15 @@
 //! Controllers, named after the real components, run in a fixed order every step.
 //!
 //! Order: EKS (cluster, node group status) → auto scaling groups → deployment → replicaset →
-//! daemonset → job → disruption (PDB status) → metrics-server → horizontal-pod-autoscaler →
-//! vertical-pod-autoscaler → fargate-scheduler → default-scheduler → cluster-autoscaler →
-//! spot interruptions → kubelet → node drains. Change-driven controllers run only when the state's revision moved
-//! (every change bumps it, so no periodic resync is needed); the rest keep their own queues,
-//! which makes an idle hour of a large cluster cost almost nothing to simulate.
+//! daemonset → job → disruption (PDB status) → control plane update → add-on update →
+//! metrics-server → horizontal-pod-autoscaler → vertical-pod-autoscaler → fargate-scheduler →
+//! default-scheduler → cluster-autoscaler → spot interruptions → kubelet → node drains → node
+//! group update. The first seven are change-driven: they run only when the state's revision
+//! moved (every change bumps it, so no periodic resync is needed). The rest keep their own
+//! periods, or drain the work queues the API server fills (`api_server::watch`: the schedulers'
+//! and the kubelet's), which makes an idle hour of a large cluster cost almost nothing to
+//! simulate. Controllers do not call each other: they read the store and their own queue, and
+//! write back through the API server (`tests/tidy.rs` lists the calls not yet cut).
 
 pub mod addon_update;
 pub mod auto_scaling_group;
@@ -42,7 +46,7 @@ pub struct ControllerState {
     pub daemonset: daemonset::DaemonSetState,
     /// Workloads whose last pod creation failed (their `FailedCreate` is logged once); kept
     /// by `api_server::record_creation`, which the ReplicaSet, DaemonSet and Job controllers
-    /// share as upstream's share `controller_utils`.
+    /// share as upstream's controllers share `controller_utils`.
     pub create_failed: std::collections::BTreeSet<super::api::ObjectRef>,
     pub eks: eks::EksState,
     pub metrics_server: metrics_server::MetricsServerState,
