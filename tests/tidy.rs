@@ -385,16 +385,6 @@ const CONTROLLER_EDGES_LEFT: &[(&str, &str, &str)] = &[
         "scales through the deployment controller, not the scale subresource",
     ),
     (
-        "horizontal_pod_autoscaler",
-        "metrics_server",
-        "asks the metrics-server module whether the metrics API is available",
-    ),
-    (
-        "kubelet",
-        "eks",
-        "reads the precached images from the eks controller",
-    ),
-    (
         "kubelet",
         "vpc_cni",
         "assigns and releases pod IPs through the CNI",
@@ -424,11 +414,6 @@ const CONTROLLER_EDGES_LEFT: &[(&str, &str, &str)] = &[
         "node_drain",
         "starts drains on interruption directly",
     ),
-    (
-        "vertical_pod_autoscaler",
-        "metrics_server",
-        "reads metrics and owners through the metrics-server module",
-    ),
 ];
 
 /// Files outside the simulation that still name `controllers`, each with why.
@@ -444,10 +429,6 @@ const OUTSIDE_EDGES_LEFT: &[(&str, &str)] = &[
     (
         "src/view/scaling.rs",
         "reads the scheduler's, Cluster Autoscaler's, VPA's and Spot's state and explanations",
-    ),
-    (
-        "src/view/top.rs",
-        "asks metrics_server whether the metrics API is available",
     ),
     (
         "src/view/upgrade.rs",

@@ -29,3 +29,24 @@ pub use vpc::Subnet;
 
 /// The registry EKS pulls its add-on images from (us-east-1).
 pub const ECR: &str = "602401143452.dkr.ecr.us-east-1.amazonaws.com";
+
+/// Images the EKS AMI pre-caches: the VPC CNI and kube-proxy of the cluster's version.
+pub fn precached_images(
+    v: crate::sim::catalog::KubernetesVersion,
+) -> std::collections::BTreeSet<String> {
+    use crate::sim::catalog::{AddonName, addon_default_version};
+    use crate::sim::sort::CollectSorted;
+    [
+        format!(
+            "{ECR}/amazon-k8s-cni:{}",
+            addon_default_version(AddonName::VpcCni, v)
+        ),
+        format!(
+            "{ECR}/eks/kube-proxy:{}",
+            addon_default_version(AddonName::KubeProxy, v)
+                .replace("-eksbuild", "-minimal-eksbuild")
+        ),
+    ]
+    .into_iter()
+    .collect_set()
+}

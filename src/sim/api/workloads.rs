@@ -142,3 +142,21 @@ pub fn template_hash(t: &PodTemplateSpec) -> String {
         .map(|b| ALPHANUMS[b as usize % ALPHANUMS.len()] as char)
         .collect()
 }
+
+/// The Deployment that owns a pod (through its ReplicaSet), if any.
+pub fn owning_deployment(
+    replicasets: &std::collections::BTreeMap<super::ObjectKey, ReplicaSet>,
+    pod: &super::Pod,
+) -> Option<super::ObjectKey> {
+    let o = pod.meta.owner.as_ref()?;
+    if o.kind != super::Kind::ReplicaSet {
+        return None;
+    }
+    let rs = replicasets.get(&super::ObjectKey::new(
+        pod.meta.namespace.clone(),
+        o.name.clone(),
+    ))?;
+    let d = rs.meta.owner.as_ref()?;
+    (d.kind == super::Kind::Deployment)
+        .then(|| super::ObjectKey::new(pod.meta.namespace.clone(), d.name.clone()))
+}

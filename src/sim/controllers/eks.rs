@@ -238,24 +238,6 @@ pub(crate) fn activate(sim: &mut Simulation) {
     }
 }
 
-/// Images the EKS AMI pre-caches: the VPC CNI and kube-proxy of the cluster's version.
-pub(crate) fn precached_images(sim: &Simulation) -> BTreeSet<String> {
-    let v = sim.state.cluster.version;
-    [
-        format!(
-            "{ECR}/amazon-k8s-cni:{}",
-            addon_default_version(AddonName::VpcCni, v)
-        ),
-        format!(
-            "{ECR}/eks/kube-proxy:{}",
-            addon_default_version(AddonName::KubeProxy, v)
-                .replace("-eksbuild", "-minimal-eksbuild")
-        ),
-    ]
-    .into_iter()
-    .collect_set()
-}
-
 fn not_on_fargate() -> Vec<Vec<SelectorRequirement>> {
     // The EKS add-on manifests keep these DaemonSets off Fargate, hybrid and Auto Mode nodes.
     vec![vec![SelectorRequirement {

@@ -381,7 +381,7 @@ pub(crate) fn register_node(sim: &mut Simulation, instance_id: &str) {
         zone: inst.zone.clone(),
         instance_id: inst.id.clone(),
         instance_type: it.name.to_string(),
-        images: super::eks::precached_images(sim),
+        images: crate::sim::eks::precached_images(sim.state.cluster.version),
     };
     let uid = sim.uid();
     let mut node = node;

@@ -105,7 +105,7 @@ pub fn component_ready(sim: &Simulation, app: &str) -> bool {
 
 /// The Deployment a pod belongs to (through its ReplicaSet).
 pub fn deployment_of(sim: &Simulation, pod: &Pod) -> Option<ObjectKey> {
-    super::metrics_server::owning_deployment(sim, pod)
+    crate::sim::api::workloads::owning_deployment(&sim.state.replicasets, pod)
 }
 
 /// The VPA that controls a Deployment: the first by name in its namespace (upstream leaves
