@@ -330,11 +330,6 @@ fn resolved_paths(code: &str, module: &[String]) -> Vec<(usize, Vec<String>)> {
 /// The list only shrinks: a new edge fails the check, and so does a listed edge that is gone.
 const CONTROLLER_EDGES_LEFT: &[(&str, &str, &str)] = &[
     (
-        "addon_update",
-        "deployment",
-        "sets an add-on's image with the deployment controller's set_image, not an API update",
-    ),
-    (
         "auto_scaling_group",
         "kubelet",
         "marks a terminated instance's node NotReady through the kubelet module",
@@ -356,11 +351,6 @@ const CONTROLLER_EDGES_LEFT: &[(&str, &str, &str)] = &[
     ),
     (
         "cluster_autoscaler",
-        "daemonset",
-        "uses the DaemonSet controller's eligibility rule in its simulator",
-    ),
-    (
-        "cluster_autoscaler",
         "scheduler",
         "simulates with the scheduler's filters and NodeInfo, as upstream imports the framework; waits for the scheduler rewrite",
     ),
@@ -371,18 +361,8 @@ const CONTROLLER_EDGES_LEFT: &[(&str, &str, &str)] = &[
     ),
     (
         "eks",
-        "deployment",
-        "restarts add-on rollouts through the deployment controller",
-    ),
-    (
-        "eks",
         "node_drain",
         "starts the drains of a node group deletion directly",
-    ),
-    (
-        "horizontal_pod_autoscaler",
-        "deployment",
-        "scales through the deployment controller, not the scale subresource",
     ),
     (
         "kubelet",

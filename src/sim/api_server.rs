@@ -11,6 +11,7 @@ use crate::sim::event::{EventType, reason};
 use crate::sim::spec::Manifest;
 use crate::sim::{Simulation, Timer};
 
+pub mod patch;
 pub mod watch;
 
 /// The file kubectl names in its errors for `kubectl apply -f -`: how the lab's console,

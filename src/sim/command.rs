@@ -172,14 +172,14 @@ pub(crate) fn apply(sim: &mut Simulation, cmd: &Command) -> Result<String, Strin
         Command::Create(m) => api_server::create(sim, m.clone()),
         Command::Delete { kind, key } => api_server::delete(sim, *kind, key),
         Command::ScaleDeployment { key, replicas } => {
-            controllers::deployment::scale(sim, key, *replicas)
+            api_server::patch::scale(sim, key, *replicas)
         }
         Command::SetResources {
             key,
             container,
             requests,
             limits,
-        } => controllers::deployment::set_resources(
+        } => api_server::patch::set_resources(
             sim,
             key,
             container.as_deref(),
@@ -190,8 +190,8 @@ pub(crate) fn apply(sim: &mut Simulation, cmd: &Command) -> Result<String, Strin
             key,
             container,
             image,
-        } => controllers::deployment::set_image(sim, key, container, image),
-        Command::RolloutRestart { key } => controllers::deployment::rollout_restart(sim, key),
+        } => api_server::patch::set_image(sim, key, container, image),
+        Command::RolloutRestart { key } => api_server::patch::rollout_restart(sim, key),
         Command::Cordon {
             node,
             unschedulable,

@@ -284,7 +284,7 @@ fn start(sim: &mut Simulation, name: AddonName, target: &str, update_id: Option<
             }
         }
         _ => {
-            let _ = super::deployment::set_image(sim, &key, "*", &img);
+            let _ = crate::sim::api_server::patch::set_image(sim, &key, "*", &img);
         }
     }
     if let Some(a) = sim.state.cluster.addons.get_mut(&name) {

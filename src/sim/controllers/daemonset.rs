@@ -5,11 +5,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::sim::Simulation;
 use crate::sim::api::meta::{SelectorOperator, SelectorRequirement};
-use crate::sim::api::node::taints;
 use crate::sim::api::pod::PodLab;
+use crate::sim::api::workloads::{daemon_pod_tolerations, daemonset_eligible};
 use crate::sim::api::{
-    DaemonSet, Kind, Node, ObjectKey, ObjectMeta, ObjectRef, OwnerRef, Pod, PodStatus, TaintEffect,
-    Toleration, TolerationOperator, count, int32_len,
+    DaemonSet, Kind, ObjectKey, ObjectMeta, ObjectRef, OwnerRef, Pod, PodStatus, count, int32_len,
 };
 use crate::sim::event::{EventType, reason};
 
@@ -25,54 +24,6 @@ const SOURCE: &str = "daemonset-controller";
 /// Most pods one sync creates (upstream `BurstReplicas`, daemon_controller.go: "values that
 /// are too high can cause registry DoS issues").
 pub const BURST_REPLICAS: usize = 250;
-
-/// Tolerations the DaemonSet controller adds to every pod it makes.
-fn default_tolerations() -> Vec<Toleration> {
-    let t = |key: &str, effect: TaintEffect| Toleration {
-        key: key.to_string(),
-        operator: TolerationOperator::Exists,
-        value: String::new(),
-        effect: Some(effect),
-    };
-    vec![
-        t(taints::NOT_READY, TaintEffect::NoExecute),
-        t(taints::UNREACHABLE, TaintEffect::NoExecute),
-        t("node.kubernetes.io/disk-pressure", TaintEffect::NoSchedule),
-        t(
-            "node.kubernetes.io/memory-pressure",
-            TaintEffect::NoSchedule,
-        ),
-        t("node.kubernetes.io/pid-pressure", TaintEffect::NoSchedule),
-        t(taints::UNSCHEDULABLE, TaintEffect::NoSchedule),
-    ]
-}
-
-/// Should this DaemonSet run a pod on this node? (affinity and NoSchedule/NoExecute taints)
-pub fn eligible(ds: &DaemonSet, node: &Node) -> bool {
-    let spec = &ds.template.spec;
-    let selector_ok = spec
-        .node_selector
-        .iter()
-        .all(|(k, v)| node.labels().get(k) == Some(v));
-    let affinity_ok = spec.node_affinity.is_empty()
-        || spec
-            .node_affinity
-            .iter()
-            .any(|t| t.iter().all(|r| r.matches(node.labels())));
-    let tolerations: Vec<Toleration> = spec
-        .tolerations
-        .iter()
-        .cloned()
-        .chain(default_tolerations())
-        .collect();
-    let taints_ok = node
-        .spec
-        .taints
-        .iter()
-        .filter(|t| matches!(t.effect, TaintEffect::NoSchedule | TaintEffect::NoExecute))
-        .all(|t| tolerations.iter().any(|tol| tol.tolerates(t)));
-    selector_ok && affinity_ok && taints_ok
-}
 
 pub(crate) fn reconcile(sim: &mut Simulation) {
     if sim.state.daemonsets.is_empty() {
@@ -104,7 +55,7 @@ pub(crate) fn reconcile(sim: &mut Simulation) {
             sim.state
                 .nodes
                 .values()
-                .filter(|n| eligible(&ds, n))
+                .filter(|n| daemonset_eligible(&ds, n))
                 .map(|n| n.name().to_string()),
         );
         let pods = by_ds.remove(&key).unwrap_or_default();
@@ -263,7 +214,7 @@ fn create_pod(sim: &mut Simulation, ds: &DaemonSet, node: &str) -> bool {
             term.push(pin.clone());
         }
     }
-    spec.tolerations.extend(default_tolerations());
+    spec.tolerations.extend(daemon_pod_tolerations());
     let pod = Pod {
         meta,
         spec,

@@ -729,7 +729,7 @@ fn finish_cluster_creation(sim: &mut Simulation) {
     // kube-system is ACTIVE, and the new pods land on Fargate.
     if coredns_on_fargate(&sim.spec) {
         let key = crate::sim::api::ObjectKey::new("kube-system", "coredns");
-        let _ = super::deployment::rollout_restart(sim, &key);
+        let _ = crate::sim::api_server::patch::rollout_restart(sim, &key);
     }
     let mut manifests = sim.spec.manifests.clone();
     crate::sim::sort::sort_by_key(&mut manifests, |m| !matches!(m, Manifest::Namespace(_)));

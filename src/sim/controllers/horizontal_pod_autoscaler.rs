@@ -389,7 +389,7 @@ fn sync(sim: &mut Simulation, key: &ObjectKey) {
         (n.replicas, n.replicas != current)
     };
     if rescale {
-        let _ = super::deployment::scale(sim, &target_key, int32(desired));
+        let _ = crate::sim::api_server::patch::scale(sim, &target_key, int32(desired));
         set_condition(
             &mut st,
             ABLE_TO_SCALE,
