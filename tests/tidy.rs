@@ -495,7 +495,7 @@ fn controllers_do_not_import_each_other() {
 const API_SERVER_EDGES_LEFT: &[(&str, &str)] = &[
     (
         "fargate",
-        "admission calls Fargate's mutation; a deleted pod's reserved Fargate address and node are released at once through the controller",
+        "a deleted pod's reserved Fargate address is released at once through fargate::forget, since a later allocation in the same step must see it",
     ),
     (
         "vertical_pod_autoscaler",

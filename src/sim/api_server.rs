@@ -11,6 +11,7 @@ use crate::sim::event::{EventType, reason};
 use crate::sim::spec::Manifest;
 use crate::sim::{Simulation, Timer};
 
+pub mod admission;
 pub mod patch;
 pub mod watch;
 
@@ -287,7 +288,7 @@ pub(crate) fn create_pod(sim: &mut Simulation, mut pod: Pod) -> Result<ObjectKey
         pod.spec.scheduler_name = crate::sim::api::pod::DEFAULT_SCHEDULER.to_string();
     }
     crate::sim::controllers::vertical_pod_autoscaler::admission::admit(sim, &mut pod);
-    crate::sim::controllers::fargate::admit(sim, &mut pod);
+    admission::fargate_profile(sim, &mut pod);
     let key = pod.meta.key();
     let uid = pod.meta.uid;
     let scheduler_name = pod.spec.scheduler_name.clone();
@@ -424,7 +425,7 @@ pub(crate) fn remove_pod(sim: &mut Simulation, key: &ObjectKey) {
     if pod.spec.scheduler_name == crate::sim::eks::fargate_profile::FARGATE_SCHEDULER
         && let Some(node) = &pod.spec.node_name
     {
-        crate::sim::controllers::fargate::remove_node(sim, node);
+        remove_fargate_node(sim, node);
     }
 }
 
@@ -485,6 +486,17 @@ pub(crate) fn delete_node(sim: &mut Simulation, name: &str) {
     for k in pods {
         remove_pod(sim, &k);
     }
+}
+
+/// A Fargate pod is gone: so is its node, and its address goes back to the subnet.
+fn remove_fargate_node(sim: &mut Simulation, node: &str) {
+    let Some(n) = sim.state.nodes.remove(node) else {
+        return;
+    };
+    if let Some(si) = sim.state.subnet_index(&n.zone) {
+        sim.state.subnets[si].release(&n.status.internal_ip);
+    }
+    sim.state.touch();
 }
 
 /// Why an eviction was refused.

@@ -5,11 +5,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::sim::api::node::{DataPlane, taints};
 use crate::sim::api::{
-    Kind, Node, NodeCondition, NodeSpec, NodeStatus, ObjectKey, ObjectMeta, Pod, Taint,
-    TaintEffect, VolumeSource,
+    Node, NodeCondition, NodeSpec, NodeStatus, ObjectKey, ObjectMeta, Pod, Taint, TaintEffect,
+    VolumeSource,
 };
 use crate::sim::catalog::fargate_size_for;
-use crate::sim::eks::FargateProfileStatus;
 use crate::sim::event::{EventType, reason};
 use crate::sim::{Simulation, Timer};
 
@@ -25,39 +24,6 @@ pub struct FargateState {
     pub queue: BTreeSet<ObjectKey>,
     /// Pods whose capacity is being provisioned: their zone and address.
     pub provisioning: BTreeMap<ObjectKey, (String, String)>,
-}
-
-/// The Fargate admission webhook: a pod that matches an ACTIVE profile (the first by name, or
-/// the one its label pins) is handed to `fargate-scheduler`.
-pub(crate) fn admit(sim: &Simulation, pod: &mut Pod) {
-    if pod.spec.node_name.is_some()
-        || pod
-            .meta
-            .owner
-            .as_ref()
-            .is_some_and(|o| o.kind == Kind::DaemonSet)
-    {
-        return;
-    }
-    if pod.meta.annotations.get(COMPUTE_TYPE).map(String::as_str) == Some("ec2") {
-        return;
-    }
-    let pinned = pod.meta.labels.get(PROFILE_LABEL).cloned();
-    let profile = sim
-        .state
-        .fargate_profiles
-        .values()
-        .filter(|p| pinned.as_ref().is_none_or(|name| &p.name == name))
-        .find(|p| {
-            p.status == FargateProfileStatus::Active
-                && p.matches(&pod.meta.namespace, &pod.meta.labels)
-        });
-    if let Some(p) = profile {
-        pod.spec.scheduler_name = FARGATE_SCHEDULER.to_string();
-        pod.meta
-            .labels
-            .insert(PROFILE_LABEL.to_string(), p.name.clone());
-    }
 }
 
 /// Why Fargate refuses a pod, in the wording `fargate-scheduler` uses.
@@ -306,17 +272,6 @@ pub(crate) fn capacity_ready(sim: &mut Simulation, key: &ObjectKey, uid: u64) {
         FARGATE_SCHEDULER,
     );
     crate::sim::api_server::bind(sim, key, &name, FARGATE_SCHEDULER);
-}
-
-/// The pod is gone: so is its Fargate node and its address.
-pub(crate) fn remove_node(sim: &mut Simulation, node: &str) {
-    let Some(n) = sim.state.nodes.remove(node) else {
-        return;
-    };
-    if let Some(si) = sim.state.subnet_index(&n.zone) {
-        sim.state.subnets[si].release(&n.status.internal_ip);
-    }
-    sim.state.touch();
 }
 
 /// Forgets a deleted pod; releases its address if its capacity was still being provisioned.
