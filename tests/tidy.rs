@@ -1,6 +1,8 @@
 //! Architecture checks that run with `cargo test` (rust-analyzer's tidy style): the simulation
 //! core and the other pure modules know nothing about the browser, the wall clock or
-//! per-process hash ordering.
+//! per-process hash ordering; controllers do not import each other, the API server calls no
+//! controller, and the view, scenario loader, report and UI do not name `controllers` (each
+//! with the list of edges not yet cut).
 
 use std::path::{Path, PathBuf};
 

@@ -22,7 +22,7 @@ use crate::sim::clock::{SimDuration, SimTime};
 use crate::sim::event::{EventType, reason};
 use crate::sim::quantity::Resources;
 
-pub use crate::sim::api::pod::DEFAULT_SCHEDULER;
+use crate::sim::api::pod::DEFAULT_SCHEDULER;
 
 /// Unschedulable pods are retried at least this often even without a cluster change
 /// (upstream `podMaxInUnschedulablePodsDuration`, 5 minutes).
