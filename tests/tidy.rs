@@ -416,10 +416,6 @@ const OUTSIDE_EDGES_LEFT: &[(&str, &str)] = &[
         "src/view/upgrade.rs",
         "reads the node group update in progress (its phase and batch) from nodegroup_update's state",
     ),
-    (
-        "src/view/upgrade/addons.rs",
-        "reads add-on rollouts and workloads from addon_update",
-    ),
 ];
 
 /// `from → to` edges between controller modules found under `controllers`.

@@ -50,3 +50,33 @@ pub fn precached_images(
     .into_iter()
     .collect_set()
 }
+
+/// The workload that runs an add-on.
+pub fn addon_workload(
+    name: crate::sim::catalog::AddonName,
+) -> (crate::sim::api::Kind, crate::sim::api::ObjectKey) {
+    use crate::sim::api::{Kind, ObjectKey};
+    use crate::sim::catalog::AddonName;
+    let key = |n: &str| ObjectKey::new("kube-system", n);
+    match name {
+        AddonName::VpcCni => (Kind::DaemonSet, key("aws-node")),
+        AddonName::KubeProxy => (Kind::DaemonSet, key("kube-proxy")),
+        AddonName::CoreDns => (Kind::Deployment, key("coredns")),
+        AddonName::MetricsServer => (Kind::Deployment, key("metrics-server")),
+    }
+}
+
+/// The image an add-on's container runs at `version`.
+pub fn addon_image(name: crate::sim::catalog::AddonName, version: &str) -> String {
+    use crate::sim::catalog::AddonName;
+    let ecr = ECR;
+    match name {
+        AddonName::VpcCni => format!("{ecr}/amazon-k8s-cni:{version}"),
+        AddonName::KubeProxy => format!(
+            "{ecr}/eks/kube-proxy:{}",
+            version.replace("-eksbuild", "-minimal-eksbuild")
+        ),
+        AddonName::CoreDns => format!("{ecr}/eks/coredns:{version}"),
+        AddonName::MetricsServer => format!("{ecr}/eks/metrics-server:{version}"),
+    }
+}

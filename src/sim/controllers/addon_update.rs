@@ -9,11 +9,12 @@
 //! Kubernetes version, and the VPC CNI moves one minor version at a time.
 
 use crate::sim::Simulation;
-use crate::sim::api::{Kind, ObjectKey, ObjectRef};
+use crate::sim::api::{Kind, ObjectRef};
 use crate::sim::catalog::{
     AddonName, addon_compatible, addon_default_version, addon_minor, addon_skips_minor,
 };
 use crate::sim::eks::{AddonStatus, Update, UpdateStatus, UpdateTarget, UpdateType};
+use crate::sim::eks::{addon_image as image, addon_workload as workload};
 use crate::sim::event::{EventType, reason};
 
 /// The add-on update controller's state.
@@ -34,30 +35,6 @@ pub struct AddonUpdateOp {
 
 fn addon_ref(name: AddonName) -> ObjectRef {
     ObjectRef::cluster_scoped(Kind::Addon, name.as_str())
-}
-
-/// The workload that runs an add-on and its container's image for a version.
-pub fn workload(name: AddonName) -> (Kind, ObjectKey) {
-    let key = |n: &str| ObjectKey::new("kube-system", n);
-    match name {
-        AddonName::VpcCni => (Kind::DaemonSet, key("aws-node")),
-        AddonName::KubeProxy => (Kind::DaemonSet, key("kube-proxy")),
-        AddonName::CoreDns => (Kind::Deployment, key("coredns")),
-        AddonName::MetricsServer => (Kind::Deployment, key("metrics-server")),
-    }
-}
-
-pub fn image(name: AddonName, version: &str) -> String {
-    let ecr = crate::sim::eks::ECR;
-    match name {
-        AddonName::VpcCni => format!("{ecr}/amazon-k8s-cni:{version}"),
-        AddonName::KubeProxy => format!(
-            "{ecr}/eks/kube-proxy:{}",
-            version.replace("-eksbuild", "-minimal-eksbuild")
-        ),
-        AddonName::CoreDns => format!("{ecr}/eks/coredns:{version}"),
-        AddonName::MetricsServer => format!("{ecr}/eks/metrics-server:{version}"),
-    }
 }
 
 /// The catalog's build of the VPC CNI for a minor version (eks-facts §5 table).
