@@ -35,6 +35,7 @@ pub mod spec;
 pub mod state;
 pub mod timers;
 pub mod traffic;
+pub mod vpc_cni;
 
 use api::{Kind, ObjectKey, ObjectRef};
 use billing::Billing;

@@ -342,11 +342,6 @@ const CONTROLLER_EDGES_LEFT: &[(&str, &str, &str)] = &[
         "starts the drain of a managed scale-in directly",
     ),
     (
-        "auto_scaling_group",
-        "vpc_cni",
-        "attaches and releases ENIs through the CNI",
-    ),
-    (
         "cluster_autoscaler",
         "auto_scaling_group",
         "sets desired capacity and terminates instances through the ASG's functions",
@@ -365,11 +360,6 @@ const CONTROLLER_EDGES_LEFT: &[(&str, &str, &str)] = &[
         "eks",
         "node_drain",
         "starts the drains of a node group deletion directly",
-    ),
-    (
-        "kubelet",
-        "vpc_cni",
-        "assigns and releases pod IPs through the CNI",
     ),
     (
         "node_drain",
@@ -499,7 +489,6 @@ const API_SERVER_EDGES_LEFT: &[(&str, &str)] = &[
         "vertical_pod_autoscaler",
         "VPA admission lives in the VPA controller",
     ),
-    ("vpc_cni", "releases a deleted pod's IP through the CNI"),
 ];
 
 /// Controller modules named by the API server (`src/sim/api_server.rs` and its directory).

@@ -409,7 +409,7 @@ pub(crate) fn remove_pod(sim: &mut Simulation, key: &ObjectKey) {
     if let (Some(ip), Some(node)) = (&pod.status.pod_ip, &pod.spec.node_name)
         && !pod.spec.host_network
     {
-        crate::sim::controllers::vpc_cni::release_pod_ip(sim, node, ip);
+        crate::sim::vpc_cni::release_pod_ip(sim, node, ip);
     }
     if let (Some(size), Some(start)) = (pod.lab.fargate_size, pod.lab.billing_start) {
         let billed = sim.now().saturating_sub(start).as_secs();

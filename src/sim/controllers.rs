@@ -30,7 +30,6 @@ pub mod replicaset;
 pub mod scheduler;
 pub mod spot;
 pub mod vertical_pod_autoscaler;
-pub mod vpc_cni;
 
 use super::{Simulation, Timer, api_server};
 

@@ -248,7 +248,7 @@ fn launch(sim: &mut Simulation, ng_name: &str) -> bool {
     };
     sim.state.instances.insert(id.clone(), inst);
     // The primary ENI is attached at launch with all of its addresses.
-    super::vpc_cni::attach_eni(sim, &id);
+    crate::sim::vpc_cni::attach_eni(sim, &id);
     sim.state.touch();
     sim.record(
         EventType::Normal,
@@ -336,7 +336,7 @@ pub(crate) fn instance_terminated(sim: &mut Simulation, id: &str) {
     inst.state = InstanceState::Terminated;
     inst.terminated_at = Some(now);
     let node = inst.node_name.clone();
-    super::vpc_cni::release_instance(sim, id);
+    crate::sim::vpc_cni::release_instance(sim, id);
     if !node.is_empty() {
         crate::sim::api_server::delete_node(sim, &node);
     }

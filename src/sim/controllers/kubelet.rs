@@ -71,7 +71,7 @@ pub(crate) fn reconcile(sim: &mut Simulation) {
         } else if fargate {
             pod.status.pod_ip.clone()
         } else {
-            super::vpc_cni::assign_pod_ip(sim, &node_name)
+            crate::sim::vpc_cni::assign_pod_ip(sim, &node_name)
         };
         let Some(ip) = ip else {
             if sim.controllers.kubelet.sandbox_failed.insert(key.clone()) {
@@ -290,7 +290,7 @@ pub(crate) fn container_exited(sim: &mut Simulation, key: &ObjectKey, uid: u64) 
     sim.state.touch();
     sim.watch.capacity_revision += 1;
     if let (Some(ip), Some(node), false, false) = (ip, node, host_network, fargate) {
-        super::vpc_cni::release_pod_ip(sim, &node, &ip);
+        crate::sim::vpc_cni::release_pod_ip(sim, &node, &ip);
     }
 }
 
