@@ -59,6 +59,7 @@ mod placement {
 
     use eks_lab::sim::Simulation;
     use eks_lab::sim::api::node::DataPlane;
+    use eks_lab::sim::api::pod::DEFAULT_SCHEDULER;
     use eks_lab::sim::api::pod::PodLab;
     use eks_lab::sim::api::{
         Container, Kind, Node, NodeCondition, NodeSpec, NodeStatus, ObjectMeta, OwnerRef, Pod,
@@ -67,7 +68,7 @@ mod placement {
     use eks_lab::sim::catalog::instance_type;
     use eks_lab::sim::catalog::instance_types::MaxPodsPolicy;
     use eks_lab::sim::clock::SimTime;
-    use eks_lab::sim::controllers::scheduler::{self, DEFAULT_SCHEDULER, SchedulerState};
+    use eks_lab::sim::controllers::scheduler::{self, SchedulerState};
     use eks_lab::sim::quantity::{MIB, Resources};
     use eks_lab::sim::rng::SimRng;
     use eks_lab::sim::spec::LabSpec;

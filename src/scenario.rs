@@ -365,7 +365,7 @@ fn decode_documents(sink: &mut Sink, sorted: &Sorted<'_>, spec: &mut LabSpec) {
     if sink.error_count() == 0
         && let (Some((doc, root)), Err(msg)) = (
             sorted.clusters.first(),
-            crate::sim::controllers::eks::validate_spec(spec),
+            crate::sim::eks::validation::validate_spec(spec),
         )
     {
         sink.document = doc.index;

@@ -18,6 +18,7 @@
 //! ```
 
 pub mod api;
+pub mod api_server;
 pub mod billing;
 pub mod catalog;
 pub mod clock;
@@ -34,6 +35,7 @@ pub mod spec;
 pub mod state;
 pub mod timers;
 pub mod traffic;
+pub mod vpc_cni;
 
 use api::{Kind, ObjectKey, ObjectRef};
 use billing::Billing;
@@ -144,6 +146,8 @@ pub struct Simulation {
     pub(crate) metrics: Metrics,
     pub(crate) spec: LabSpec,
     pub(crate) controllers: controllers::ControllerState,
+    /// The work queues the API server fills for the controllers that watch pods.
+    pub(crate) watch: api_server::watch::WorkQueues,
     inbox: Vec<Submitted>,
     next_submit_seq: u64,
     outcomes: Vec<CommandOutcome>,
@@ -154,7 +158,7 @@ impl Simulation {
     /// Builds a lab from its spec. The cluster starts CREATING (or ACTIVE when the spec says
     /// to skip creation); node groups, Fargate profiles and manifests follow once it is ACTIVE.
     pub fn new(spec: LabSpec) -> Result<Simulation, String> {
-        controllers::eks::validate_spec(&spec)?;
+        crate::sim::eks::validation::validate_spec(&spec)?;
         let state = controllers::eks::initial_state(&spec)?;
         let mut sim = Simulation {
             now: SimTime::EPOCH,
@@ -165,6 +169,7 @@ impl Simulation {
             billing: Billing::default(),
             metrics: Metrics::default(),
             controllers: controllers::ControllerState::default(),
+            watch: api_server::watch::WorkQueues::default(),
             inbox: Vec::new(),
             next_submit_seq: 0,
             outcomes: Vec::new(),

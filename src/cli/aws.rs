@@ -272,8 +272,7 @@ pub(super) fn parse_update_config(
                         "Invalid value for parameter updateConfig.{key}, value: {n}, valid min value: 1"
                     )));
                 }
-                let max =
-                    i128::from(crate::sim::controllers::nodegroup_update::MAX_UNAVAILABLE_QUOTA);
+                let max = i128::from(crate::sim::eks::quotas::MAX_UNAVAILABLE_QUOTA);
                 let n = i32::try_from(n)
                     .ok()
                     .filter(|n| i128::from(*n) <= max)

@@ -4,6 +4,7 @@
 pub mod autoscaling;
 pub mod bounds;
 pub mod meta;
+pub mod metrics;
 pub mod node;
 pub mod pod;
 pub mod policy;

@@ -5,10 +5,10 @@ use super::Simulation;
 use super::api::{Kind, ObjectKey};
 use super::catalog::{AddonName, KubernetesVersion};
 use super::clock::SimTime;
-use super::controllers;
 use super::eks::{Fault, NodegroupUpdateConfig, UpdateStrategy};
 use super::quantity::{Bytes, MilliCpu};
 use super::spec::{FargateProfileSpec, Manifest, NodegroupSpec};
+use super::{api_server, controllers};
 
 /// Options of `kubectl drain`: one flag each, as kubectl has them.
 #[expect(
@@ -168,18 +168,18 @@ pub struct CommandOutcome {
 /// Applies a command now. Errors are messages shaped like kubectl's and eksctl's.
 pub(crate) fn apply(sim: &mut Simulation, cmd: &Command) -> Result<String, String> {
     match cmd {
-        Command::Apply(m) => controllers::api_server::apply(sim, m.clone()),
-        Command::Create(m) => controllers::api_server::create(sim, m.clone()),
-        Command::Delete { kind, key } => controllers::api_server::delete(sim, *kind, key),
+        Command::Apply(m) => api_server::apply(sim, m.clone()),
+        Command::Create(m) => api_server::create(sim, m.clone()),
+        Command::Delete { kind, key } => api_server::delete(sim, *kind, key),
         Command::ScaleDeployment { key, replicas } => {
-            controllers::deployment::scale(sim, key, *replicas)
+            api_server::patch::scale(sim, key, *replicas)
         }
         Command::SetResources {
             key,
             container,
             requests,
             limits,
-        } => controllers::deployment::set_resources(
+        } => api_server::patch::set_resources(
             sim,
             key,
             container.as_deref(),
@@ -190,8 +190,8 @@ pub(crate) fn apply(sim: &mut Simulation, cmd: &Command) -> Result<String, Strin
             key,
             container,
             image,
-        } => controllers::deployment::set_image(sim, key, container, image),
-        Command::RolloutRestart { key } => controllers::deployment::rollout_restart(sim, key),
+        } => api_server::patch::set_image(sim, key, container, image),
+        Command::RolloutRestart { key } => api_server::patch::rollout_restart(sim, key),
         Command::Cordon {
             node,
             unschedulable,

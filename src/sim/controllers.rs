@@ -1,14 +1,17 @@
 //! Controllers, named after the real components, run in a fixed order every step.
 //!
 //! Order: EKS (cluster, node group status) → auto scaling groups → deployment → replicaset →
-//! daemonset → job → disruption (PDB status) → metrics-server → horizontal-pod-autoscaler →
-//! vertical-pod-autoscaler → fargate-scheduler → default-scheduler → cluster-autoscaler →
-//! spot interruptions → kubelet → node drains. Change-driven controllers run only when the state's revision moved
-//! (every change bumps it, so no periodic resync is needed); the rest keep their own queues,
-//! which makes an idle hour of a large cluster cost almost nothing to simulate.
+//! daemonset → job → disruption (PDB status) → control plane update → add-on update →
+//! metrics-server → horizontal-pod-autoscaler → vertical-pod-autoscaler → fargate-scheduler →
+//! default-scheduler → cluster-autoscaler → spot interruptions → kubelet → node drains → node
+//! group update. The first seven are change-driven: they run only when the state's revision
+//! moved (every change bumps it, so no periodic resync is needed). The rest keep their own
+//! periods, or drain the work queues the API server fills (`api_server::watch`: the schedulers'
+//! and the kubelet's), which makes an idle hour of a large cluster cost almost nothing to
+//! simulate. Controllers do not call each other: they read the store and their own queue, and
+//! write back through the API server (`tests/tidy.rs` lists the calls not yet cut).
 
 pub mod addon_update;
-pub mod api_server;
 pub mod auto_scaling_group;
 pub mod cluster_autoscaler;
 pub mod control_plane_update;
@@ -27,41 +30,32 @@ pub mod replicaset;
 pub mod scheduler;
 pub mod spot;
 pub mod vertical_pod_autoscaler;
-pub mod vpc_cni;
 
-use super::{Simulation, Timer};
+use super::{Simulation, Timer, api_server};
 
 /// Controllers' private bookkeeping.
 #[derive(Debug, Clone, Default)]
 pub struct ControllerState {
     last_revision: Option<u64>,
-    /// Bumped whenever schedulable capacity may have grown (node added, ready, uncordoned;
-    /// pod removed or finished), so unschedulable pods get another attempt.
-    pub capacity_revision: u64,
     pub scheduler: scheduler::SchedulerState,
     pub kubelet: kubelet::KubeletState,
     pub fargate: fargate::FargateState,
-    pub drains: Vec<node_drain::DrainOp>,
+    pub node_drain: node_drain::NodeDrainState,
     pub asg: auto_scaling_group::AsgState,
-    pub daemonset_fargate_warned: std::collections::BTreeSet<super::api::ObjectKey>,
-    /// Workloads whose last pod creation failed (their `FailedCreate` is logged once).
+    pub daemonset: daemonset::DaemonSetState,
+    /// Workloads whose last pod creation failed (their `FailedCreate` is logged once); kept
+    /// by `api_server::record_creation`, which the ReplicaSet, DaemonSet and Job controllers
+    /// share as upstream's controllers share `controller_utils`.
     pub create_failed: std::collections::BTreeSet<super::api::ObjectRef>,
-    /// `eksctl create cluster` has finished (the scenario's manifests are applied then).
-    pub cluster_ready: bool,
+    pub eks: eks::EksState,
     pub metrics_server: metrics_server::MetricsServerState,
     pub hpa: horizontal_pod_autoscaler::HpaState,
     pub vpa: vertical_pod_autoscaler::VpaState,
     pub cluster_autoscaler: cluster_autoscaler::ClusterAutoscalerState,
     pub spot: spot::SpotState,
-    /// The simulated day the support calendar was last checked.
-    pub support_day: Option<u64>,
-    /// The version whose entry into extended support was announced.
-    pub support_announced: Option<crate::sim::catalog::KubernetesVersion>,
-    pub nodegroup_updates: Vec<nodegroup_update::NodegroupUpdateOp>,
-    /// Sizes from before a failed node group update, which the next update returns to.
-    pub nodegroup_sizes_before_failure:
-        std::collections::BTreeMap<String, crate::sim::eks::NodegroupScalingConfig>,
-    pub addon_updates: Vec<addon_update::AddonUpdateOp>,
+    pub control_plane_update: control_plane_update::ControlPlaneUpdateState,
+    pub nodegroup_update: nodegroup_update::NodegroupUpdateState,
+    pub addon_update: addon_update::AddonUpdateState,
 }
 
 /// One pass of every controller, in order.

@@ -594,7 +594,7 @@ impl Draft {
             }
         }
         if errors.is_empty()
-            && let Err(e) = crate::sim::controllers::eks::validate_spec(&spec)
+            && let Err(e) = crate::sim::eks::validation::validate_spec(&spec)
         {
             err(&mut errors, "cluster", e);
         }

@@ -433,7 +433,8 @@ impl ClusterView {
             .collect();
         let drained: Vec<&str> = sim
             .controllers
-            .nodegroup_updates
+            .nodegroup_update
+            .ops
             .iter()
             .flat_map(|o| o.batch.iter())
             .filter(|(_, done)| done.is_some())

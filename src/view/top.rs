@@ -15,7 +15,7 @@ fn mib(bytes: u64) -> String {
 
 /// `kubectl top pods [-n NS | -A]`.
 pub fn top_pods(sim: &Simulation, namespace: Option<&str>) -> Result<String, String> {
-    if !crate::sim::controllers::metrics_server::available(sim)
+    if !crate::sim::api::metrics::available(&sim.state().deployments)
         || sim.state().pod_metrics.is_empty()
     {
         return Err(NO_METRICS_API.to_string());
@@ -57,7 +57,7 @@ pub fn top_pods(sim: &Simulation, namespace: Option<&str>) -> Result<String, Str
 
 /// `kubectl top nodes`: usage and its share of allocatable.
 pub fn top_nodes(sim: &Simulation) -> Result<String, String> {
-    if !crate::sim::controllers::metrics_server::available(sim)
+    if !crate::sim::api::metrics::available(&sim.state().deployments)
         || sim.state().node_metrics.is_empty()
     {
         return Err(NO_METRICS_API.to_string());

@@ -27,8 +27,9 @@ use crate::sim::api::{Kind, Node, ObjectKey, Pod, count};
 use crate::sim::catalog::prices::{CONTROL_PLANE_EXTENDED, CONTROL_PLANE_STANDARD};
 use crate::sim::catalog::versions::SupportStatus;
 use crate::sim::catalog::{KubernetesVersion, addon_behind, addon_minor, version_info};
-use crate::sim::controllers::{control_plane_update, nodegroup_update};
+use crate::sim::controllers::nodegroup_update;
 use crate::sim::eks::{Nodegroup, NodegroupKind, NodegroupStatus, NodegroupUpdateConfig};
+use crate::sim::eks::{managed_update, version_update};
 use crate::view::cluster::DataPlaneKind;
 
 /// Where a component stands in the upgrade.
@@ -306,7 +307,7 @@ impl UpgradePlan {
         let c = &sim.state().cluster;
         let cp = c.version;
         let next = cp.next();
-        let cp_update = control_plane_update::in_progress(sim);
+        let cp_update = version_update::in_progress(sim);
         let cycle = cp_update
             .and_then(|u| u.param("Version"))
             .and_then(|v| KubernetesVersion::parse(v).ok())
@@ -403,11 +404,11 @@ fn control_plane_plan(ctx: &Ctx) -> ControlPlanePlan {
         .filter(|i| i.role == crate::sim::eks::ControlPlaneRole::ApiServer)
         .map(|i| (i.name.clone(), i.version.to_string(), i.healthy))
         .collect();
-    let (state, action) = if let Some(u) = control_plane_update::in_progress(sim) {
+    let (state, action) = if let Some(u) = version_update::in_progress(sim) {
         let phase = u.current_phase().unwrap_or("starting").to_string();
         (StepState::InProgress(phase), None)
     } else {
-        match control_plane_update::check_upgrade(sim, Some(target)) {
+        match version_update::check_upgrade(sim, Some(target)) {
             // Allowed, but nodes or add-ons still lag behind the current version: finish
             // them first (what upgrade insights flag).
             Ok(t) if ctx.cycle == ctx.cp => (
@@ -479,8 +480,8 @@ fn nodegroup_plan(ctx: &Ctx, g: &Nodegroup) -> NodegroupPlan {
     } else {
         g.zones.len()
     } as u64;
-    let max_unavailable = nodegroup_update::parallelism(g.update_config, live);
-    let surge = count(nodegroup_update::surge(
+    let max_unavailable = managed_update::parallelism(g.update_config, live);
+    let surge = count(managed_update::surge(
         g.update_strategy,
         zones as usize,
         max_unavailable,
@@ -653,7 +654,7 @@ fn order(
     addons: &[AddonPlan],
 ) -> Vec<OrderStep> {
     let cycle = ctx.cycle;
-    let cp_state = if ctx.cp >= cycle && control_plane_update::in_progress(ctx.sim).is_none() {
+    let cp_state = if ctx.cp >= cycle && version_update::in_progress(ctx.sim).is_none() {
         StepState::Done
     } else {
         cp.state.clone()

@@ -12,7 +12,7 @@ use crate::sim::api::{
     Container, Deployment, DeploymentSpec, DeploymentStatus, DeploymentStrategy, LabelSelector,
     ObjectMeta, PodSpec, PodTemplateSpec,
 };
-use crate::sim::controllers::api_server::APPLY_SOURCE;
+use crate::sim::api_server::APPLY_SOURCE;
 use crate::sim::quantity::{Bytes, MilliCpu, Resources};
 use crate::sim::spec::Manifest;
 use crate::view::builder::{FieldError, numbers};

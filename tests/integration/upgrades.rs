@@ -12,7 +12,6 @@ use eks_lab::sim::billing::CostComponent;
 use eks_lab::sim::catalog::{AddonName, KubernetesVersion};
 use eks_lab::sim::clock::{Date, SimDuration, SimTime};
 use eks_lab::sim::command::{Command, DrainOptions};
-use eks_lab::sim::controllers::control_plane_update;
 use eks_lab::sim::eks::{
     AddonStatus, ClusterStatus, ErrorCode, FargateProfileSelector, Fault, InstanceState,
     NodegroupUpdateConfig, SupportType, Update, UpdateStatus, UpdateStrategy, UpdateTarget,
@@ -264,7 +263,7 @@ fn upgrade_rolls_back(mut sim: Simulation) -> (Simulation, Update) {
 fn a_deleted_security_group_rolls_the_upgrade_back() {
     let mut sim = managed_lab(3);
     let out = submit(&mut sim, Command::InjectFault(Fault::SecurityGroupDeleted));
-    let sg = control_plane_update::security_group_id("lab");
+    let sg = eks_lab::sim::eks::vpc::security_group_id("lab");
     assert_eq!(
         out,
         Ok(format!(

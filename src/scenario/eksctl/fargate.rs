@@ -6,10 +6,10 @@ use super::schema::{FARGATE_PROFILE, FARGATE_SELECTOR, open};
 use super::vpc::{SubnetMap, fargate_subnets};
 use crate::scenario::decode::{Obj, Sink, join};
 use crate::scenario::yaml::Node;
-use crate::sim::controllers::eks::{
+use crate::sim::eks::FargateProfileSelector;
+use crate::sim::eks::quotas::{
     MAX_FARGATE_PROFILES, MAX_LABELS_PER_SELECTOR, MAX_SELECTORS_PER_PROFILE,
 };
-use crate::sim::eks::FargateProfileSelector;
 use crate::sim::spec::FargateProfileSpec;
 
 /// `fargateProfiles[]`, checked for duplicates and the per-cluster quota; their `subnets` are

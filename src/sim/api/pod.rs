@@ -157,6 +157,9 @@ impl Toleration {
     }
 }
 
+/// The `spec.schedulerName` the API server defaults an empty one to: kube-scheduler's name.
+pub const DEFAULT_SCHEDULER: &str = "default-scheduler";
+
 /// `spec`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PodSpec {

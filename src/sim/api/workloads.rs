@@ -1,7 +1,9 @@
 //! Workload controllers' objects: Namespace, Deployment, ReplicaSet, DaemonSet, Job.
 
 use super::meta::{IntOrPercent, LabelSelector, ObjectMeta};
+use super::node::taints;
 use super::pod::PodTemplateSpec;
+use super::{Node, TaintEffect, Toleration, TolerationOperator};
 use crate::sim::clock::SimTime;
 
 /// A namespace.
@@ -128,4 +130,83 @@ impl Job {
     pub fn is_complete(&self) -> bool {
         self.status.completion_time.is_some()
     }
+}
+
+/// `pod-template-hash`: FNV-32a of the template, encoded with Kubernetes' `SafeEncodeString`.
+pub fn template_hash(t: &PodTemplateSpec) -> String {
+    const ALPHANUMS: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
+    let full = crate::sim::digest::Digest::new()
+        .update(format!("{t:?}").as_bytes())
+        .value();
+    let h32 = (full ^ (full >> 32)) as u32;
+    h32.to_string()
+        .bytes()
+        .map(|b| ALPHANUMS[b as usize % ALPHANUMS.len()] as char)
+        .collect()
+}
+
+/// The Deployment that owns a pod (through its ReplicaSet), if any.
+pub fn owning_deployment(
+    replicasets: &std::collections::BTreeMap<super::ObjectKey, ReplicaSet>,
+    pod: &super::Pod,
+) -> Option<super::ObjectKey> {
+    let o = pod.meta.owner.as_ref()?;
+    if o.kind != super::Kind::ReplicaSet {
+        return None;
+    }
+    let rs = replicasets.get(&super::ObjectKey::new(
+        pod.meta.namespace.clone(),
+        o.name.clone(),
+    ))?;
+    let d = rs.meta.owner.as_ref()?;
+    (d.kind == super::Kind::Deployment)
+        .then(|| super::ObjectKey::new(pod.meta.namespace.clone(), d.name.clone()))
+}
+
+/// Tolerations the DaemonSet controller adds to every pod it makes.
+pub fn daemon_pod_tolerations() -> Vec<Toleration> {
+    let t = |key: &str, effect: TaintEffect| Toleration {
+        key: key.to_string(),
+        operator: TolerationOperator::Exists,
+        value: String::new(),
+        effect: Some(effect),
+    };
+    vec![
+        t(taints::NOT_READY, TaintEffect::NoExecute),
+        t(taints::UNREACHABLE, TaintEffect::NoExecute),
+        t("node.kubernetes.io/disk-pressure", TaintEffect::NoSchedule),
+        t(
+            "node.kubernetes.io/memory-pressure",
+            TaintEffect::NoSchedule,
+        ),
+        t("node.kubernetes.io/pid-pressure", TaintEffect::NoSchedule),
+        t(taints::UNSCHEDULABLE, TaintEffect::NoSchedule),
+    ]
+}
+
+/// Should this DaemonSet run a pod on this node? (affinity and NoSchedule/NoExecute taints)
+pub fn daemonset_eligible(ds: &DaemonSet, node: &Node) -> bool {
+    let spec = &ds.template.spec;
+    let selector_ok = spec
+        .node_selector
+        .iter()
+        .all(|(k, v)| node.labels().get(k) == Some(v));
+    let affinity_ok = spec.node_affinity.is_empty()
+        || spec
+            .node_affinity
+            .iter()
+            .any(|t| t.iter().all(|r| r.matches(node.labels())));
+    let tolerations: Vec<Toleration> = spec
+        .tolerations
+        .iter()
+        .cloned()
+        .chain(daemon_pod_tolerations())
+        .collect();
+    let taints_ok = node
+        .spec
+        .taints
+        .iter()
+        .filter(|t| matches!(t.effect, TaintEffect::NoSchedule | TaintEffect::NoExecute))
+        .all(|t| tolerations.iter().any(|tol| tol.tolerates(t)));
+    selector_ok && affinity_ok && taints_ok
 }

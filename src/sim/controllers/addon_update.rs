@@ -9,12 +9,20 @@
 //! Kubernetes version, and the VPC CNI moves one minor version at a time.
 
 use crate::sim::Simulation;
-use crate::sim::api::{Kind, ObjectKey, ObjectRef};
+use crate::sim::api::{Kind, ObjectRef};
 use crate::sim::catalog::{
     AddonName, addon_compatible, addon_default_version, addon_minor, addon_skips_minor,
 };
 use crate::sim::eks::{AddonStatus, Update, UpdateStatus, UpdateTarget, UpdateType};
+use crate::sim::eks::{addon_image as image, addon_workload as workload};
 use crate::sim::event::{EventType, reason};
+
+/// The add-on update controller's state.
+#[derive(Debug, Clone, Default)]
+pub struct AddonUpdateState {
+    /// Rollouts in progress.
+    pub ops: Vec<AddonUpdateOp>,
+}
 
 /// An add-on rollout in progress.
 #[derive(Debug, Clone)]
@@ -27,30 +35,6 @@ pub struct AddonUpdateOp {
 
 fn addon_ref(name: AddonName) -> ObjectRef {
     ObjectRef::cluster_scoped(Kind::Addon, name.as_str())
-}
-
-/// The workload that runs an add-on and its container's image for a version.
-pub fn workload(name: AddonName) -> (Kind, ObjectKey) {
-    let key = |n: &str| ObjectKey::new("kube-system", n);
-    match name {
-        AddonName::VpcCni => (Kind::DaemonSet, key("aws-node")),
-        AddonName::KubeProxy => (Kind::DaemonSet, key("kube-proxy")),
-        AddonName::CoreDns => (Kind::Deployment, key("coredns")),
-        AddonName::MetricsServer => (Kind::Deployment, key("metrics-server")),
-    }
-}
-
-pub fn image(name: AddonName, version: &str) -> String {
-    let ecr = super::eks::ECR;
-    match name {
-        AddonName::VpcCni => format!("{ecr}/amazon-k8s-cni:{version}"),
-        AddonName::KubeProxy => format!(
-            "{ecr}/eks/kube-proxy:{}",
-            version.replace("-eksbuild", "-minimal-eksbuild")
-        ),
-        AddonName::CoreDns => format!("{ecr}/eks/coredns:{version}"),
-        AddonName::MetricsServer => format!("{ecr}/eks/metrics-server:{version}"),
-    }
 }
 
 /// The catalog's build of the VPC CNI for a minor version (eks-facts §5 table).
@@ -75,7 +59,8 @@ fn self_managed_command(name: AddonName) -> &'static str {
 /// The update running on an add-on, if any.
 pub fn in_progress(sim: &Simulation, name: AddonName) -> Option<&AddonUpdateOp> {
     sim.controllers
-        .addon_updates
+        .addon_update
+        .ops
         .iter()
         .find(|o| o.addon == name)
 }
@@ -276,7 +261,7 @@ fn start(sim: &mut Simulation, name: AddonName, target: &str, update_id: Option<
             }
         }
         _ => {
-            let _ = super::deployment::set_image(sim, &key, "*", &img);
+            let _ = crate::sim::api_server::patch::set_image(sim, &key, "*", &img);
         }
     }
     if let Some(a) = sim.state.cluster.addons.get_mut(&name) {
@@ -296,7 +281,7 @@ fn start(sim: &mut Simulation, name: AddonName, target: &str, update_id: Option<
         ),
         if update_id.is_some() { "eks" } else { "eksctl" },
     );
-    sim.controllers.addon_updates.push(AddonUpdateOp {
+    sim.controllers.addon_update.ops.push(AddonUpdateOp {
         update_id,
         addon: name,
         version: target.to_string(),
@@ -305,17 +290,18 @@ fn start(sim: &mut Simulation, name: AddonName, target: &str, update_id: Option<
 
 /// Every rollout: done when each pod of the workload runs the new image and is ready.
 pub(crate) fn reconcile(sim: &mut Simulation) {
-    if sim.controllers.addon_updates.is_empty() {
+    if sim.controllers.addon_update.ops.is_empty() {
         return;
     }
-    let ops = sim.controllers.addon_updates.clone();
+    let ops = sim.controllers.addon_update.ops.clone();
     for op in ops {
         if !rolled_out(sim, &op) {
             continue;
         }
         let now = sim.now();
         sim.controllers
-            .addon_updates
+            .addon_update
+            .ops
             .retain(|o| o.addon != op.addon);
         let from = sim
             .state

@@ -248,7 +248,7 @@ fn launch(sim: &mut Simulation, ng_name: &str) -> bool {
     };
     sim.state.instances.insert(id.clone(), inst);
     // The primary ENI is attached at launch with all of its addresses.
-    super::vpc_cni::attach_eni(sim, &id);
+    crate::sim::vpc_cni::attach_eni(sim, &id);
     sim.state.touch();
     sim.record(
         EventType::Normal,
@@ -336,9 +336,9 @@ pub(crate) fn instance_terminated(sim: &mut Simulation, id: &str) {
     inst.state = InstanceState::Terminated;
     inst.terminated_at = Some(now);
     let node = inst.node_name.clone();
-    super::vpc_cni::release_instance(sim, id);
+    crate::sim::vpc_cni::release_instance(sim, id);
     if !node.is_empty() {
-        super::kubelet::delete_node(sim, &node);
+        crate::sim::api_server::delete_node(sim, &node);
     }
     sim.state.touch();
 }
@@ -465,11 +465,11 @@ pub(crate) fn scale(
         crate::limits::check::nodegroup_size(i128::from(m), format_args!("--{flag}={m}"))
             .map_err(|e| format!("Error: {e}"))?;
         if ng.kind == NodegroupKind::Managed
-            && m > crate::sim::controllers::eks::MAX_NODES_PER_MANAGED_NODEGROUP
+            && m > crate::sim::eks::quotas::MAX_NODES_PER_MANAGED_NODEGROUP
         {
             return Err(format!(
                 "Error: maxSize ({m}) exceeds the quota of {} nodes per managed node group",
-                crate::sim::controllers::eks::MAX_NODES_PER_MANAGED_NODEGROUP
+                crate::sim::eks::quotas::MAX_NODES_PER_MANAGED_NODEGROUP
             ));
         }
     }
@@ -504,7 +504,10 @@ pub(crate) fn scale(
     let old = ng.scaling.desired_size;
     ng.scaling = s;
     // The user chose new sizes: a later node group update returns to these.
-    sim.controllers.nodegroup_sizes_before_failure.remove(name);
+    sim.controllers
+        .nodegroup_update
+        .sizes_before_failure
+        .remove(name);
     sim.state.touch();
     sim.record(
         EventType::Normal,

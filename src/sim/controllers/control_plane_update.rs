@@ -11,154 +11,34 @@
 //! modelled, eks-facts §7, U).
 
 use crate::sim::api::{Kind, ObjectRef};
-use crate::sim::catalog::versions::{SupportStatus, max_kubelet_skew};
+use crate::sim::catalog::versions::SupportStatus;
 use crate::sim::catalog::{
     AddonName, KubernetesVersion, addon_behind, addon_compatible, addon_default_version,
     version_info,
 };
-use crate::sim::clock::SimDuration;
+use crate::sim::eks::version_update::{
+    FREE_IPS_NEEDED, HEALTH_DELAY, LAUNCH_DELAY, PHASE_HEALTH, PHASE_LAUNCH, PHASE_REPLACE,
+    PHASE_ROLLBACK, REPLACE_DELAY, ROLLBACK_DELAY, check_upgrade, in_progress,
+};
+use crate::sim::eks::vpc::security_group_id;
 use crate::sim::eks::{
     ClusterStatus, ControlPlaneInstance, ControlPlaneRole, ErrorCode, Fault, SupportType, Update,
     UpdateError, UpdateStatus, UpdateTarget, UpdateType,
 };
 use crate::sim::event::{EventType, reason};
-use crate::sim::rng::Delay;
 use crate::sim::{Simulation, Timer};
 
-/// Phases of a control plane update as the lab shows them.
-pub const PHASE_LAUNCH: &str = "LaunchNewApiServers";
-pub const PHASE_HEALTH: &str = "HealthChecks";
-pub const PHASE_REPLACE: &str = "ReplaceOldApiServers";
-pub const PHASE_ROLLBACK: &str = "RollBack";
-
-/// Phase durations: together 8–13 minutes, within the 8–15 min of eks-facts §7 (U).
-pub const LAUNCH_DELAY: Delay = Delay::secs(240, 120);
-pub const HEALTH_DELAY: Delay = Delay::secs(60, 60);
-pub const REPLACE_DELAY: Delay = Delay::secs(180, 120);
-pub const ROLLBACK_DELAY: Delay = Delay::secs(120, 60);
-
-/// EKS needs up to five free IPs in the cluster's subnets for an update (eks-facts §5, §11).
-pub const FREE_IPS_NEEDED: u32 = 5;
+/// The control plane update controller's state.
+#[derive(Debug, Clone, Default)]
+pub struct ControlPlaneUpdateState {
+    /// The simulated day the support calendar was last checked.
+    pub support_day: Option<u64>,
+    /// The version whose entry into extended support was announced.
+    pub support_announced: Option<KubernetesVersion>,
+}
 
 fn cluster_ref(sim: &Simulation) -> ObjectRef {
     ObjectRef::cluster_scoped(Kind::Cluster, sim.state.cluster.name.clone())
-}
-
-/// A node whose kubelet the target version would leave outside the skew policy.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SkewViolation {
-    pub node: String,
-    /// Node group name, or `fargate` for a Fargate pod's node.
-    pub group: String,
-    pub kubelet: KubernetesVersion,
-    pub allowed: u32,
-}
-
-/// Nodes that would break the kubelet skew rule if the API server were at `target`.
-pub fn skew_violations(sim: &Simulation, target: KubernetesVersion) -> Vec<SkewViolation> {
-    sim.state
-        .nodes
-        .values()
-        .filter_map(|n| {
-            let kubelet = KubernetesVersion::parse(&n.status.kubelet_version).ok()?;
-            let allowed = max_kubelet_skew(kubelet);
-            (kubelet.minors_behind(target) > allowed).then(|| SkewViolation {
-                node: n.name().to_string(),
-                group: if n.data_plane.is_fargate() {
-                    "fargate".to_string()
-                } else {
-                    n.data_plane.group_name().to_string()
-                },
-                kubelet,
-                allowed,
-            })
-        })
-        .collect()
-}
-
-/// The rule, named, with the nodes that break it grouped by node group.
-pub fn skew_message(target: KubernetesVersion, v: &[SkewViolation]) -> String {
-    let mut groups: std::collections::BTreeMap<&str, (KubernetesVersion, usize)> =
-        std::collections::BTreeMap::new();
-    for s in v {
-        let e = groups.entry(s.group.as_str()).or_insert((s.kubelet, 0));
-        e.0 = e.0.min(s.kubelet);
-        e.1 += 1;
-    }
-    let list: Vec<String> = groups
-        .iter()
-        .map(|(g, (k, n))| format!("{g} ({n} node(s) at kubelet {k})"))
-        .collect();
-    let allowed = v.iter().map(|s| s.allowed).min().unwrap_or(3);
-    format!(
-        "kubelet version skew: the Kubernetes version skew policy lets a kubelet be at most {allowed} minor versions older than the API server (2 for kubelets before 1.25), and {target} would leave {} behind: {}. Upgrade those nodes first",
-        if v.len() == 1 {
-            "1 node".to_string()
-        } else {
-            format!("{} nodes", v.len())
-        },
-        list.join(", ")
-    )
-}
-
-/// The update in progress on the control plane, if any.
-pub fn in_progress(sim: &Simulation) -> Option<&Update> {
-    sim.state
-        .updates
-        .iter()
-        .find(|u| u.target == UpdateTarget::Cluster && u.is_in_progress())
-}
-
-/// Why the control plane cannot go to `target` now (the checks `eksctl upgrade cluster` and
-/// the EKS API make before they start anything), or `Ok` with the target.
-pub fn check_upgrade(
-    sim: &Simulation,
-    target: Option<KubernetesVersion>,
-) -> Result<KubernetesVersion, String> {
-    let c = &sim.state.cluster;
-    let current = c.version;
-    let target = target.unwrap_or(current.next());
-    if c.status == ClusterStatus::Creating {
-        return Err(format!(
-            "Error: cluster \"{}\" is still being created (status CREATING)",
-            c.name
-        ));
-    }
-    if let Some(u) = in_progress(sim) {
-        return Err(format!(
-            "Error: ResourceInUseException: update {} is already in progress on cluster \"{}\"; a control plane update cannot be paused, cancelled or run alongside another",
-            u.id, c.name
-        ));
-    }
-    if target < current {
-        return Err(format!(
-            "Error: cannot upgrade to a lower version. Found given target version \"{target}\", current cluster version \"{current}\""
-        ));
-    }
-    if target.minor > current.minor + 1 {
-        return Err(format!(
-            "Error: upgrading more than one version at a time is not supported. Found upgrade from \"{current}\" to \"{target}\". Please upgrade to \"{}\" first",
-            current.next()
-        ));
-    }
-    let Some(info) = version_info(target) else {
-        return Err(format!(
-            "Error: InvalidParameterException: unsupported Kubernetes version {target} (known: {})",
-            crate::sim::catalog::versions::known_versions()
-        ));
-    };
-    if info.status_on(sim.date()) == SupportStatus::NotYetReleased {
-        return Err(format!(
-            "Error: InvalidParameterException: Kubernetes {target} is not available on EKS until {} (lab date {})",
-            info.eks_release,
-            sim.date()
-        ));
-    }
-    let v = skew_violations(sim, target);
-    if !v.is_empty() {
-        return Err(format!("Error: {}", skew_message(target, &v)));
-    }
-    Ok(target)
 }
 
 /// `eksctl upgrade cluster`.
@@ -288,14 +168,6 @@ fn health_check(sim: &Simulation) -> Option<UpdateError> {
         });
     }
     None
-}
-
-/// The cluster security group's id, derived from the cluster name.
-pub fn security_group_id(cluster: &str) -> String {
-    format!(
-        "sg-0{:016x}",
-        crate::sim::digest::fnv1a64(format!("{cluster}/cluster-sg").as_bytes()) >> 4
-    )
 }
 
 /// The next phase of update `id`.
@@ -484,7 +356,7 @@ fn warn_behind(sim: &mut Simulation) {
 /// extended support ($0.60/h, billed by `billing`) and is upgraded at its end. Nodes are not.
 pub(crate) fn reconcile(sim: &mut Simulation) {
     let day = sim.now().as_secs() / 86_400;
-    if sim.controllers.support_day == Some(day) {
+    if sim.controllers.control_plane_update.support_day == Some(day) {
         return;
     }
     // Checked again every step until the cluster can act on it: a cluster still being created
@@ -492,7 +364,7 @@ pub(crate) fn reconcile(sim: &mut Simulation) {
     if !sim.state.cluster.is_active() || in_progress(sim).is_some() {
         return;
     }
-    sim.controllers.support_day = Some(day);
+    sim.controllers.control_plane_update.support_day = Some(day);
     let (version, support_type) = (sim.state.cluster.version, sim.state.cluster.support_type);
     let Some(info) = version_info(version) else {
         return;
@@ -503,9 +375,9 @@ pub(crate) fn reconcile(sim: &mut Simulation) {
         SupportStatus::Extended => support_type == SupportType::Standard,
         _ => false,
     };
-    let announced = sim.controllers.support_announced;
+    let announced = sim.controllers.control_plane_update.support_announced;
     if status == SupportStatus::Extended && !due && announced != Some(version) {
-        sim.controllers.support_announced = Some(version);
+        sim.controllers.control_plane_update.support_announced = Some(version);
         let msg = format!(
             "Kubernetes {version} left standard support on {}: the cluster is in extended support until {} and the control plane costs $0.60 per hour instead of $0.10 (upgrade policy EXTENDED)",
             info.end_of_standard, info.end_of_extended
@@ -562,11 +434,4 @@ pub(crate) fn clear_faults(sim: &mut Simulation) -> String {
     sim.state.cluster.faults.clear();
     sim.state.touch();
     format!("cleared {n} fault(s)")
-}
-
-/// How long the control plane update takes at most and at least (for the planner).
-pub fn expected_duration() -> (SimDuration, SimDuration) {
-    let lo = LAUNCH_DELAY.base + HEALTH_DELAY.base + REPLACE_DELAY.base;
-    let hi = lo + LAUNCH_DELAY.jitter + HEALTH_DELAY.jitter + REPLACE_DELAY.jitter;
-    (lo, hi)
 }

@@ -5,67 +5,25 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::sim::Simulation;
 use crate::sim::api::meta::{SelectorOperator, SelectorRequirement};
-use crate::sim::api::node::taints;
 use crate::sim::api::pod::PodLab;
+use crate::sim::api::workloads::{daemon_pod_tolerations, daemonset_eligible};
 use crate::sim::api::{
-    DaemonSet, Kind, Node, ObjectKey, ObjectMeta, ObjectRef, OwnerRef, Pod, PodStatus, TaintEffect,
-    Toleration, TolerationOperator, count, int32_len,
+    DaemonSet, Kind, ObjectKey, ObjectMeta, ObjectRef, OwnerRef, Pod, PodStatus, count, int32_len,
 };
 use crate::sim::event::{EventType, reason};
+
+/// The DaemonSet controller's state.
+#[derive(Debug, Clone, Default)]
+pub struct DaemonSetState {
+    /// DaemonSets already warned that Fargate runs none of their pods (logged once).
+    pub fargate_warned: BTreeSet<ObjectKey>,
+}
 
 const SOURCE: &str = "daemonset-controller";
 
 /// Most pods one sync creates (upstream `BurstReplicas`, daemon_controller.go: "values that
 /// are too high can cause registry DoS issues").
 pub const BURST_REPLICAS: usize = 250;
-
-/// Tolerations the DaemonSet controller adds to every pod it makes.
-fn default_tolerations() -> Vec<Toleration> {
-    let t = |key: &str, effect: TaintEffect| Toleration {
-        key: key.to_string(),
-        operator: TolerationOperator::Exists,
-        value: String::new(),
-        effect: Some(effect),
-    };
-    vec![
-        t(taints::NOT_READY, TaintEffect::NoExecute),
-        t(taints::UNREACHABLE, TaintEffect::NoExecute),
-        t("node.kubernetes.io/disk-pressure", TaintEffect::NoSchedule),
-        t(
-            "node.kubernetes.io/memory-pressure",
-            TaintEffect::NoSchedule,
-        ),
-        t("node.kubernetes.io/pid-pressure", TaintEffect::NoSchedule),
-        t(taints::UNSCHEDULABLE, TaintEffect::NoSchedule),
-    ]
-}
-
-/// Should this DaemonSet run a pod on this node? (affinity and NoSchedule/NoExecute taints)
-pub fn eligible(ds: &DaemonSet, node: &Node) -> bool {
-    let spec = &ds.template.spec;
-    let selector_ok = spec
-        .node_selector
-        .iter()
-        .all(|(k, v)| node.labels().get(k) == Some(v));
-    let affinity_ok = spec.node_affinity.is_empty()
-        || spec
-            .node_affinity
-            .iter()
-            .any(|t| t.iter().all(|r| r.matches(node.labels())));
-    let tolerations: Vec<Toleration> = spec
-        .tolerations
-        .iter()
-        .cloned()
-        .chain(default_tolerations())
-        .collect();
-    let taints_ok = node
-        .spec
-        .taints
-        .iter()
-        .filter(|t| matches!(t.effect, TaintEffect::NoSchedule | TaintEffect::NoExecute))
-        .all(|t| tolerations.iter().any(|tol| tol.tolerates(t)));
-    selector_ok && affinity_ok && taints_ok
-}
 
 pub(crate) fn reconcile(sim: &mut Simulation) {
     if sim.state.daemonsets.is_empty() {
@@ -97,7 +55,7 @@ pub(crate) fn reconcile(sim: &mut Simulation) {
             sim.state
                 .nodes
                 .values()
-                .filter(|n| eligible(&ds, n))
+                .filter(|n| daemonset_eligible(&ds, n))
                 .map(|n| n.name().to_string()),
         );
         let pods = by_ds.remove(&key).unwrap_or_default();
@@ -110,7 +68,7 @@ pub(crate) fn reconcile(sim: &mut Simulation) {
         }
         for (pk, target, _) in &pods {
             if target.as_ref().is_none_or(|n| !eligible_nodes.contains(n)) {
-                super::api_server::delete_pod(sim, pk);
+                crate::sim::api_server::delete_pod(sim, pk);
                 sim.record(
                     EventType::Normal,
                     reason::SUCCESSFUL_DELETE,
@@ -135,21 +93,24 @@ pub(crate) fn reconcile(sim: &mut Simulation) {
 /// DaemonSet's pods, say so once instead of leaving learners to wonder.
 fn warn_if_fargate_selected(sim: &mut Simulation, ds: &DaemonSet) {
     let key = ds.meta.key();
-    if sim.controllers.daemonset_fargate_warned.contains(&key) {
+    if sim.controllers.daemonset.fargate_warned.contains(&key) {
         return;
     }
-    let excluded =
-        ds.template.spec.node_affinity.iter().flatten().any(|r| {
-            r.key == super::fargate::COMPUTE_TYPE && r.operator == SelectorOperator::NotIn
-        });
+    let excluded = ds.template.spec.node_affinity.iter().flatten().any(|r| {
+        r.key == crate::sim::eks::fargate_profile::COMPUTE_TYPE
+            && r.operator == SelectorOperator::NotIn
+    });
     if excluded {
         return;
     }
-    let Some(profile) = super::fargate::profile_for(sim, &ds.meta.namespace, &ds.template.labels)
-    else {
+    let Some(profile) = crate::sim::eks::fargate_profile::active_profile_for(
+        &sim.state.fargate_profiles,
+        &ds.meta.namespace,
+        &ds.template.labels,
+    ) else {
         return;
     };
-    sim.controllers.daemonset_fargate_warned.insert(key.clone());
+    sim.controllers.daemonset.fargate_warned.insert(key.clone());
     let msg = format!(
         "Fargate profile \"{profile}\" selects this DaemonSet's pods, but DaemonSets are not supported on Fargate: its pods run only on EC2 nodes. Run the agent as a sidecar on Fargate pods instead."
     );
@@ -164,7 +125,7 @@ fn warn_if_fargate_selected(sim: &mut Simulation, ds: &DaemonSet) {
 
 /// The `controller-revision-hash` label of the DaemonSet's current template.
 pub fn revision_hash(ds: &DaemonSet) -> String {
-    super::deployment::template_hash(&ds.template)
+    crate::sim::api::workloads::template_hash(&ds.template)
 }
 
 /// `RollingUpdate`: pods of an older template are deleted (and so recreated from the new one)
@@ -211,7 +172,7 @@ fn rolling_update(
             }
             budget -= 1;
         }
-        super::api_server::delete_pod(sim, k);
+        crate::sim::api_server::delete_pod(sim, k);
         sim.record(
             EventType::Normal,
             reason::SUCCESSFUL_DELETE,
@@ -231,7 +192,7 @@ fn ds_ref(key: &ObjectKey) -> ObjectRef {
 
 /// Creates the DaemonSet's pod for `node`; false when the API server refused it.
 fn create_pod(sim: &mut Simulation, ds: &DaemonSet, node: &str) -> bool {
-    let name = super::api_server::generate_name(sim, &ds.meta.namespace, &ds.meta.name);
+    let name = crate::sim::api_server::generate_name(sim, &ds.meta.namespace, &ds.meta.name);
     let mut meta = ObjectMeta::named(ds.meta.namespace.clone(), name.clone());
     meta.labels = ds.template.labels.clone();
     meta.labels.insert(REVISION_LABEL.into(), revision_hash(ds));
@@ -253,13 +214,13 @@ fn create_pod(sim: &mut Simulation, ds: &DaemonSet, node: &str) -> bool {
             term.push(pin.clone());
         }
     }
-    spec.tolerations.extend(default_tolerations());
+    spec.tolerations.extend(daemon_pod_tolerations());
     let pod = Pod {
         meta,
         spec,
         status: PodStatus::default(),
         lab: PodLab::default(),
     };
-    let result = super::api_server::create_pod(sim, pod);
-    super::api_server::record_creation(sim, ds_ref(&ds.meta.key()), &name, result, SOURCE)
+    let result = crate::sim::api_server::create_pod(sim, pod);
+    crate::sim::api_server::record_creation(sim, ds_ref(&ds.meta.key()), &name, result, SOURCE)
 }

@@ -5,21 +5,18 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::sim::api::node::{DataPlane, taints};
 use crate::sim::api::{
-    Kind, Node, NodeCondition, NodeSpec, NodeStatus, ObjectKey, ObjectMeta, Pod, Taint,
-    TaintEffect, VolumeSource,
+    Node, NodeCondition, NodeSpec, NodeStatus, ObjectKey, ObjectMeta, Pod, Taint, TaintEffect,
+    VolumeSource,
 };
 use crate::sim::catalog::fargate_size_for;
-use crate::sim::eks::FargateProfileStatus;
 use crate::sim::event::{EventType, reason};
 use crate::sim::{Simulation, Timer};
 
-use super::api_server::pod_ref;
+use crate::sim::api_server::pod_ref;
 
-pub const FARGATE_SCHEDULER: &str = "fargate-scheduler";
-/// The label the webhook sets (and users may set to pin a profile).
-pub const PROFILE_LABEL: &str = "eks.amazonaws.com/fargate-profile";
-/// Pods annotated `eks.amazonaws.com/compute-type: ec2` are never sent to Fargate.
-pub const COMPUTE_TYPE: &str = "eks.amazonaws.com/compute-type";
+use crate::sim::eks::fargate_profile::{
+    COMPUTE_TYPE, FARGATE_SCHEDULER, PROFILE_LABEL, active_profile_for,
+};
 
 /// Pods waiting for Fargate capacity.
 #[derive(Debug, Clone, Default)]
@@ -27,43 +24,6 @@ pub struct FargateState {
     pub queue: BTreeSet<ObjectKey>,
     /// Pods whose capacity is being provisioned: their zone and address.
     pub provisioning: BTreeMap<ObjectKey, (String, String)>,
-}
-
-/// The Fargate admission webhook: a pod that matches an ACTIVE profile (the first by name, or
-/// the one its label pins) is handed to `fargate-scheduler`.
-pub(crate) fn admit(sim: &Simulation, pod: &mut Pod) {
-    if pod.spec.node_name.is_some()
-        || pod
-            .meta
-            .owner
-            .as_ref()
-            .is_some_and(|o| o.kind == Kind::DaemonSet)
-    {
-        return;
-    }
-    if pod.meta.annotations.get(COMPUTE_TYPE).map(String::as_str) == Some("ec2") {
-        return;
-    }
-    let pinned = pod.meta.labels.get(PROFILE_LABEL).cloned();
-    let profile = sim
-        .state
-        .fargate_profiles
-        .values()
-        .filter(|p| pinned.as_ref().is_none_or(|name| &p.name == name))
-        .find(|p| {
-            p.status == FargateProfileStatus::Active
-                && p.matches(&pod.meta.namespace, &pod.meta.labels)
-        });
-    if let Some(p) = profile {
-        pod.spec.scheduler_name = FARGATE_SCHEDULER.to_string();
-        pod.meta
-            .labels
-            .insert(PROFILE_LABEL.to_string(), p.name.clone());
-    }
-}
-
-pub(crate) fn enqueue(sim: &mut Simulation, key: &ObjectKey) {
-    sim.controllers.fargate.queue.insert(key.clone());
 }
 
 /// Why Fargate refuses a pod, in the wording `fargate-scheduler` uses.
@@ -116,6 +76,9 @@ pub fn unsupported_reason(pod: &Pod) -> Option<String> {
 
 /// Checks and sizes queued pods and starts provisioning their capacity.
 pub(crate) fn reconcile(sim: &mut Simulation) {
+    let (_, added) = sim.watch.fargate.take();
+    let queue = &mut sim.controllers.fargate.queue;
+    queue.extend(added.into_iter().map(|(_, key)| key));
     if sim.controllers.fargate.queue.is_empty() {
         return;
     }
@@ -244,7 +207,7 @@ pub(crate) fn capacity_ready(sim: &mut Simulation, key: &ObjectKey, uid: u64) {
         .get(PROFILE_LABEL)
         .cloned()
         .unwrap_or_default();
-    let name = format!("fargate-{}", super::kubelet::node_name_for_ip(&ip));
+    let name = format!("fargate-{}", crate::sim::eks::ec2::node_name_for_ip(&ip));
     let mut labels = BTreeMap::new();
     labels.insert("kubernetes.io/hostname".to_string(), name.clone());
     labels.insert("kubernetes.io/os".to_string(), "linux".to_string());
@@ -308,18 +271,7 @@ pub(crate) fn capacity_ready(sim: &mut Simulation, key: &ObjectKey, uid: u64) {
         msg,
         FARGATE_SCHEDULER,
     );
-    super::scheduler::bind(sim, key, &name, FARGATE_SCHEDULER);
-}
-
-/// The pod is gone: so is its Fargate node and its address.
-pub(crate) fn remove_node(sim: &mut Simulation, node: &str) {
-    let Some(n) = sim.state.nodes.remove(node) else {
-        return;
-    };
-    if let Some(si) = sim.state.subnet_index(&n.zone) {
-        sim.state.subnets[si].release(&n.status.internal_ip);
-    }
-    sim.state.touch();
+    crate::sim::api_server::bind(sim, key, &name, FARGATE_SCHEDULER);
 }
 
 /// Forgets a deleted pod; releases its address if its capacity was still being provisioned.
@@ -338,9 +290,5 @@ pub fn profile_for(
     namespace: &str,
     labels: &BTreeMap<String, String>,
 ) -> Option<String> {
-    sim.state
-        .fargate_profiles
-        .values()
-        .find(|p| p.status == FargateProfileStatus::Active && p.matches(namespace, labels))
-        .map(|p| p.name.clone())
+    active_profile_for(&sim.state.fargate_profiles, namespace, labels)
 }

@@ -140,7 +140,7 @@ fn metrics_api(sim: &Simulation) -> Result<(), String> {
         .contains_key(&AddonName::MetricsServer);
     let cause = if !installed {
         "the server could not find the requested resource (get pods.metrics.k8s.io)"
-    } else if !super::metrics_server::available(sim) {
+    } else if !crate::sim::api::metrics::available(&sim.state.deployments) {
         "the server is currently unable to handle the request (get pods.metrics.k8s.io)"
     } else {
         return Ok(());
@@ -389,7 +389,7 @@ fn sync(sim: &mut Simulation, key: &ObjectKey) {
         (n.replicas, n.replicas != current)
     };
     if rescale {
-        let _ = super::deployment::scale(sim, &target_key, int32(desired));
+        let _ = crate::sim::api_server::patch::scale(sim, &target_key, int32(desired));
         set_condition(
             &mut st,
             ABLE_TO_SCALE,

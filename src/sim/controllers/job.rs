@@ -97,7 +97,7 @@ fn job_ref(key: &ObjectKey) -> ObjectRef {
 /// Creates one pod of the Job; false when the API server refused it.
 fn create_pod(sim: &mut Simulation, key: &ObjectKey) -> bool {
     let job = sim.state.jobs[key].clone();
-    let name = super::api_server::generate_name(sim, &key.namespace, &key.name);
+    let name = crate::sim::api_server::generate_name(sim, &key.namespace, &key.name);
     let mut meta = ObjectMeta::named(key.namespace.clone(), name.clone());
     meta.labels = job.spec.template.labels.clone();
     meta.labels.insert("job-name".into(), key.name.clone());
@@ -121,11 +121,11 @@ fn create_pod(sim: &mut Simulation, key: &ObjectKey) -> bool {
             ..PodLab::default()
         },
     };
-    let result = super::api_server::create_pod(sim, pod);
-    super::api_server::record_creation(sim, job_ref(key), &name, result, SOURCE)
+    let result = crate::sim::api_server::create_pod(sim, pod);
+    crate::sim::api_server::record_creation(sim, job_ref(key), &name, result, SOURCE)
 }
 
 /// The TTL-after-finished controller deletes the Job and its pods.
 pub(crate) fn ttl_expired(sim: &mut Simulation, key: &ObjectKey) {
-    let _ = super::api_server::delete(sim, Kind::Job, key);
+    let _ = crate::sim::api_server::delete(sim, Kind::Job, key);
 }

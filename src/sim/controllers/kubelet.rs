@@ -12,11 +12,12 @@ use crate::sim::api::{
 use crate::sim::catalog::instance_type;
 use crate::sim::catalog::instance_types::MaxPodsPolicy;
 use crate::sim::clock::SimDuration;
+use crate::sim::eks::ec2::node_name_for_ip;
 use crate::sim::eks::{InstanceState, NodegroupKind};
 use crate::sim::event::{EventType, reason};
 use crate::sim::{Simulation, Timer};
 
-use super::api_server::pod_ref;
+use crate::sim::api_server::pod_ref;
 
 /// Pods bound to a node whose start has not begun yet.
 #[derive(Debug, Clone, Default)]
@@ -26,17 +27,19 @@ pub struct KubeletState {
     pub sandbox_failed: BTreeSet<ObjectKey>,
 }
 
-pub(crate) fn enqueue(sim: &mut Simulation, key: &ObjectKey) {
-    sim.controllers.kubelet.to_start.insert(key.clone());
-}
-
-pub(crate) fn forget(sim: &mut Simulation, key: &ObjectKey) {
+fn forget(sim: &mut Simulation, key: &ObjectKey) {
     sim.controllers.kubelet.to_start.remove(key);
     sim.controllers.kubelet.sandbox_failed.remove(key);
 }
 
 /// Starts pods bound to Ready nodes.
 pub(crate) fn reconcile(sim: &mut Simulation) {
+    let (deleted, added) = sim.watch.kubelet.take();
+    for key in &deleted {
+        forget(sim, key);
+    }
+    let to_start = &mut sim.controllers.kubelet.to_start;
+    to_start.extend(added.into_iter().map(|(_, key)| key));
     if sim.controllers.kubelet.to_start.is_empty() {
         return;
     }
@@ -68,7 +71,7 @@ pub(crate) fn reconcile(sim: &mut Simulation) {
         } else if fargate {
             pod.status.pod_ip.clone()
         } else {
-            super::vpc_cni::assign_pod_ip(sim, &node_name)
+            crate::sim::vpc_cni::assign_pod_ip(sim, &node_name)
         };
         let Some(ip) = ip else {
             if sim.controllers.kubelet.sandbox_failed.insert(key.clone()) {
@@ -113,7 +116,7 @@ fn start_pod(sim: &mut Simulation, key: &ObjectKey, node_name: &str, ip: String,
         .first()
         .map(|c| c.image.clone())
         .unwrap_or_default();
-    let fargate = pod.spec.scheduler_name == super::fargate::FARGATE_SCHEDULER;
+    let fargate = pod.spec.scheduler_name == crate::sim::eks::fargate_profile::FARGATE_SCHEDULER;
     if fargate {
         // Fargate billing runs from the start of the image download (eks-facts §1.2).
         pod.lab.billing_start = Some(now);
@@ -283,12 +286,12 @@ pub(crate) fn container_exited(sim: &mut Simulation, key: &ObjectKey, uid: u64) 
     let ip = pod.status.pod_ip.clone();
     let node = pod.spec.node_name.clone();
     let host_network = pod.spec.host_network;
-    let fargate = pod.spec.scheduler_name == super::fargate::FARGATE_SCHEDULER;
+    let fargate = pod.spec.scheduler_name == crate::sim::eks::fargate_profile::FARGATE_SCHEDULER;
     sim.state.touch();
-    sim.controllers.capacity_revision += 1;
-    super::scheduler::pod_changed(sim, key);
+    sim.watch.capacity_revision += 1;
+    sim.watch.scheduler_cache.insert(key.clone());
     if let (Some(ip), Some(node), false, false) = (ip, node, host_network, fargate) {
-        super::vpc_cni::release_pod_ip(sim, &node, &ip);
+        crate::sim::vpc_cni::release_pod_ip(sim, &node, &ip);
     }
 }
 
@@ -379,7 +382,7 @@ pub(crate) fn register_node(sim: &mut Simulation, instance_id: &str) {
         zone: inst.zone.clone(),
         instance_id: inst.id.clone(),
         instance_type: it.name.to_string(),
-        images: super::eks::precached_images(sim),
+        images: crate::sim::eks::precached_images(sim.state.cluster.version),
     };
     let uid = sim.uid();
     let mut node = node;
@@ -432,7 +435,7 @@ pub(crate) fn node_ready(sim: &mut Simulation, name: &str) {
         last_transition_time: now,
     };
     sim.state.touch();
-    sim.controllers.capacity_revision += 1;
+    sim.watch.capacity_revision += 1;
     let obj = ObjectRef::cluster_scoped(Kind::Node, name.to_string());
     sim.record(
         EventType::Normal,
@@ -473,37 +476,4 @@ pub(crate) fn node_not_ready(sim: &mut Simulation, name: &str) {
         format!("Node {name} status is now: NodeNotReady"),
         "node-controller",
     );
-}
-
-/// The Node object goes (its instance is gone): the pod garbage collector force-deletes the
-/// pods bound to it, and their controllers make replacements.
-pub(crate) fn delete_node(sim: &mut Simulation, name: &str) {
-    if sim.state.nodes.remove(name).is_none() {
-        return;
-    }
-    sim.state.touch();
-    sim.controllers.capacity_revision += 1;
-    let obj = ObjectRef::cluster_scoped(Kind::Node, name.to_string());
-    sim.record(
-        EventType::Normal,
-        reason::REMOVING_NODE,
-        obj,
-        format!("Node {name} event: Removing Node {name} from Controller"),
-        "node-controller",
-    );
-    let pods: Vec<ObjectKey> = sim
-        .state
-        .pods
-        .values()
-        .filter(|p| p.spec.node_name.as_deref() == Some(name))
-        .map(|p| p.meta.key())
-        .collect();
-    for k in pods {
-        super::api_server::remove_pod(sim, &k);
-    }
-}
-
-/// `ip-192-168-101-23.ec2.internal`: the EC2 private DNS name in us-east-1.
-pub fn node_name_for_ip(ip: &str) -> String {
-    format!("ip-{}.ec2.internal", ip.replace('.', "-"))
 }

@@ -11,6 +11,7 @@ use crate::sim::sort::CollectSorted;
 use std::collections::BTreeMap;
 
 use crate::sim::Simulation;
+use crate::sim::api::metrics::available;
 use crate::sim::api::{Kind, ObjectKey, Pod, PodPhase, ResourceMetrics};
 use crate::sim::clock::{SimDuration, SimTime};
 use crate::sim::quantity::{MIB, Resources};
@@ -35,28 +36,6 @@ const SYSTEM_SHARE_OF_RESERVED: u64 = 50;
 pub struct MetricsServerState {
     pub next_scrape: SimTime,
     pub last_scrape: Option<SimTime>,
-}
-
-/// Is a metrics-server pod Ready to answer?
-pub fn available(sim: &Simulation) -> bool {
-    sim.state
-        .deployments
-        .get(&ObjectKey::new("kube-system", "metrics-server"))
-        .is_some_and(|d| d.status.ready_replicas > 0)
-}
-
-/// The Deployment that owns a pod (through its ReplicaSet), if any.
-pub fn owning_deployment(sim: &Simulation, pod: &Pod) -> Option<ObjectKey> {
-    let o = pod.meta.owner.as_ref()?;
-    if o.kind != Kind::ReplicaSet {
-        return None;
-    }
-    let rs = sim
-        .state
-        .replicasets
-        .get(&ObjectKey::new(pod.meta.namespace.clone(), o.name.clone()))?;
-    let d = rs.meta.owner.as_ref()?;
-    (d.kind == Kind::Deployment).then(|| ObjectKey::new(pod.meta.namespace.clone(), d.name.clone()))
 }
 
 /// What usage computations need, gathered once per pass over the pods: which Deployment owns
@@ -159,7 +138,7 @@ pub(crate) fn reconcile(sim: &mut Simulation) {
         return;
     }
     sim.controllers.metrics_server.next_scrape = now + RESOLUTION;
-    if !available(sim) {
+    if !available(&sim.state.deployments) {
         sim.state.pod_metrics.clear();
         sim.state.node_metrics.clear();
         return;
@@ -256,7 +235,7 @@ mod tests {
         let spec = crate::scenario::load(text).unwrap().spec;
         let mut sim = Simulation::new(spec).unwrap();
         sim.run_for(SimDuration::from_mins(5));
-        assert!(available(&sim));
+        assert!(available(&sim.state.deployments));
         let web: Vec<_> = sim
             .state()
             .pods
@@ -281,7 +260,7 @@ mod tests {
             .push(crate::sim::spec::NodegroupSpec::managed("ng"));
         let mut sim = Simulation::new(spec).unwrap();
         sim.run_for(SimDuration::from_mins(5));
-        assert!(!available(&sim));
+        assert!(!available(&sim.state.deployments));
         assert!(sim.state().pod_metrics.is_empty());
     }
 }

@@ -32,6 +32,24 @@ pub enum DrainPurpose {
     },
 }
 
+/// How a drain that someone waits for ended. The node group update reads it on its turn.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DrainOutcome {
+    /// Every pod left; `evicted` through the eviction API.
+    Drained { evicted: u64 },
+    /// EKS's 15 minutes passed with these pods still refusing eviction.
+    TimedOut { waiting: Vec<ObjectKey> },
+}
+
+/// The node drain controller's state.
+#[derive(Debug, Clone, Default)]
+pub struct NodeDrainState {
+    /// Drains in progress.
+    pub drains: Vec<DrainOp>,
+    /// Drains of a node group update that ended since its last turn, with their outcome.
+    pub finished: Vec<DrainOp>,
+}
+
 /// A drain in progress.
 #[derive(Debug, Clone)]
 pub struct DrainOp {
@@ -42,6 +60,8 @@ pub struct DrainOp {
     /// Pods whose refused eviction has been reported.
     pub reported: BTreeSet<ObjectKey>,
     pub evicted: u64,
+    /// Set when the drain ends, for the one who waits for it.
+    pub outcome: Option<DrainOutcome>,
 }
 
 fn node_ref(node: &str) -> ObjectRef {
@@ -70,8 +90,8 @@ pub(crate) fn cordon(
     n.spec.unschedulable = unschedulable;
     sim.state.touch();
     if !unschedulable {
-        sim.controllers.capacity_revision += 1;
-        sim.controllers.drains.retain(|d| d.node != node);
+        sim.watch.capacity_revision += 1;
+        sim.controllers.node_drain.drains.retain(|d| d.node != node);
     }
     let (r, status) = if unschedulable {
         (reason::NODE_NOT_SCHEDULABLE, "NodeNotSchedulable")
@@ -91,17 +111,24 @@ pub(crate) fn cordon(
 /// Starts draining a node: cordon, then evictions from the next step on.
 pub(crate) fn start(sim: &mut Simulation, node: &str, purpose: DrainPurpose) {
     let _ = cordon(sim, node, true);
-    if sim.controllers.drains.iter().any(|d| d.node == node) {
+    if sim
+        .controllers
+        .node_drain
+        .drains
+        .iter()
+        .any(|d| d.node == node)
+    {
         return;
     }
     let now = sim.now();
-    sim.controllers.drains.push(DrainOp {
+    sim.controllers.node_drain.drains.push(DrainOp {
         node: node.to_string(),
         purpose,
         started: now,
         next_attempt: now,
         reported: BTreeSet::new(),
         evicted: 0,
+        outcome: None,
     });
 }
 
@@ -182,15 +209,15 @@ pub(crate) fn drain(
 
 /// Works every drain in progress.
 pub(crate) fn reconcile(sim: &mut Simulation) {
-    if sim.controllers.drains.is_empty() {
+    if sim.controllers.node_drain.drains.is_empty() {
         return;
     }
     let now = sim.now();
     let mut i = 0;
-    while i < sim.controllers.drains.len() {
-        let op = sim.controllers.drains[i].clone();
+    while i < sim.controllers.node_drain.drains.len() {
+        let op = sim.controllers.node_drain.drains[i].clone();
         if !sim.state.nodes.contains_key(&op.node) {
-            sim.controllers.drains.remove(i);
+            sim.controllers.node_drain.drains.remove(i);
             continue;
         }
         let remaining: Vec<ObjectKey> = sim
@@ -205,23 +232,24 @@ pub(crate) fn reconcile(sim: &mut Simulation) {
             .cloned()
             .collect();
         if remaining.is_empty() {
-            sim.controllers.drains.remove(i);
+            sim.controllers.node_drain.drains.remove(i);
             finish(sim, &op);
             continue;
         }
         let eks_run = !matches!(op.purpose, DrainPurpose::Kubectl(_));
         let timed_out = now.saturating_sub(op.started) >= EKS_DRAIN_TIMEOUT;
         if timed_out && op.purpose == (DrainPurpose::NodegroupUpdate { force: false }) {
-            sim.controllers.drains.remove(i);
-            super::nodegroup_update::eviction_failed(sim, &op.node, &waiting);
+            let mut done = sim.controllers.node_drain.drains.remove(i);
+            done.outcome = Some(DrainOutcome::TimedOut { waiting });
+            sim.controllers.node_drain.finished.push(done);
             continue;
         }
         if eks_run && timed_out {
             // PDBs are not respected past the timeout for scale-in and deletion (eks-facts §4).
             for k in &waiting {
-                super::api_server::delete_pod(sim, k);
+                crate::sim::api_server::delete_pod(sim, k);
             }
-            sim.controllers.drains.remove(i);
+            sim.controllers.node_drain.drains.remove(i);
             finish(sim, &op);
             continue;
         }
@@ -232,15 +260,15 @@ pub(crate) fn reconcile(sim: &mut Simulation) {
             let force = op.purpose == DrainPurpose::NodegroupUpdate { force: true };
             for k in &waiting {
                 if bypass {
-                    super::api_server::delete_pod(sim, k);
+                    crate::sim::api_server::delete_pod(sim, k);
                     evicted += 1;
                     continue;
                 }
-                match super::api_server::evict(sim, k) {
+                match crate::sim::api_server::evict(sim, k) {
                     Ok(()) => evicted += 1,
                     Err(_) if force => {
                         // A forced update does not respect PDBs (eks-facts §4).
-                        super::api_server::delete_pod(sim, k);
+                        crate::sim::api_server::delete_pod(sim, k);
                         evicted += 1;
                     }
                     Err(e) => {
@@ -261,7 +289,7 @@ pub(crate) fn reconcile(sim: &mut Simulation) {
                     }
                 }
             }
-            let d = &mut sim.controllers.drains[i];
+            let d = &mut sim.controllers.node_drain.drains[i];
             d.evicted += evicted;
             d.reported.extend(newly_reported);
             d.next_attempt = now + RETRY;
@@ -290,7 +318,11 @@ fn finish(sim: &mut Simulation, op: &DrainOp) {
             );
         }
         DrainPurpose::NodegroupUpdate { .. } => {
-            super::nodegroup_update::node_drained(sim, &op.node, op.evicted);
+            let mut done = op.clone();
+            done.outcome = Some(DrainOutcome::Drained {
+                evicted: op.evicted,
+            });
+            sim.controllers.node_drain.finished.push(done);
         }
         DrainPurpose::ManagedScaleIn | DrainPurpose::NodegroupDelete => {
             let cause = if op.purpose == DrainPurpose::ManagedScaleIn {
@@ -307,5 +339,5 @@ fn finish(sim: &mut Simulation, op: &DrainOp) {
 
 /// Drains in progress, for explanations in the UI.
 pub fn in_progress(sim: &Simulation) -> &[DrainOp] {
-    &sim.controllers.drains
+    &sim.controllers.node_drain.drains
 }

@@ -26,29 +26,28 @@ use std::collections::BTreeMap;
 
 use crate::sim::Simulation;
 use crate::sim::api::{Kind, ObjectKey, ObjectRef};
-use crate::sim::catalog::{KubernetesVersion, instance_type};
-use crate::sim::clock::{SimDuration, SimTime};
+use crate::sim::catalog::KubernetesVersion;
+use crate::sim::clock::SimTime;
+use crate::sim::controllers::node_drain::DrainOutcome;
+use crate::sim::eks::managed_update::{
+    NODE_CREATION_TIMEOUT, PHASE_SCALE_DOWN, PHASE_SCALE_UP, PHASE_SETUP, PHASE_UPGRADE,
+    SETUP_TIME, WAIT_AFTER_DRAIN, ami_name, parallelism, release_version, surge,
+};
+use crate::sim::eks::quotas::MAX_UNAVAILABLE_QUOTA;
 use crate::sim::eks::{
     ErrorCode, NodegroupKind, NodegroupScalingConfig, NodegroupStatus, NodegroupUpdateConfig,
     Update, UpdateError, UpdateStatus, UpdateStrategy, UpdateTarget, UpdateType,
 };
 use crate::sim::event::{EventType, reason};
 
-pub const PHASE_SETUP: &str = "Setup";
-pub const PHASE_SCALE_UP: &str = "ScaleUp";
-pub const PHASE_UPGRADE: &str = "Upgrade";
-pub const PHASE_SCALE_DOWN: &str = "ScaleDown";
-
-/// How long EKS takes to create the launch template version and switch the ASG (U).
-pub const SETUP_TIME: SimDuration = SimDuration::from_secs(30);
-/// After a node's pods are evicted EKS cordons it and waits 60 s before terminating it
-/// (eks-facts §4).
-pub const WAIT_AFTER_DRAIN: SimDuration = SimDuration::from_secs(60);
-/// How long the scale-up phase waits for new nodes before `NodeCreationFailure` (U: the user
-/// guide names the failure, not the time; the lab uses the drain's 15 minutes).
-pub const NODE_CREATION_TIMEOUT: SimDuration = SimDuration::from_mins(15);
-/// The maxUnavailable quota (eks-facts §4).
-pub const MAX_UNAVAILABLE_QUOTA: i32 = 100;
+/// The node group update controller's state.
+#[derive(Debug, Clone, Default)]
+pub struct NodegroupUpdateState {
+    /// Updates in progress.
+    pub ops: Vec<NodegroupUpdateOp>,
+    /// Sizes from before a failed node group update, which the next update returns to.
+    pub sizes_before_failure: BTreeMap<String, NodegroupScalingConfig>,
+}
 
 /// A node group update in progress.
 #[derive(Debug, Clone)]
@@ -77,53 +76,11 @@ fn ng_ref(name: &str) -> ObjectRef {
     ObjectRef::cluster_scoped(Kind::Nodegroup, name.to_string())
 }
 
-/// Nodes to update in parallel: maxUnavailable, or the percentage of the group's nodes rounded
-/// up; at least 1, at most the quota of 100 (eks-facts §4).
-pub fn parallelism(config: NodegroupUpdateConfig, nodes: u64) -> i32 {
-    let n = match config {
-        NodegroupUpdateConfig::MaxUnavailable(n) => n,
-        NodegroupUpdateConfig::MaxUnavailablePercentage(p) => crate::sim::api::int32(
-            nodes
-                .saturating_mul(crate::sim::api::count(p))
-                .div_ceil(100),
-        ),
-    };
-    n.clamp(1, MAX_UNAVAILABLE_QUOTA)
-}
-
-/// The scale-up increment: the larger of twice the group's AZs and maxUnavailable (eks-facts
-/// §4); none with the MINIMAL strategy.
-pub fn surge(strategy: UpdateStrategy, zones: usize, max_unavailable: i32) -> i32 {
-    match strategy {
-        UpdateStrategy::Default => {
-            crate::sim::api::int32_len(zones.saturating_mul(2)).max(max_unavailable)
-        }
-        UpdateStrategy::Minimal => 0,
-    }
-}
-
-/// The EKS AMI for a version and the instance type's architecture (managed nodes carry it in
-/// the `eks.amazonaws.com/nodegroup-image` label).
-pub fn ami_name(version: KubernetesVersion, instance_type_name: &str) -> String {
-    let arch = instance_type(instance_type_name).map_or("x86_64", |t| {
-        if t.arch.as_str() == "arm64" {
-            "arm64"
-        } else {
-            "x86_64"
-        }
-    });
-    format!("amazon-eks-node-al2023-{arch}-standard-{version}-v20260701")
-}
-
-/// The AMI release version EKS reports (`1.35.0-20260701`).
-pub fn release_version(version: KubernetesVersion) -> String {
-    format!("{version}.0-20260701")
-}
-
 /// The update in progress on a node group.
 pub fn in_progress<'a>(sim: &'a Simulation, nodegroup: &str) -> Option<&'a NodegroupUpdateOp> {
     sim.controllers
-        .nodegroup_updates
+        .nodegroup_update
+        .ops
         .iter()
         .find(|o| o.nodegroup == nodegroup)
 }
@@ -208,7 +165,8 @@ pub(crate) fn upgrade_nodegroup(
         // from before the first attempt.
         original: sim
             .controllers
-            .nodegroup_sizes_before_failure
+            .nodegroup_update
+            .sizes_before_failure
             .get(name)
             .copied()
             .unwrap_or(ng.scaling),
@@ -240,7 +198,7 @@ pub(crate) fn upgrade_nodegroup(
         g.ami_name = ami_name(target, &first_type);
     }
     let (mu, sg) = (op.max_unavailable, op.surge);
-    sim.controllers.nodegroup_updates.push(op);
+    sim.controllers.nodegroup_update.ops.push(op);
     sim.state.touch();
     let how = if force {
         "force update"
@@ -361,10 +319,18 @@ fn update_mut<'a>(sim: &'a mut Simulation, id: &str) -> Option<&'a mut Update> {
 
 /// Runs every node group update one step.
 pub(crate) fn reconcile(sim: &mut Simulation) {
-    if sim.controllers.nodegroup_updates.is_empty() {
+    // The drains this update started that ended since the last turn.
+    for d in std::mem::take(&mut sim.controllers.node_drain.finished) {
+        match d.outcome {
+            Some(DrainOutcome::Drained { evicted }) => node_drained(sim, &d.node, evicted),
+            Some(DrainOutcome::TimedOut { waiting }) => eviction_failed(sim, &d.node, &waiting),
+            None => {}
+        }
+    }
+    if sim.controllers.nodegroup_update.ops.is_empty() {
         return;
     }
-    let ops: Vec<NodegroupUpdateOp> = sim.controllers.nodegroup_updates.clone();
+    let ops: Vec<NodegroupUpdateOp> = sim.controllers.nodegroup_update.ops.clone();
     for op in ops {
         if !sim.state.nodegroups.contains_key(&op.nodegroup) {
             finish(sim, &op.update_id, UpdateStatus::Cancelled, None);
@@ -389,7 +355,8 @@ pub(crate) fn reconcile(sim: &mut Simulation) {
 fn set_op(sim: &mut Simulation, id: &str, f: impl FnOnce(&mut NodegroupUpdateOp)) {
     if let Some(o) = sim
         .controllers
-        .nodegroup_updates
+        .nodegroup_update
+        .ops
         .iter_mut()
         .find(|o| o.update_id == id)
     {
@@ -566,7 +533,8 @@ fn upgrade(sim: &mut Simulation, op: &NodegroupUpdateOp) {
     }
     let batch_empty = sim
         .controllers
-        .nodegroup_updates
+        .nodegroup_update
+        .ops
         .iter()
         .find(|o| o.update_id == op.update_id)
         .is_none_or(|o| o.batch.is_empty());
@@ -638,11 +606,12 @@ fn upgrade(sim: &mut Simulation, op: &NodegroupUpdateOp) {
 }
 
 /// The drain of an updating node finished: cordoned, it waits 60 s before termination.
-pub(crate) fn node_drained(sim: &mut Simulation, node: &str, evicted: u64) {
+fn node_drained(sim: &mut Simulation, node: &str, evicted: u64) {
     let now = sim.now();
     let Some(op) = sim
         .controllers
-        .nodegroup_updates
+        .nodegroup_update
+        .ops
         .iter_mut()
         .find(|o| o.batch.contains_key(node))
     else {
@@ -657,10 +626,11 @@ pub(crate) fn node_drained(sim: &mut Simulation, node: &str, evicted: u64) {
 }
 
 /// Pods did not leave within 15 minutes: the update fails with `PodEvictionFailure`.
-pub(crate) fn eviction_failed(sim: &mut Simulation, node: &str, pods: &[ObjectKey]) {
+fn eviction_failed(sim: &mut Simulation, node: &str, pods: &[ObjectKey]) {
     let Some(op) = sim
         .controllers
-        .nodegroup_updates
+        .nodegroup_update
+        .ops
         .iter()
         .find(|o| o.batch.contains_key(node))
         .cloned()
@@ -680,7 +650,10 @@ pub(crate) fn eviction_failed(sim: &mut Simulation, node: &str, pods: &[ObjectKe
     };
     // Stop the other drains of the batch too.
     let batch: Vec<String> = op.batch.keys().cloned().collect();
-    sim.controllers.drains.retain(|d| !batch.contains(&d.node));
+    sim.controllers
+        .node_drain
+        .drains
+        .retain(|d| !batch.contains(&d.node));
     fail(sim, &op, err);
 }
 
@@ -698,7 +671,8 @@ fn fail(sim: &mut Simulation, op: &NodegroupUpdateOp, err: UpdateError) {
         }
     );
     sim.controllers
-        .nodegroup_sizes_before_failure
+        .nodegroup_update
+        .sizes_before_failure
         .insert(op.nodegroup.clone(), op.original);
     if let Some(g) = sim.state.nodegroups.get_mut(&op.nodegroup) {
         g.version = op.old_version;
@@ -719,12 +693,14 @@ fn finish(sim: &mut Simulation, id: &str, status: UpdateStatus, err: Option<Upda
     let now = sim.now();
     let ng = sim
         .controllers
-        .nodegroup_updates
+        .nodegroup_update
+        .ops
         .iter()
         .find(|o| o.update_id == id)
         .map(|o| o.nodegroup.clone());
     sim.controllers
-        .nodegroup_updates
+        .nodegroup_update
+        .ops
         .retain(|o| o.update_id != id);
     if let Some(u) = update_mut(sim, id) {
         if let Some(e) = err {
@@ -801,7 +777,8 @@ fn scale_down(sim: &mut Simulation, op: &NodegroupUpdateOp) {
 
 fn complete(sim: &mut Simulation, op: &NodegroupUpdateOp) {
     sim.controllers
-        .nodegroup_sizes_before_failure
+        .nodegroup_update
+        .sizes_before_failure
         .remove(&op.nodegroup);
     let version = sim
         .state

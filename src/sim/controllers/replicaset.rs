@@ -51,7 +51,7 @@ pub(crate) fn reconcile(sim: &mut Simulation) {
             rank_for_deletion(sim, &mut ranked);
             let n = (have - want).min(BURST_REPLICAS) as usize;
             for pk in ranked.into_iter().take(n) {
-                super::api_server::delete_pod(sim, &pk);
+                crate::sim::api_server::delete_pod(sim, &pk);
                 sim.record(
                     EventType::Normal,
                     reason::SUCCESSFUL_DELETE,
@@ -78,7 +78,7 @@ fn create_pod(sim: &mut Simulation, rs_key: &ObjectKey) -> bool {
     let rs = &sim.state.replicasets[rs_key];
     let template = rs.template.clone();
     let hash = rs.template_hash.clone();
-    let name = super::api_server::generate_name(sim, &rs_key.namespace, &rs_key.name);
+    let name = crate::sim::api_server::generate_name(sim, &rs_key.namespace, &rs_key.name);
     let mut meta = ObjectMeta::named(rs_key.namespace.clone(), name.clone());
     meta.labels = template.labels.clone();
     meta.annotations = template.annotations.clone();
@@ -95,8 +95,8 @@ fn create_pod(sim: &mut Simulation, rs_key: &ObjectKey) -> bool {
             ..PodLab::default()
         },
     };
-    let result = super::api_server::create_pod(sim, pod);
-    super::api_server::record_creation(sim, rs_ref(rs_key), &name, result, SOURCE)
+    let result = crate::sim::api_server::create_pod(sim, pod);
+    crate::sim::api_server::record_creation(sim, rs_ref(rs_key), &name, result, SOURCE)
 }
 
 /// Upstream `ActivePodsWithRanks` order, simplified: unscheduled before scheduled, Pending

@@ -28,8 +28,7 @@ use crate::sim::rng::SimRng;
 use crate::sim::state::State;
 use cache::{Cache, OwnerId, PodFacts, ZoneId};
 
-/// The scheduler's name on pods it schedules.
-pub const DEFAULT_SCHEDULER: &str = "default-scheduler";
+use crate::sim::api::pod::DEFAULT_SCHEDULER;
 
 /// Unschedulable pods are retried at least this often even without a cluster change
 /// (upstream `podMaxInUnschedulablePodsDuration`, 5 minutes).
@@ -71,22 +70,27 @@ pub struct SchedulerState {
     pub next_start_node_index: usize,
 }
 
-/// Adds a new pending pod to the queue.
-pub(crate) fn enqueue(sim: &mut Simulation, key: &ObjectKey, uid: u64) {
-    sim.controllers.scheduler.active.insert((uid, key.clone()));
-}
-
 /// Runs one scheduling cycle over the queue.
 pub(crate) fn reconcile(sim: &mut Simulation) {
     let now = sim.now();
+    let (deleted, added) = sim.watch.scheduler.take();
+    for key in &deleted {
+        forget(sim, key);
+    }
+    // The node cache follows the pods the API server and the kubelet changed since the last
+    // turn (bound, created bound, finished, resized), after forgetting the deleted ones.
+    for key in std::mem::take(&mut sim.watch.scheduler_cache) {
+        pod_changed(sim, &key);
+    }
     let s = &mut sim.controllers.scheduler;
-    let capacity_changed = s.seen_capacity_revision != sim.controllers.capacity_revision;
+    s.active.extend(added);
+    let capacity_changed = s.seen_capacity_revision != sim.watch.capacity_revision;
     if capacity_changed
         || s.unschedulable
             .values()
             .any(|(_, t)| now.saturating_sub(*t) >= UNSCHEDULABLE_FLUSH)
     {
-        s.seen_capacity_revision = sim.controllers.capacity_revision;
+        s.seen_capacity_revision = sim.watch.capacity_revision;
         let retry: Vec<(ObjectKey, u64)> = s
             .unschedulable
             .iter()
@@ -196,35 +200,16 @@ pub fn schedule_queue(state: &State, s: &mut SchedulerState, rng: &mut SimRng) -
     cycle
 }
 
-/// Binds a pod to a node: sets `spec.nodeName`, the PodScheduled condition and the
-/// `Scheduled` event, and hands the pod to the kubelet.
+/// Binds a pod to a node through the API server's binding subresource.
 pub(crate) fn bind(
     sim: &mut Simulation,
     key: &ObjectKey,
     node_name: &str,
     scheduler: &'static str,
 ) {
-    let now = sim.now();
-    let Some(pod) = sim.state.pods.get_mut(key) else {
-        return;
-    };
-    pod.spec.node_name = Some(node_name.to_string());
-    pod.set_condition(PodConditionType::PodScheduled, true, "", "", now);
-    sim.state.touch();
-    pod_changed(sim, key);
-    sim.controllers.scheduler.last_message.remove(key);
-    let msg = format!(
-        "Successfully assigned {}/{} to {}",
-        key.namespace, key.name, node_name
-    );
-    sim.record(
-        EventType::Normal,
-        reason::SCHEDULED,
-        ObjectRef::new(Kind::Pod, key.namespace.clone(), key.name.clone()),
-        msg,
-        scheduler,
-    );
-    super::kubelet::enqueue(sim, key);
+    if crate::sim::api_server::bind(sim, key, node_name, scheduler) {
+        sim.controllers.scheduler.last_message.remove(key);
+    }
 }
 
 /// Builds NodeInfos for every node from the pods bound to them (the Cluster Autoscaler's
@@ -262,7 +247,7 @@ pub fn snapshot(state: &crate::sim::state::State) -> Vec<NodeInfo<'_>> {
 
 /// A pod in the store changed in a way the node cache follows (bound, created bound, finished,
 /// resized): the cache records it as it now is (upstream's `UpdatePod`).
-pub(crate) fn pod_changed(sim: &mut Simulation, key: &ObjectKey) {
+fn pod_changed(sim: &mut Simulation, key: &ObjectKey) {
     let cache = &mut sim.controllers.scheduler.cache;
     match sim.state.pods.get(key) {
         Some(pod) if pod.occupies_node() => {
@@ -443,7 +428,7 @@ pub fn pending_reason(sim: &Simulation, key: &ObjectKey) -> Option<String> {
 }
 
 /// Removes a deleted pod from the queues.
-pub(crate) fn forget(sim: &mut Simulation, key: &ObjectKey) {
+fn forget(sim: &mut Simulation, key: &ObjectKey) {
     let s = &mut sim.controllers.scheduler;
     s.cache.remove(key);
     s.unschedulable.remove(key);

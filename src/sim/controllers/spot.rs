@@ -25,7 +25,8 @@ use crate::sim::eks::{InstanceLifecycle, InstanceState, NodegroupKind};
 use crate::sim::event::{EventType, reason};
 use crate::sim::{Simulation, Timer};
 
-use super::{api_server, auto_scaling_group, node_drain};
+use super::{auto_scaling_group, node_drain};
+use crate::sim::api_server;
 
 /// The interruption notice comes two minutes before the reclaim (eks-facts §9).
 pub const NOTICE: SimDuration = SimDuration::from_mins(2);

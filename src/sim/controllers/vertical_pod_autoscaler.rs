@@ -105,7 +105,7 @@ pub fn component_ready(sim: &Simulation, app: &str) -> bool {
 
 /// The Deployment a pod belongs to (through its ReplicaSet).
 pub fn deployment_of(sim: &Simulation, pod: &Pod) -> Option<ObjectKey> {
-    super::metrics_server::owning_deployment(sim, pod)
+    crate::sim::api::workloads::owning_deployment(&sim.state.replicasets, pod)
 }
 
 /// The VPA that controls a Deployment: the first by name in its namespace (upstream leaves
@@ -341,10 +341,14 @@ pub fn savings(sim: &Simulation, key: &ObjectKey) -> Option<Savings> {
         .collect();
     let on_fargate = pods
         .iter()
-        .any(|p| p.spec.scheduler_name == super::fargate::FARGATE_SCHEDULER)
+        .any(|p| p.spec.scheduler_name == crate::sim::eks::fargate_profile::FARGATE_SCHEDULER)
         || (pods.is_empty()
-            && super::fargate::profile_for(sim, &dkey.namespace, &d.spec.template.labels)
-                .is_some());
+            && crate::sim::eks::fargate_profile::active_profile_for(
+                &sim.state.fargate_profiles,
+                &dkey.namespace,
+                &d.spec.template.labels,
+            )
+            .is_some());
     let (compute, nusd) = if on_fargate {
         let before = fargate_size_for(current_per_pod)?;
         let after = fargate_size_for(recommended_per_pod)?;

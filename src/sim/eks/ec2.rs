@@ -72,3 +72,8 @@ impl Instance {
         matches!(self.state, InstanceState::Pending | InstanceState::Running)
     }
 }
+
+/// `ip-192-168-101-23.ec2.internal`: the EC2 private DNS name in us-east-1.
+pub fn node_name_for_ip(ip: &str) -> String {
+    format!("ip-{}.ec2.internal", ip.replace('.', "-"))
+}

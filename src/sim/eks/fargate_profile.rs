@@ -4,6 +4,25 @@ use std::collections::BTreeMap;
 
 use crate::sim::clock::SimTime;
 
+/// The scheduler EKS runs for pods its Fargate webhook selects (`spec.schedulerName`).
+pub const FARGATE_SCHEDULER: &str = "fargate-scheduler";
+/// The label the webhook sets (and users may set to pin a profile).
+pub const PROFILE_LABEL: &str = "eks.amazonaws.com/fargate-profile";
+/// Pods annotated `eks.amazonaws.com/compute-type: ec2` are never sent to Fargate.
+pub const COMPUTE_TYPE: &str = "eks.amazonaws.com/compute-type";
+
+/// The ACTIVE profile that selects this namespace and these labels, if any (the first by name).
+pub fn active_profile_for(
+    profiles: &BTreeMap<String, FargateProfile>,
+    namespace: &str,
+    labels: &BTreeMap<String, String>,
+) -> Option<String> {
+    profiles
+        .values()
+        .find(|p| p.status == FargateProfileStatus::Active && p.matches(namespace, labels))
+        .map(|p| p.name.clone())
+}
+
 /// `FargateProfile.status`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FargateProfileStatus {

@@ -214,3 +214,19 @@ mod layout_tests {
         );
     }
 }
+
+/// The ID the lab gives the subnet of `zone` when the file gives none.
+pub fn default_subnet_id(cluster: &str, zone: &str) -> String {
+    format!(
+        "subnet-0{:016x}",
+        crate::sim::digest::fnv1a64(format!("{cluster}/{zone}").as_bytes()) >> 4
+    )
+}
+
+/// The cluster security group's id, derived from the cluster name.
+pub fn security_group_id(cluster: &str) -> String {
+    format!(
+        "sg-0{:016x}",
+        crate::sim::digest::fnv1a64(format!("{cluster}/cluster-sg").as_bytes()) >> 4
+    )
+}

@@ -257,7 +257,7 @@ pub fn deployment_rows(sim: &crate::sim::Simulation) -> Vec<DeploymentRow> {
                 ready: pods.iter().filter(|p| p.is_ready()).count() as u64,
                 pending: pods.iter().filter(|p| p.spec.node_name.is_none()).count() as u64,
                 fargate: pods.iter().any(|p| {
-                    p.spec.scheduler_name == crate::sim::controllers::fargate::FARGATE_SCHEDULER
+                    p.spec.scheduler_name == crate::sim::eks::fargate_profile::FARGATE_SCHEDULER
                 }),
             }
         })

@@ -763,7 +763,7 @@ pub fn describe_deployment(sim: &Simulation, key: &ObjectKey) -> Option<String> 
                     .is_some_and(|o| o.kind == Kind::Deployment && o.name == key.name)
         })
         .collect();
-    let hash = crate::sim::controllers::deployment::template_hash(&d.spec.template);
+    let hash = crate::sim::api::workloads::template_hash(&d.spec.template);
     let new_rs = owned.iter().find(|r| r.template_hash == hash);
     let revision = owned.iter().map(|r| r.revision).max().unwrap_or(0);
     let mut w = W::default();

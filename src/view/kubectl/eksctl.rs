@@ -46,7 +46,7 @@ pub(super) fn vpc_id(sim: &Simulation) -> String {
 
 /// The cluster security group: the same ID the upgrade health checks name when it is gone.
 pub(super) fn security_group_id(sim: &Simulation) -> String {
-    crate::sim::controllers::control_plane_update::security_group_id(&sim.state().cluster.name)
+    crate::sim::eks::vpc::security_group_id(&sim.state().cluster.name)
 }
 
 /// `eksctl get cluster --name <name>`.

@@ -682,7 +682,7 @@ pub fn node_status(node: &Node) -> String {
 
 /// The node's EC2 private DNS name (`ip-192-168-1-2.ec2.internal`), also its hostname.
 pub fn node_hostname(node: &Node) -> String {
-    crate::sim::controllers::kubelet::node_name_for_ip(&node.status.internal_ip)
+    crate::sim::eks::ec2::node_name_for_ip(&node.status.internal_ip)
 }
 
 /// Ephemeral storage capacity in KiB and allocatable in bytes. Illustrative: the root volume

@@ -10,7 +10,7 @@ use crate::sim::catalog::{
     AddonName, KubernetesVersion, addon_behind, addon_compatible, addon_default_version,
     version_info,
 };
-use crate::sim::controllers::addon_update;
+use crate::sim::eks::{AddonStatus, addon_workload};
 
 /// The Cluster Autoscaler's Deployment image and the minor it names, if installed.
 pub(super) fn autoscaler_image(sim: &Simulation) -> Option<(String, Option<KubernetesVersion>)> {
@@ -41,7 +41,7 @@ pub(super) fn plans(ctx: &Ctx) -> Vec<AddonPlan> {
             continue;
         };
         let behind = addon_behind(name, &a.version, ctx.cp);
-        let state = if addon_update::in_progress(sim, name).is_some() {
+        let state = if a.status == AddonStatus::Updating {
             StepState::InProgress("rolling out".to_string())
         } else if behind || !addon_compatible(name, &a.version, ctx.cp) {
             StepState::Ready
@@ -56,7 +56,7 @@ pub(super) fn plans(ctx: &Ctx) -> Vec<AddonPlan> {
                 you: format!("Start it: {how}"),
                 aws: format!(
                     "EKS rolls the add-on's {} to the new image and reports an AddonUpdate",
-                    match addon_update::workload(name).0 {
+                    match addon_workload(name).0 {
                         Kind::DaemonSet => "DaemonSet",
                         _ => "Deployment",
                     }

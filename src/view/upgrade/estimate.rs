@@ -15,7 +15,8 @@ use crate::sim::catalog::prices::{
     CONTROL_PLANE_EXTENDED, CONTROL_PLANE_STANDARD, HOURS_IN_30_DAYS,
 };
 use crate::sim::catalog::{KubernetesVersion, instance_type};
-use crate::sim::controllers::{control_plane_update, nodegroup_update};
+use crate::sim::eks::managed_update;
+use crate::sim::eks::version_update;
 use crate::sim::eks::{CapacityType, Nodegroup, SupportType, UpdateStrategy};
 use crate::view::format;
 
@@ -123,8 +124,8 @@ pub(super) fn nodegroup(
 ) -> GroupEstimate {
     let (ready_lo, ready_hi) = node_ready(sim);
     let batches = old.div_ceil(max_unavailable.max(1));
-    let wait = nodegroup_update::WAIT_AFTER_DRAIN.as_secs();
-    let setup = nodegroup_update::SETUP_TIME.as_secs();
+    let wait = managed_update::WAIT_AFTER_DRAIN.as_secs();
+    let setup = managed_update::SETUP_TIME.as_secs();
     let mut parts = vec![EstimatePart {
         what: "Setup: new launch template version, ASG switched to it".to_string(),
         lo_secs: setup,
@@ -264,7 +265,7 @@ pub(super) fn estimate(
     current: &VersionFacts,
     next: KubernetesVersion,
 ) -> Estimate {
-    let (lo, hi) = control_plane_update::expected_duration();
+    let (lo, hi) = version_update::expected_duration();
     let control_plane = EstimatePart {
         what: "Control plane: launch new API servers, health checks, replace the old ones"
             .to_string(),

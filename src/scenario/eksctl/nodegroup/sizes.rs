@@ -4,7 +4,7 @@
 
 use super::sizes as default_sizes;
 use crate::scenario::decode::{Obj, Sink};
-use crate::sim::controllers::eks::MAX_NODES_PER_MANAGED_NODEGROUP;
+use crate::sim::eks::quotas::MAX_NODES_PER_MANAGED_NODEGROUP;
 use crate::sim::spec::NodegroupSpec;
 
 /// A node group size field: `desiredCapacity` (`--nodes`), `minSize` (`--nodes-min`),

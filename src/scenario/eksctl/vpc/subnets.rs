@@ -48,7 +48,7 @@ impl SubnetMap {
     /// of a VPC it creates. The lab's IDs shown by `aws eks describe-cluster` then resolve too.
     fn complete(&mut self, c: &ClusterSpec) {
         for zone in &c.zones {
-            let default = crate::sim::controllers::eks::default_subnet_id(&c.name, zone);
+            let default = crate::sim::eks::vpc::default_subnet_id(&c.name, zone);
             let id = c
                 .subnets
                 .iter()

@@ -18,9 +18,10 @@ use super::simulator::{self, Blocker, TO_BE_DELETED_TAINT, add_pod, fits};
 use super::{CaTimer, Deletion, SOURCE, Scan, node_ref, pod_ref, schedule};
 use crate::sim::Simulation;
 use crate::sim::api::{ObjectKey, PodPhase, Taint, TaintEffect};
+use crate::sim::api_server;
 use crate::sim::clock::SimDuration;
+use crate::sim::controllers::auto_scaling_group;
 use crate::sim::controllers::scheduler::{self, NodeInfo};
-use crate::sim::controllers::{api_server, auto_scaling_group};
 use crate::sim::event::{EventType, reason};
 use crate::sim::spec::ClusterAutoscalerSettings;
 
@@ -363,7 +364,7 @@ fn untaint(sim: &mut Simulation, node: &str) {
         n.spec.taints.retain(|t| t.key != TO_BE_DELETED_TAINT);
         if n.spec.taints.len() != before {
             sim.state.touch();
-            sim.controllers.capacity_revision += 1;
+            sim.watch.capacity_revision += 1;
         }
     }
 }

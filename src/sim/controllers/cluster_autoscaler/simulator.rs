@@ -161,7 +161,7 @@ pub fn template(sim: &Simulation, ng: &Nodegroup) -> Option<Template> {
         ds_ports: BTreeSet::new(),
     };
     for ds in sim.state.daemonsets.values() {
-        if crate::sim::controllers::daemonset::eligible(ds, &t.node) {
+        if crate::sim::api::workloads::daemonset_eligible(ds, &t.node) {
             t.ds_requests = t
                 .ds_requests
                 .saturating_add(ds.template.spec.effective_requests());

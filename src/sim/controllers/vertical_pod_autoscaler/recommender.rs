@@ -38,7 +38,6 @@ use crate::sim::api::vpa::{
 };
 use crate::sim::api::{Kind, ObjectKey, Pod, PodPhase};
 use crate::sim::clock::{SimDuration, SimTime};
-use crate::sim::controllers::metrics_server;
 use crate::sim::quantity::{MIB, MilliCpu, Resources};
 
 /// `--recommendation-margin-fraction` (eks-facts §6.3).
@@ -723,7 +722,8 @@ pub(super) fn run(sim: &mut Simulation) {
         }
         return;
     }
-    let metrics = metrics_server::available(sim) && !sim.state.pod_metrics.is_empty();
+    let metrics = crate::sim::api::metrics::available(&sim.state.deployments)
+        && !sim.state.pod_metrics.is_empty();
     feed(sim);
     for k in keys {
         recommend(sim, &k, metrics);

@@ -37,8 +37,8 @@ use super::{
 use crate::sim::Simulation;
 use crate::sim::api::vpa::{UpdateMode, VerticalPodAutoscaler};
 use crate::sim::api::{Kind, ObjectKey, ObjectRef, Pod, PodPhase, PodSpec};
+use crate::sim::api_server::{self, EvictionError, pod_ref};
 use crate::sim::clock::{SimDuration, SimTime};
-use crate::sim::controllers::api_server::{self, EvictionError, pod_ref};
 use crate::sim::event::{self, EventType};
 use crate::sim::quantity::{Bytes, MilliCpu, Resources};
 
@@ -524,7 +524,7 @@ fn candidate(pod: &Pod, vpa: &VerticalPodAutoscaler, now: SimTime) -> Option<Can
 
 /// Why a running pod cannot be resized in place, if it cannot.
 fn in_place_impossible(sim: &Simulation, pod: &Pod) -> Option<String> {
-    if pod.spec.scheduler_name == crate::sim::controllers::fargate::FARGATE_SCHEDULER {
+    if pod.spec.scheduler_name == crate::sim::eks::fargate_profile::FARGATE_SCHEDULER {
         return Some(
             "it runs on Fargate, whose micro-VM is sized once when the pod starts".to_string(),
         );
@@ -652,8 +652,8 @@ fn kubelet_resize(
             }
             sim.controllers.vpa.resizes.remove(key);
             sim.state.touch();
-            sim.controllers.capacity_revision += 1;
-            crate::sim::controllers::scheduler::pod_changed(sim, key);
+            sim.watch.capacity_revision += 1;
+            sim.watch.scheduler_cache.insert(key.clone());
             for (reason, verb) in [
                 (reason::RESIZE_STARTED, "started"),
                 (reason::RESIZE_COMPLETED, "completed"),

@@ -1,4 +1,7 @@
-//! The Amazon VPC CNI (ipamd): ENIs and secondary IPs on EC2 nodes (eks-facts §3).
+//! The Amazon VPC CNI (ipamd): ENIs and secondary IPs on EC2 nodes (eks-facts §3). Not a
+//! controller: it has no turn of its own. The kubelet calls it as it calls the CNI plugin (ADD
+//! when a sandbox starts, DEL when it goes), the Auto Scaling group when an instance launches
+//! or terminates, the API server when a pod is removed.
 //!
 //! Every ENI brings `IPv4 per ENI` addresses from the node's subnet (one primary, the rest
 //! secondary IPs for pods). With the default `WARM_ENI_TARGET=1`, ipamd keeps a whole ENI's

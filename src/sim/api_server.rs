@@ -1,5 +1,6 @@
-//! The API server's side of things: apply and delete objects, admission (including the Fargate
-//! mutating webhook), graceful pod deletion and the eviction subresource with PDB checks.
+//! The API server, the store's write path: apply, create and delete objects, admission
+//! (including the Fargate mutating webhook), graceful pod deletion and the eviction subresource
+//! with PDB checks. It is not a controller: controllers write through it.
 
 use crate::sim::api::status::StatusError;
 use crate::sim::api::validation::validate_manifest;
@@ -9,6 +10,10 @@ use crate::sim::catalog::prices;
 use crate::sim::event::{EventType, reason};
 use crate::sim::spec::Manifest;
 use crate::sim::{Simulation, Timer};
+
+pub mod admission;
+pub mod patch;
+pub mod watch;
 
 /// The file kubectl names in its errors for `kubectl apply -f -`: how the lab's console,
 /// forms and timeline apply manifests (kubectl's `FilenameOptions` reads `-` as `STDIN`).
@@ -280,23 +285,23 @@ pub(crate) fn create_pod(sim: &mut Simulation, mut pod: Pod) -> Result<ObjectKey
     }
     init_meta(sim, &mut pod.meta);
     if pod.spec.scheduler_name.is_empty() {
-        pod.spec.scheduler_name = super::scheduler::DEFAULT_SCHEDULER.to_string();
+        pod.spec.scheduler_name = crate::sim::api::pod::DEFAULT_SCHEDULER.to_string();
     }
-    super::vertical_pod_autoscaler::admission::admit(sim, &mut pod);
-    super::fargate::admit(sim, &mut pod);
+    crate::sim::controllers::vertical_pod_autoscaler::admission::admit(sim, &mut pod);
+    admission::fargate_profile(sim, &mut pod);
     let key = pod.meta.key();
     let uid = pod.meta.uid;
     let scheduler_name = pod.spec.scheduler_name.clone();
     let preassigned = pod.spec.node_name.is_some();
     sim.state.pods.insert(key.clone(), pod);
     sim.state.touch();
-    super::scheduler::pod_changed(sim, &key);
     if preassigned {
-        super::kubelet::enqueue(sim, &key);
-    } else if scheduler_name == super::fargate::FARGATE_SCHEDULER {
-        super::fargate::enqueue(sim, &key);
+        sim.watch.scheduler_cache.insert(key.clone());
+        sim.watch.kubelet.add(uid, &key);
+    } else if scheduler_name == crate::sim::eks::fargate_profile::FARGATE_SCHEDULER {
+        sim.watch.fargate.add(uid, &key);
     } else {
-        super::scheduler::enqueue(sim, &key, uid);
+        sim.watch.scheduler.add(uid, &key);
     }
     Ok(key)
 }
@@ -397,14 +402,15 @@ pub(crate) fn remove_pod(sim: &mut Simulation, key: &ObjectKey) {
         return;
     };
     sim.state.touch();
-    sim.controllers.capacity_revision += 1;
-    super::scheduler::forget(sim, key);
-    super::kubelet::forget(sim, key);
-    super::fargate::forget(sim, key);
+    sim.watch.capacity_revision += 1;
+    sim.watch.scheduler.delete(key);
+    sim.watch.kubelet.delete(key);
+    sim.watch.fargate.delete(key);
+    crate::sim::controllers::fargate::forget(sim, key);
     if let (Some(ip), Some(node)) = (&pod.status.pod_ip, &pod.spec.node_name)
         && !pod.spec.host_network
     {
-        super::vpc_cni::release_pod_ip(sim, node, ip);
+        crate::sim::vpc_cni::release_pod_ip(sim, node, ip);
     }
     if let (Some(size), Some(start)) = (pod.lab.fargate_size, pod.lab.billing_start) {
         let billed = sim.now().saturating_sub(start).as_secs();
@@ -417,11 +423,82 @@ pub(crate) fn remove_pod(sim: &mut Simulation, key: &ObjectKey) {
             );
         }
     }
-    if pod.spec.scheduler_name == super::fargate::FARGATE_SCHEDULER
+    if pod.spec.scheduler_name == crate::sim::eks::fargate_profile::FARGATE_SCHEDULER
         && let Some(node) = &pod.spec.node_name
     {
-        super::fargate::remove_node(sim, node);
+        remove_fargate_node(sim, node);
     }
+}
+
+/// The pods/binding subresource: sets `spec.nodeName` and the PodScheduled condition, records
+/// `Scheduled` for `scheduler` and hands the pod to its node's kubelet. False if the pod is gone.
+pub(crate) fn bind(
+    sim: &mut Simulation,
+    key: &ObjectKey,
+    node_name: &str,
+    scheduler: &'static str,
+) -> bool {
+    let now = sim.now();
+    let Some(pod) = sim.state.pods.get_mut(key) else {
+        return false;
+    };
+    pod.spec.node_name = Some(node_name.to_string());
+    pod.set_condition(PodConditionType::PodScheduled, true, "", "", now);
+    let uid = pod.meta.uid;
+    sim.state.touch();
+    let msg = format!(
+        "Successfully assigned {}/{} to {}",
+        key.namespace, key.name, node_name
+    );
+    sim.record(
+        EventType::Normal,
+        reason::SCHEDULED,
+        ObjectRef::new(Kind::Pod, key.namespace.clone(), key.name.clone()),
+        msg,
+        scheduler,
+    );
+    sim.watch.kubelet.add(uid, key);
+    sim.watch.scheduler_cache.insert(key.clone());
+    true
+}
+
+/// The Node object goes (its instance is gone): the pod garbage collector force-deletes the
+/// pods bound to it, and their controllers make replacements.
+pub(crate) fn delete_node(sim: &mut Simulation, name: &str) {
+    if sim.state.nodes.remove(name).is_none() {
+        return;
+    }
+    sim.state.touch();
+    sim.watch.capacity_revision += 1;
+    let obj = ObjectRef::cluster_scoped(Kind::Node, name.to_string());
+    sim.record(
+        EventType::Normal,
+        reason::REMOVING_NODE,
+        obj,
+        format!("Node {name} event: Removing Node {name} from Controller"),
+        "node-controller",
+    );
+    let pods: Vec<ObjectKey> = sim
+        .state
+        .pods
+        .values()
+        .filter(|p| p.spec.node_name.as_deref() == Some(name))
+        .map(|p| p.meta.key())
+        .collect();
+    for k in pods {
+        remove_pod(sim, &k);
+    }
+}
+
+/// A Fargate pod is gone: so is its node, and its address goes back to the subnet.
+fn remove_fargate_node(sim: &mut Simulation, node: &str) {
+    let Some(n) = sim.state.nodes.remove(node) else {
+        return;
+    };
+    if let Some(si) = sim.state.subnet_index(&n.zone) {
+        sim.state.subnets[si].release(&n.status.internal_ip);
+    }
+    sim.state.touch();
 }
 
 /// Why an eviction was refused.
@@ -629,7 +706,7 @@ pub(crate) fn delete(sim: &mut Simulation, kind: Kind, key: &ObjectKey) -> Resul
             if !sim.state.nodes.contains_key(&key.name) {
                 return not_found("nodes");
             }
-            super::kubelet::delete_node(sim, &key.name);
+            delete_node(sim, &key.name);
             Ok(format!("node \"{}\" deleted", key.name))
         }
         other => Err(format!(
