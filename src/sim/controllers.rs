@@ -9,7 +9,7 @@
 //! periods, or drain the work queues the API server fills (`api_server::watch`: the schedulers'
 //! and the kubelet's), which makes an idle hour of a large cluster cost almost nothing to
 //! simulate. Controllers do not call each other: they read the store and their own queue, and
-//! write back through the API server (`tests/tidy.rs` lists the calls not yet cut).
+//! write back through the API server (`tests/integration/tidy.rs` lists the calls not yet cut).
 
 pub mod addon_update;
 pub mod auto_scaling_group;
