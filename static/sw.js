@@ -35,10 +35,23 @@ self.addEventListener('fetch', (event) => {
 async function cacheFirst(req) {
   const cache = await caches.open(CACHE);
   const hit = await cache.match(req, { ignoreSearch: true });
-  if (hit) return hit;
-  const res = await fetch(req);
-  if (res.ok) await cache.put(req, res.clone());
-  return res;
+  return hit || fetchHashed(req.url);
+}
+
+// A hashed file is downloaded once even when the page asks for it (its preload, then the
+// loader) while the worker is caching the files a new page names: the second asker waits for
+// the download in flight and takes a copy.
+const inflight = new Map();
+function fetchHashed(url, init) {
+  if (!inflight.has(url)) {
+    const download = fetch(url, init).then(async (res) => {
+      if (res.ok) await (await caches.open(CACHE)).put(url, res.clone());
+      return res;
+    });
+    inflight.set(url, download);
+    download.then(() => inflight.delete(url), () => inflight.delete(url));
+  }
+  return inflight.get(url).then((res) => res.clone());
 }
 
 async function networkFirst(req, page, event) {
@@ -70,9 +83,12 @@ async function keepPage(res) {
   await cache.put(PAGE, res);
   for (const url of named) {
     if (!url.startsWith(self.registration.scope)) continue;
-    if (HASHED.test(new URL(url).pathname) && (await cache.match(url))) continue;
-    const file = await fetch(url, { cache: HASHED.test(url) ? 'force-cache' : 'no-cache' });
-    if (file.ok) await cache.put(url, file);
+    if (HASHED.test(new URL(url).pathname)) {
+      if (!(await cache.match(url))) await fetchHashed(url, { cache: 'force-cache' });
+    } else {
+      const file = await fetch(url, { cache: 'no-cache' });
+      if (file.ok) await cache.put(url, file);
+    }
   }
   for (const req of await cache.keys()) {
     if (HASHED.test(new URL(req.url).pathname) && !named.has(req.url)) await cache.delete(req);
