@@ -442,7 +442,9 @@ impl ClusterView {
             .collect();
         let by_group = st.nodes.len() > MAX_NODE_CARDS || st.pods.len() > MAX_POD_CHIPS;
         let open = zoom.filter(|_| by_group);
-        // The nodes whose pods are drawn as chips: all of them, or the opened group's.
+        // Chips are drawn for every node, or for the opened group's: drawn by group with none
+        // opened, no pod needs one.
+        let chips_drawn = !by_group || open.is_some();
         let capacity_of = |n: &crate::sim::api::Node| match n.data_plane {
             DataPlane::Fargate { .. } => Capacity::Fargate,
             _ => match st.instances.get(&n.instance_id).map(|i| i.lifecycle) {
@@ -450,6 +452,7 @@ impl ClusterView {
                 _ => Capacity::OnDemand,
             },
         };
+        // Is this node in the opened group?
         let in_open = |n: &crate::sim::api::Node| {
             open.is_some_and(|k| {
                 k.zone == n.zone
@@ -480,7 +483,9 @@ impl ClusterView {
                     } else if p.status.phase == PodPhase::Pending {
                         carried.creating += 1;
                     }
-                    carried.chips.push(p);
+                    if chips_drawn {
+                        carried.chips.push(p);
+                    }
                 }
                 None if !p.status.phase.is_terminal() => {
                     pending_total += 1;

@@ -31,16 +31,13 @@ impl PartialEq for ConsoleProps {
 
 #[function_component(Console)]
 pub fn console(p: &ConsoleProps) -> Html {
-    let history = use_mut_ref(History::default);
+    let history = use_state(History::default);
     let line = use_state(String::new);
-    // Bumped when the history changes, to redraw.
-    let version = use_state(|| 0u64);
     let input_ref = use_node_ref();
     let run = {
-        let (history, line, version, sim, on_submit) = (
+        let (history, line, sim, on_submit) = (
             history.clone(),
             line.clone(),
-            version.clone(),
             p.sim.clone(),
             p.on_submit.clone(),
         );
@@ -50,12 +47,13 @@ pub fn console(p: &ConsoleProps) -> Html {
             if text.is_empty() {
                 return;
             }
-            let command = history.borrow_mut().submit(&sim.borrow(), &text);
+            let mut h = (*history).clone();
+            let command = h.submit(&sim.borrow(), &text);
+            history.set(h);
             if let Some(cmd) = command {
                 on_submit.emit((cmd, text));
             }
             line.set(String::new());
-            version.set(*version + 1);
         })
     };
     let keys = {
@@ -66,13 +64,15 @@ pub fn console(p: &ConsoleProps) -> Html {
                 "ArrowDown" => false,
                 _ => return,
             };
-            if let Some(recalled) = history.borrow_mut().recall(back) {
+            let mut h = (*history).clone();
+            if let Some(recalled) = h.recall(back) {
                 e.prevent_default();
+                history.set(h);
                 line.set(recalled);
             }
         })
     };
-    let rows = history.borrow().rows(p.sim.borrow().outcomes());
+    let rows = history.rows(p.sim.borrow().outcomes());
     html! {
         <div class="console" data-testid="console">
             <h2>{ "Console" }</h2>
